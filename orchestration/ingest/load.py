@@ -1,0 +1,382 @@
+"""Load one month of platform exports into the warehouse's `raw` schema.
+
+Every raw row ends up in exactly one place: the raw table, or
+`raw.quarantine` with its file, row number, column and reason. `raw.load_audit`
+holds, per file, rows read / loaded / quarantined and the file's checksum.
+
+The work is set-based in DuckDB (its CSV reader parses, SQL types and
+validates), so memory and time follow the file size, not Python loops.
+Re-running a month first deletes that month's rows, inside one transaction:
+two runs leave identical tables.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from .detect import DetectedFile, scan_folder
+from .specs import ORDERS, REPORT_SPECS, Column, ColumnType, Pii, ReportSpec
+
+PII_KEY_ENV = "SHOPKPI_PII_KEY"
+# Development default only; set SHOPKPI_PII_KEY in production (see README).
+DEV_PII_KEY = "shopkpi-development-key-do-not-use-in-production"
+
+# Both Taobao (`2017/5/30 23:18`) and Tmall (`2020-02-21 00:00:00`) styles.
+TIMESTAMP_FORMATS = [
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d",
+    "%Y-%m-%d",
+]
+TRANSCODE_CHUNK = 8 * 1024 * 1024
+
+
+class IngestError(Exception):
+    """A problem that stops the month from loading (nothing is written)."""
+
+
+class MissingColumnError(IngestError):
+    def __init__(self, file: str, column: Column, report: ReportSpec):
+        self.file, self.column = file, column
+        super().__init__(
+            f"{file}: required column '{column.zh}' ({column.en}) is missing "
+            f"from this {report.name_zh} ({report.report_type}) export"
+        )
+
+
+@dataclass
+class FileLoad:
+    file: str
+    report_type: str
+    encoding: str
+    sha256: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+
+
+@dataclass
+class MonthLoad:
+    month: str
+    folder: str
+    files: list[FileLoad] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)  # file -> why not used
+
+    def totals(self, report_type: str) -> dict[str, int]:
+        rows = [f for f in self.files if f.report_type == report_type]
+        return {
+            "files": len(rows),
+            "rows_read": sum(f.rows_read for f in rows),
+            "rows_loaded": sum(f.rows_loaded for f in rows),
+            "rows_quarantined": sum(f.rows_quarantined for f in rows),
+        }
+
+
+def pii_key() -> str:
+    return os.environ.get(PII_KEY_ENV) or DEV_PII_KEY
+
+
+def sql_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _sql_type(column: Column) -> str:
+    return {
+        ColumnType.MONEY: "DECIMAL(18,2)",
+        ColumnType.INT: "BIGINT",
+        ColumnType.TIMESTAMP: "TIMESTAMP",
+    }.get(column.type, "VARCHAR")
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+    for spec in REPORT_SPECS:
+        cols = ", ".join(f"{c.loaded_name} {_sql_type(c)}" for c in spec.loaded_columns)
+        con.execute(
+            f"CREATE TABLE IF NOT EXISTS raw.{spec.table} "
+            f"(month VARCHAR NOT NULL, source_file VARCHAR NOT NULL, source_row BIGINT NOT NULL, {cols})"
+        )
+    con.execute(
+        """CREATE TABLE IF NOT EXISTS raw.quarantine (
+            month VARCHAR NOT NULL, report_type VARCHAR NOT NULL, source_file VARCHAR NOT NULL,
+            source_row BIGINT NOT NULL, column_name VARCHAR, reason VARCHAR NOT NULL)"""
+    )
+    con.execute(
+        """CREATE TABLE IF NOT EXISTS raw.load_audit (
+            month VARCHAR NOT NULL, report_type VARCHAR NOT NULL, source_file VARCHAR NOT NULL,
+            file_sha256 VARCHAR NOT NULL, encoding VARCHAR NOT NULL, rows_read BIGINT NOT NULL,
+            rows_loaded BIGINT NOT NULL, rows_quarantined BIGINT NOT NULL)"""
+    )
+
+
+def file_sha256(path: Path) -> str:
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def _utf8_copy(found: DetectedFile, workdir: Path) -> Path:
+    """DuckDB reads UTF-8 only: stream-transcode GBK/GB18030 files."""
+    if found.encoding != "gb18030":
+        return found.path
+    target = workdir / (found.path.stem + ".utf8.csv")
+    decoder = codecs.getincrementaldecoder("gb18030")(errors="strict")
+    with found.path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
+        while chunk := src.read(TRANSCODE_CHUNK):
+            dst.write(decoder.decode(chunk))
+        dst.write(decoder.decode(b"", final=True))
+    return target
+
+
+def _select_expr(column: Column, source: str) -> str:
+    """Expression that reads one mapped column; PII never leaves as clear text."""
+    value = f"nullif(trim({source}), '')"
+    if column.pii is Pii.HASH:
+        return f"left(sha256(getvariable('pii_key') || '|' || {value}), 32)"
+    if column.pii is Pii.PROVINCE:
+        # Taobao: '广东省 广州市 越秀区 ***'; Tmall: no spaces, cut at the province suffix.
+        return (
+            f"CASE WHEN {value} IS NULL THEN NULL "
+            f"WHEN strpos({value}, ' ') > 0 THEN split_part({value}, ' ', 1) "
+            f"ELSE nullif(regexp_extract({value}, '^(.*?(省|自治区|特别行政区|市))', 1), '') END"
+        )
+    return value
+
+
+def _typed_expr(column: Column, name: str) -> str:
+    if column.type is ColumnType.MONEY:
+        return f"TRY_CAST({name} AS DECIMAL(18,2))"
+    if column.type is ColumnType.INT:
+        return f"TRY_CAST({name} AS BIGINT)"
+    if column.type is ColumnType.TIMESTAMP:
+        formats = "[" + ", ".join(sql_literal(f) for f in TIMESTAMP_FORMATS) + "]"
+        return f"try_strptime({name}, {formats})"
+    return name
+
+
+def _problem_exprs(spec: ReportSpec, present: set[str], month: str) -> list[tuple[str, str, str]]:
+    """(column zh, condition, reason expression) for every per-row check."""
+    checks = []
+    for c in spec.loaded_columns:
+        if c.en not in present:
+            continue
+        name = c.loaded_name
+        if not c.nullable:
+            checks.append((c.zh, f"{name} IS NULL", sql_literal(f"{c.zh}: empty value")))
+        if c.type in (ColumnType.MONEY, ColumnType.INT, ColumnType.TIMESTAMP):
+            kind = {"money": "not an amount", "int": "not an integer", "timestamp": "not a date-time"}[c.type.value]
+            checks.append(
+                (
+                    c.zh,
+                    f"{name} IS NOT NULL AND {_typed_expr(c, name)} IS NULL",
+                    f"{sql_literal(c.zh + ': ' + kind + ' ')} || '''' || left({name}, 40) || ''''",
+                )
+            )
+    if spec.month_column and spec.month_column in present:
+        col = spec.column(spec.month_column)
+        typed = _typed_expr(col, col.loaded_name)
+        checks.append(
+            (
+                col.zh,
+                f"{typed} IS NOT NULL AND strftime({typed}, '%Y-%m') <> {sql_literal(month)}",
+                f"{sql_literal(col.zh + ' ')} || strftime({typed}, '%Y-%m-%d %H:%M') || "
+                f"{sql_literal(' is outside partition month ' + month)}",
+            )
+        )
+    return checks
+
+
+class MonthLoader:
+    """Loads one monthly partition from one exports folder."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, month: str, folder: Path):
+        self.con, self.month, self.folder = con, month, Path(folder)
+        self.result = MonthLoad(month=month, folder=str(folder))
+
+    # -- public -----------------------------------------------------------
+    def run(self) -> MonthLoad:
+        found = scan_folder(self.folder)
+        usable = [f for f in found if f.spec is not None]
+        self.result.skipped = {f.name: f.problem or "" for f in found if f.spec is None}
+        for f in usable:  # fail before writing anything
+            missing = f.missing_required()
+            if missing:
+                raise MissingColumnError(f.name, next(c for c in f.spec.required if c.zh == missing[0]), f.spec)
+        if not any(f.spec is ORDERS for f in usable):
+            seen = "; ".join(f"{k}: {v}" for k, v in self.result.skipped.items()) or "no files"
+            raise IngestError(f"no {ORDERS.name_zh} (order report) found in {self.folder} ({seen})")
+
+        ensure_raw_schema(self.con)
+        self.con.execute("SET VARIABLE pii_key = ?", [pii_key()])
+        with tempfile.TemporaryDirectory(prefix="shopkpi-") as workdir:
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                self._delete_month()
+                for spec in REPORT_SPECS:  # orders first: lines need the month's order ids
+                    for f in (f for f in usable if f.spec is spec):
+                        self._load_file(f, Path(workdir))
+                    self._quarantine_duplicates(spec)
+                    self._write_audit(spec)
+                self.con.execute("COMMIT")
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
+        return self.result
+
+    # -- steps ------------------------------------------------------------
+    def _delete_month(self) -> None:
+        for table in [s.table for s in REPORT_SPECS] + ["quarantine", "load_audit"]:
+            self.con.execute(f"DELETE FROM raw.{table} WHERE month = ?", [self.month])
+
+    def _load_file(self, found: DetectedFile, workdir: Path) -> None:
+        spec = found.spec
+        stats = FileLoad(
+            file=found.name, report_type=spec.report_type, encoding=found.encoding, sha256=file_sha256(found.path)
+        )
+        path = _utf8_copy(found, workdir)
+        by_zh = {c.zh: c for c in spec.loaded_columns}
+        dropped = {c.zh for c in spec.columns if c.pii is Pii.DROP}
+        names, selects, present = [], [], set()
+        for i, cell in enumerate(found.header):
+            names.append(f"c{i}")
+            column = by_zh.get(cell)
+            if column is not None and column.en not in present and cell not in dropped:
+                present.add(column.en)
+                selects.append(f"{_select_expr(column, f'c{i}')} AS {column.loaded_name}")
+        columns_arg = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
+        skip = found.header_row + 1
+        self.con.execute("DROP TABLE IF EXISTS _rejects; DROP TABLE IF EXISTS _reject_scans; DROP TABLE IF EXISTS _stage")
+        self.con.execute(
+            f"""CREATE TEMP TABLE _stage AS
+            SELECT {', '.join(selects)} FROM read_csv({sql_literal(str(path))},
+                header=false, skip={skip}, columns={columns_arg}, delim=',', quote='"', escape='"',
+                null_padding=false, strict_mode=true, ignore_errors=true, store_rejects=true,
+                rejects_table='_rejects', rejects_scan='_reject_scans', max_line_size=4194304)"""
+        )
+        # Rows the CSV parser could not read at all (wrong field count, bad UTF-8).
+        # DuckDB numbers records from the file start; data row 1 follows the header.
+        self.con.execute(
+            f"""CREATE TEMP TABLE _rejected AS
+            SELECT line - {skip} AS data_row, min(column_name) AS column_name,
+                   string_agg(DISTINCT error_type, ', ') AS error_type, min(error_message) AS message
+            FROM _rejects GROUP BY line"""
+        )
+        # Row numbers of parsed rows: the data rows not rejected, in file order.
+        self.con.execute(
+            """CREATE TEMP TABLE _rejected_gaps AS
+            SELECT data_row - row_number() OVER (ORDER BY data_row) AS parsed_before,
+                   row_number() OVER (ORDER BY data_row) AS rejected_so_far FROM _rejected"""
+        )
+        self.con.execute(
+            """CREATE TEMP TABLE _numbered AS
+            WITH parsed AS (SELECT s.*, s.rowid - (SELECT min(rowid) FROM _stage) + 1 AS parsed_row FROM _stage s)
+            SELECT p.* EXCLUDE (parsed_row), p.parsed_row + coalesce((SELECT max(g.rejected_so_far)
+                   FROM _rejected_gaps g WHERE g.parsed_before < p.parsed_row), 0) AS source_row
+            FROM parsed p"""
+        )
+        self._validate_and_insert(found, present, stats)
+        self.con.execute(
+            "DROP TABLE _stage; DROP TABLE _numbered; DROP TABLE _rejected; DROP TABLE _rejected_gaps; "
+            "DROP TABLE IF EXISTS _rejects; DROP TABLE IF EXISTS _reject_scans"
+        )
+        self.result.files.append(stats)
+
+    def _validate_and_insert(self, found: DetectedFile, present: set[str], stats: FileLoad) -> None:
+        spec, con, month = found.spec, self.con, self.month
+        file_lit, month_lit, type_lit = sql_literal(found.name), sql_literal(month), sql_literal(spec.report_type)
+        zh_of = {c.en: c.zh for c in spec.columns}
+        # Parser rejects -> quarantine
+        con.execute(
+            f"""INSERT INTO raw.quarantine
+            SELECT {month_lit}, {type_lit}, {file_lit}, data_row,
+                   coalesce(CASE {' '.join(f"WHEN column_name = 'c{i}' THEN {sql_literal(h)}" for i, h in enumerate(found.header)) or 'WHEN false THEN NULL'} END, column_name),
+                   'unreadable row (' || error_type || '): ' || message
+            FROM _rejected"""
+        )
+        checks = _problem_exprs(spec, present, month)
+        if spec.report_type == "order_lines" and "order_id" in present:
+            checks.append(
+                (
+                    zh_of["order_id"],
+                    f"order_id IS NOT NULL AND order_id NOT IN (SELECT order_id FROM raw.orders WHERE month = {month_lit})",
+                    sql_literal(f"订单编号: no loaded order with this id in the {month} order report"),
+                )
+            )
+        if checks:
+            first_col = "CASE " + " ".join(f"WHEN {cond} THEN {sql_literal(zh)}" for zh, cond, _ in checks) + " END"
+            reason = "concat_ws('; ', " + ", ".join(f"CASE WHEN {cond} THEN {r} END" for _, cond, r in checks) + ")"
+            bad = " OR ".join(f"({cond})" for _, cond, _ in checks)
+        else:
+            first_col, reason, bad = "NULL", "''", "false"
+        con.execute(f"CREATE TEMP TABLE _checked AS SELECT *, ({bad}) AS _bad, {first_col} AS _bad_column, {reason} AS _reason FROM _numbered")
+        con.execute(
+            f"""INSERT INTO raw.quarantine
+            SELECT {month_lit}, {type_lit}, {file_lit}, source_row, _bad_column, _reason FROM _checked WHERE _bad"""
+        )
+        target_cols = [c for c in spec.loaded_columns]
+        values = ", ".join(
+            _typed_expr(c, c.loaded_name) if c.en in present else f"CAST(NULL AS {_sql_type(c)})" for c in target_cols
+        )
+        con.execute(
+            f"""INSERT INTO raw.{spec.table} (month, source_file, source_row, {', '.join(c.loaded_name for c in target_cols)})
+            SELECT {month_lit}, {file_lit}, source_row, {values} FROM _checked WHERE NOT _bad"""
+        )
+        loaded, quarantined = con.execute(
+            f"""SELECT count(*) FILTER (WHERE NOT _bad), count(*) FILTER (WHERE _bad) + (SELECT count(*) FROM _rejected)
+            FROM _checked"""
+        ).fetchone()
+        con.execute("DROP TABLE _checked")
+        stats.rows_loaded, stats.rows_quarantined = loaded, quarantined
+        stats.rows_read = loaded + quarantined
+
+    def _quarantine_duplicates(self, spec: ReportSpec) -> None:
+        """Keep the first row of a key within the month; quarantine the others."""
+        if not spec.unique_key:
+            return
+        key, zh = spec.unique_key, spec.column(spec.unique_key).zh
+        month_lit = sql_literal(self.month)
+        self.con.execute(
+            f"""CREATE TEMP TABLE _dupes AS
+            SELECT source_file, source_row, first_file, first_row FROM (
+                SELECT source_file, source_row,
+                       first_value(source_file) OVER w AS first_file, first_value(source_row) OVER w AS first_row,
+                       row_number() OVER w AS n
+                FROM raw.{spec.table} WHERE month = {month_lit}
+                WINDOW w AS (PARTITION BY {key} ORDER BY source_file, source_row)
+            ) WHERE n > 1"""
+        )
+        self.con.execute(
+            f"""INSERT INTO raw.quarantine
+            SELECT {month_lit}, {sql_literal(spec.report_type)}, source_file, source_row, {sql_literal(zh)},
+                   {sql_literal(zh + ': duplicate of ')} || first_file || ' row ' || first_row
+            FROM _dupes"""
+        )
+        self.con.execute(
+            f"""DELETE FROM raw.{spec.table} t USING _dupes d
+            WHERE t.month = {month_lit} AND t.source_file = d.source_file AND t.source_row = d.source_row"""
+        )
+        moved = dict(self.con.execute("SELECT source_file, count(*) FROM _dupes GROUP BY 1").fetchall())
+        self.con.execute("DROP TABLE _dupes")
+        for stats in self.result.files:
+            if stats.report_type == spec.report_type and stats.file in moved:
+                stats.rows_loaded -= moved[stats.file]
+                stats.rows_quarantined += moved[stats.file]
+
+    def _write_audit(self, spec: ReportSpec) -> None:
+        for s in (s for s in self.result.files if s.report_type == spec.report_type):
+            self.con.execute(
+                "INSERT INTO raw.load_audit VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [self.month, s.report_type, s.file, s.sha256, s.encoding, s.rows_read, s.rows_loaded, s.rows_quarantined],
+            )
+
+
+def load_month(con: duckdb.DuckDBPyConnection, month: str, folder: Path) -> MonthLoad:
+    return MonthLoader(con, month, folder).run()
