@@ -1,0 +1,31 @@
+{# Month keys are 'YYYY-MM' strings. These macros keep the partition logic in
+   one place and in portable SQL (no engine-specific date functions). #}
+
+{# WHERE clause for the partition being built (all months when var month is unset).
+   include_previous: also the month before, for month-over-month KPIs. #}
+{% macro month_filter(column='month', include_previous=false) -%}
+  {%- set month = var('month', none) -%}
+  {%- if month -%}
+    {%- if include_previous -%}
+      where {{ column }} in ('{{ month }}', '{{ previous_month(month) }}')
+    {%- else -%}
+      where {{ column }} = '{{ month }}'
+    {%- endif -%}
+  {%- endif -%}
+{%- endmacro %}
+
+{% macro previous_month(month) -%}
+  {%- set year, mon = month[0:4] | int, month[5:7] | int -%}
+  {%- if mon == 1 -%}{{ '%04d-12' % (year - 1) }}{%- else -%}{{ '%04d-%02d' % (year, mon - 1) }}{%- endif -%}
+{%- endmacro %}
+
+{# Consecutive integer per month, so "previous month" is a portable join on index - 1. #}
+{% macro month_index(column='month') -%}
+  (cast(substr({{ column }}, 1, 4) as integer) * 12 + cast(substr({{ column }}, 6, 2) as integer))
+{%- endmacro %}
+
+{# A ratio whose denominator is 0 or NULL is NULL, never 0 and never an error. #}
+{% macro safe_ratio(numerator, denominator) -%}
+  case when {{ denominator }} is null or {{ denominator }} = 0 then null
+       else cast({{ numerator }} as double) / cast({{ denominator }} as double) end
+{%- endmacro %}

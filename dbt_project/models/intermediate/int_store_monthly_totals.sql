@@ -1,0 +1,48 @@
+-- Numerators and denominators of the store KPIs, one row per month.
+-- Buyer counts are NULL when the month's export has no buyer column (Tmall layout).
+with orders as (
+    select * from {{ ref('fct_orders') }}
+),
+
+buyers as (
+    select month, buyer_key, count(*) as paid_orders
+    from orders
+    where is_paid and buyer_key is not null
+    group by month, buyer_key
+),
+
+buyer_totals as (
+    select
+        month,
+        count(*) as paid_buyers,
+        sum(case when paid_orders >= 2 then 1 else 0 end) as repeat_buyers
+    from buyers
+    group by month
+),
+
+order_totals as (
+    select
+        month,
+        {{ month_index('month') }} as month_index,
+        count(*) as orders_created,
+        sum(case when is_paid then 1 else 0 end) as orders_paid,
+        sum(total_amount) as gmv,
+        sum(case when is_paid then total_amount else 0 end) as paid_gmv,
+        sum(case when is_paid then refund_amount else 0 end) as refund_amount,
+        sum(paid_amount) as net_sales,
+        sum(case when has_refund then 1 else 0 end) as refunded_orders,
+        sum(case when is_lost then 1 else 0 end) as lost_orders,
+        count(buyer_key) as orders_with_buyer
+    from orders
+    group by month
+)
+
+select
+    order_totals.*,
+    case when order_totals.orders_with_buyer = 0 then null
+         else coalesce(buyer_totals.paid_buyers, 0) end as paid_buyers,
+    case when order_totals.orders_with_buyer = 0 then null
+         else coalesce(buyer_totals.repeat_buyers, 0) end as repeat_buyers
+from order_totals
+left join buyer_totals
+    on order_totals.month = buyer_totals.month

@@ -1,0 +1,12 @@
+-- 区域销售: net sales, paid orders and refund rate by month and shipping province.
+-- Province only: the rest of the address is PII and never reaches the warehouse.
+select
+    month,
+    coalesce(ship_province, '未知') as province,
+    sum(paid_amount) as net_sales,
+    sum(case when is_paid then 1 else 0 end) as orders_paid,
+    sum(case when has_refund then 1 else 0 end) as refunded_orders,
+    cast({{ safe_ratio('sum(case when has_refund then 1 else 0 end)', 'sum(case when is_paid then 1 else 0 end)') }} as decimal(38, 6)) as refund_rate
+from {{ ref('fct_orders') }}
+{{ month_filter() }}
+group by month, coalesce(ship_province, '未知')

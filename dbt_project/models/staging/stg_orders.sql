@@ -1,0 +1,25 @@
+-- One row per order as exported, typed and with PII already hashed at ingestion.
+select
+    month,
+    order_id,
+    buyer_hash as buyer_key,
+    total_amount,
+    paid_amount,
+    refund_amount,
+    goods_amount,
+    shipping_fee,
+    order_status,
+    ship_province,
+    shipping_method,
+    created_at,
+    paid_at,
+    paid_at is not null as is_paid,
+    item_kinds,
+    item_quantity,
+    carrier,
+    tracking_no_hash,
+    close_reason,
+    is_mobile_order,
+    source_file,
+    source_row
+from {{ source('raw', 'orders') }}
