@@ -1,0 +1,232 @@
+"""`shopkpi`: materialise a month through Dagster and query the warehouse."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import warnings
+from pathlib import Path
+
+from .settings import (
+    DAGSTER_STORAGE_ENV,
+    DATA_DIR,
+    DEMO_MONTH,
+    EXPORTS_ENV,
+    PROJECT_ROOT,
+    WAREHOUSE_ENV,
+    default_exports,
+    default_warehouse,
+)
+
+SEARCH_PATH = "marts,intermediate,staging,reference,raw,main"
+
+
+class CliError(Exception):
+    """A one-line reason for the user; exit code 2 (bad input) or 1 (run failed)."""
+
+    def __init__(self, message: str, code: int = 2):
+        super().__init__(message)
+        self.code = code
+
+
+def _use_project_dagster_instance() -> None:
+    """Runs go to the project's Dagster instance, so `shopkpi ui` shows them."""
+    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT))
+    storage = Path(os.environ.setdefault(DAGSTER_STORAGE_ENV, str(DATA_DIR / "dagster")))
+    os.environ.setdefault("SHOPKPI_DAGSTER_COMPUTE_LOGS", str(storage / "compute_logs"))
+    storage.mkdir(parents=True, exist_ok=True)
+
+
+def _failure_reason(result) -> str:
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            while error.cause is not None:
+                error = error.cause
+            return f"step {event.step_key} failed: {error.message.strip().splitlines()[-1]}"
+    for event in result.all_events:
+        if event.event_type_value == "ASSET_CHECK_EVALUATION" and not event.event_specific_data.passed:
+            return f"check {event.event_specific_data.check_name} failed"
+    return "run failed"
+
+
+def run_month(month: str, exports: Path, warehouse: Path, log_file: Path | None = None):
+    """Execute the monthly job for one partition in the project's Dagster instance.
+
+    With `log_file`, dbt's console output and Dagster's debug log go to that
+    file instead of the terminal (the run's full event log stays in Dagster).
+    """
+    import contextlib
+
+    from dagster import DagsterInstance
+
+    from .definitions import build_definitions
+    from .jobs import MONTHLY_JOB_NAME
+    from .partitions import partition_key_of
+
+    _use_project_dagster_instance()
+    defs = build_definitions(warehouse=str(warehouse), exports=str(exports))
+    job = defs.resolve_job_def(MONTHLY_JOB_NAME)
+    run_config = {"loggers": {"console": {"config": {"log_level": "WARNING" if log_file else "DEBUG"}}}}
+    with contextlib.ExitStack() as stack:
+        if log_file is not None:
+            log_file.parent.mkdir(parents=True, exist_ok=True)
+            stack.enter_context(contextlib.redirect_stdout(stack.enter_context(log_file.open("w", encoding="utf-8"))))
+        instance = stack.enter_context(DagsterInstance.get())
+        return job.execute_in_process(
+            partition_key=partition_key_of(month),
+            instance=instance,
+            run_config=run_config,
+            raise_on_error=False,
+            tags={"shopkpi/cli": "materialize"},
+        )
+
+
+def cmd_materialize(args: argparse.Namespace) -> int:
+    from .partitions import partition_key_of
+
+    try:
+        partition_key_of(args.month)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    exports, warehouse = Path(args.exports).resolve(), Path(args.warehouse).resolve()
+    if not exports.is_dir():
+        raise CliError(f"exports folder not found: {exports}")
+    log_file = None if args.verbose else DATA_DIR / "logs" / f"materialize-{args.month}.log"
+    started = time.perf_counter()
+    result = run_month(args.month, exports, warehouse, log_file=log_file)
+    elapsed = time.perf_counter() - started
+    if not result.success:
+        raise CliError(f"{args.month}: {_failure_reason(result)} (run {result.run_id})", code=1)
+    checks = [e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+    failed = [c.check_name for c in checks if not c.passed]
+    print(f"materialised {args.month} from {exports}")
+    print(f"  warehouse   {warehouse}")
+    print(f"  dagster run {result.run_id}")
+    print(f"  assets      {len(result.get_asset_materialization_events())} materialised")
+    print(f"  checks      {len(checks) - len(failed)}/{len(checks)} passed" + (f" (failed: {', '.join(failed)})" if failed else ""))
+    print(f"  wall time   {elapsed:.1f} s")
+    if log_file:
+        print(f"  dbt log     {log_file}")
+    _print_rows(*_query(warehouse, "select kpi_id, name_zh, value, numerator, denominator from kpi_store_monthly "
+                        f"where month = '{args.month}' order by kpi_id"), fmt="table")
+    return 1 if failed else 0
+
+
+def _query(warehouse: Path, sql: str) -> tuple[list[str], list[tuple]]:
+    import duckdb
+
+    if not warehouse.exists():
+        raise CliError(f"warehouse not found: {warehouse} (run `shopkpi materialize` first)")
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error as exc:
+        raise CliError(f"cannot open {warehouse}: {exc}") from None
+    try:
+        con.execute(f"SET search_path = '{SEARCH_PATH}'")
+        cursor = con.execute(sql)
+        if cursor.description is None:
+            return [], []
+        return [d[0] for d in cursor.description], cursor.fetchall()
+    except duckdb.Error as exc:
+        raise CliError(str(exc).splitlines()[0]) from None
+    finally:
+        con.close()
+
+
+def _plain(value):
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value.normalize())
+    return value
+
+
+def _print_rows(columns: list[str], rows: list[tuple], fmt: str) -> None:
+    if fmt == "json":
+        print(json.dumps([{c: _plain(v) for c, v in zip(columns, r)} for r in rows], ensure_ascii=False, default=str, indent=1))
+    elif fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows([[_plain(v) for v in r] for r in rows])
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*columns, show_lines=False)
+        for r in rows:
+            table.add_row(*["NULL" if v is None else str(_plain(v)) for v in r])
+        Console(width=max(120, Console().width)).print(table)
+        print(f"({len(rows)} rows)")
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    _print_rows(*_query(Path(args.warehouse).resolve(), args.sql), fmt=args.format)
+    return 0
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    import subprocess
+
+    _use_project_dagster_instance()
+    os.environ[WAREHOUSE_ENV] = str(Path(args.warehouse).resolve())
+    os.environ[EXPORTS_ENV] = str(Path(args.exports).resolve())
+    dagster = Path(sys.executable).parent / "dagster"
+    return subprocess.call([str(dagster), "dev", "-m", "orchestration.definitions", "-p", str(args.port)], cwd=PROJECT_ROOT)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="shopkpi",
+        description="E-commerce team KPI warehouse: platform exports -> DuckDB -> dbt KPI marts, run by Dagster.",
+        epilog="Exit codes: 0 ok, 1 a run or check failed, 2 bad input. Docs: README.md, DECISIONLOG.md.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    warehouse_help = f"DuckDB warehouse file (default: ${WAREHOUSE_ENV} or data/warehouse.duckdb)"
+
+    m = sub.add_parser("materialize", help="build one month end to end (a real Dagster run)",
+                       description="Load the month's exports, run dbt build and the GX checks as one Dagster run "
+                                   "of the partitioned job 'monthly_kpis'; the run shows in `shopkpi ui`.")
+    m.add_argument("--month", default=DEMO_MONTH, help=f"partition YYYY-MM (default {DEMO_MONTH})")
+    m.add_argument("--exports", default=str(default_exports()),
+                   help="folder of the month's platform downloads, or a root with one YYYY-MM folder per month "
+                        f"(default: ${EXPORTS_ENV} or the shared real export)")
+    m.add_argument("--warehouse", default=str(default_warehouse()), help=warehouse_help)
+    m.add_argument("-v", "--verbose", action="store_true", help="stream dbt's output and Dagster's debug log")
+    m.set_defaults(func=cmd_materialize)
+
+    q = sub.add_parser("query", help="run read-only SQL on the warehouse",
+                       description="Run SQL on the warehouse, opened read-only. Unqualified names resolve in "
+                                   f"{SEARCH_PATH}, so `select * from kpi_store_monthly` works.")
+    q.add_argument("sql", help='e.g. "select * from kpi_store_monthly"')
+    q.add_argument("--warehouse", default=str(default_warehouse()), help=warehouse_help)
+    q.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format (default table)")
+    q.set_defaults(func=cmd_query)
+
+    u = sub.add_parser("ui", help="start the Dagster UI on this project's instance")
+    u.add_argument("--port", type=int, default=3000)
+    u.add_argument("--warehouse", default=str(default_warehouse()), help=warehouse_help)
+    u.add_argument("--exports", default=str(default_exports()), help="exports folder or per-month root")
+    u.set_defaults(func=cmd_ui)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    warnings.filterwarnings("ignore")
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except CliError as exc:
+        print(f"shopkpi: error: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""Dagster code location: `dagster dev -m orchestration.definitions` (or `shopkpi ui`)."""
+
+from dagster import Definitions
+from dagster_dbt import DbtCliResource
+
+from .assets.dbt import DBT_PROJECT, shopkpi_dbt_models
+from .assets.raw import raw_exports
+from .checks.order_checks import gx_fct_orders
+from .jobs import monthly_kpis_job
+from .resources import ExportsResource, WarehouseResource
+from .schedules import monthly_kpis_schedule
+from .settings import dbt_executable, default_exports, default_warehouse
+
+
+def build_resources(warehouse: str | None = None, exports: str | None = None) -> dict:
+    return {
+        "warehouse": WarehouseResource(path=str(warehouse or default_warehouse())),
+        "exports": ExportsResource(directory=str(exports or default_exports())),
+        "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=dbt_executable()),
+    }
+
+
+ASSETS = [raw_exports, shopkpi_dbt_models]
+ASSET_CHECKS = [gx_fct_orders]
+
+
+def build_definitions(warehouse: str | None = None, exports: str | None = None) -> Definitions:
+    return Definitions(
+        assets=ASSETS,
+        asset_checks=ASSET_CHECKS,
+        jobs=[monthly_kpis_job],
+        schedules=[monthly_kpis_schedule],
+        resources=build_resources(warehouse, exports),
+    )
+
+
+defs = build_definitions()
