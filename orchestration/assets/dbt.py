@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
-from dagster import AssetExecutionContext
+from dagster import AssetExecutionContext, BackfillPolicy
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 from ..partitions import month_of, monthly_partitions
@@ -54,6 +54,8 @@ class ShopKpiTranslator(DagsterDbtTranslator):
     manifest=ensure_manifest(),
     project=DBT_PROJECT,
     partitions_def=monthly_partitions,
+    # One month per run: the month is passed to dbt as a var, and marts replace exactly that month.
+    backfill_policy=BackfillPolicy.multi_run(max_partitions_per_run=1),
     dagster_dbt_translator=ShopKpiTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
 )
 def shopkpi_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):

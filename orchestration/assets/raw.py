@@ -1,7 +1,7 @@
 """Raw layer: load one month of platform exports into the warehouse's `raw` schema."""
 
 
-from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, MetadataValue, multi_asset
+from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
 from ..ingest.load import DEV_PII_KEY, load_month, pii_key
 from ..ingest.specs import REPORT_SPECS
@@ -35,7 +35,12 @@ def _files_table(rows) -> str:
     return "\n".join(lines)
 
 
-@multi_asset(specs=RAW_SPECS, partitions_def=monthly_partitions, name="raw_exports")
+@multi_asset(
+    specs=RAW_SPECS,
+    partitions_def=monthly_partitions,
+    backfill_policy=BackfillPolicy.multi_run(max_partitions_per_run=1),
+    name="raw_exports",
+)
 def raw_exports(context: AssetExecutionContext, warehouse: WarehouseResource, exports: ExportsResource):
     """Recognise the month's reports by header, load them, quarantine what cannot be loaded."""
     month = month_of(context.partition_key)

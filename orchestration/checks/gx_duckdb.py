@@ -71,15 +71,18 @@ def load_suite_file(name: str) -> dict:
     return json.loads((EXPECTATIONS_DIR / "suites" / f"{name}.json").read_text(encoding="utf-8"))
 
 
-def run_suite(warehouse: str | Path, suite_name: str, query: str, run_name: str) -> SuiteOutcome:
-    """Validate the rows of `query` against a versioned suite through a GX checkpoint."""
+def run_suite(warehouse: str | Path, spec: dict, query: str, run_name: str) -> SuiteOutcome:
+    """Validate the rows of `query` against a suite (GX's JSON form) through a GX checkpoint.
+
+    The query runs inside DuckDB: GX pushes each metric down as SQL, no table
+    is loaded into pandas.
+    """
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
     enable_duckdb_persisted_connection()
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
-    spec = load_suite_file(suite_name)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     source = context.data_sources.add_sql(name="warehouse", connection_string=f"duckdb:///{Path(warehouse).resolve()}")

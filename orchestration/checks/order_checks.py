@@ -32,6 +32,7 @@ def suite_check_result(outcome: SuiteOutcome, severity: AssetCheckSeverity) -> A
 )
 def gx_fct_orders(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> AssetCheckResult:
     month = month_of(context.partition_key)
-    query = load_suite_file("fct_orders")["meta"]["batch_query"].format(month=month)
-    outcome = run_suite(warehouse.path, "fct_orders", query, run_name=f"fct_orders_{month.replace('-', '_')}")
+    suite = load_suite_file("fct_orders")
+    query = suite["meta"]["batch_query"].format(month=month)
+    outcome = run_suite(warehouse.path, suite, query, run_name=f"fct_orders_{month.replace('-', '_')}")
     return suite_check_result(outcome, AssetCheckSeverity.ERROR)

@@ -1,0 +1,83 @@
+"""Tmall's 7-column order report: ISO timestamps, no BOM, unpaid orders, no buyer column.
+
+Expected values are worked out by hand below, not read from the pipeline.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import TMALL_HEADER, materialize_month, query, store_kpis, write_csv
+
+JANUARY = [
+    # 订单编号, 总金额, 买家实际支付金额, 收货地址, 订单创建时间, 订单付款时间, 退款金额
+    ["T1", "100.00", "100.00", "浙江省杭州市西湖区文三路1号", "2020-01-05 10:00:00", "2020-01-05 10:01:00", "0.00"],
+    ["T2", "50.00", "0.00", "浙江省宁波市海曙区", "2020-01-06 09:00:00", "", "0.00"],  # never paid
+]
+FEBRUARY = [
+    ["F1", "200.00", "180.00", "广东省深圳市南山区科技园", "2020-02-01 08:00:00", "2020-02-01 08:05:00", "20.00"],
+    ["F2", "80.00", "80.00", "广东省广州市天河区", "2020-02-10 12:00:00", "2020-02-10 12:00:30", "0.00"],
+    ["F3", "40.00", "0.00", "上海市浦东新区张江路", "2020-02-11 13:00:00", "", "0.00"],  # never paid
+    ["F4", "60.00", "0.00", "上海市徐汇区", "2020-02-12 14:00:00", "2020-02-12 14:10:00", "60.00"],  # fully refunded
+    # created in February, paid after month end: still a February order
+    ["F5", "30.00", "30.00", "新疆维吾尔自治区乌鲁木齐市", "2020-02-29 23:30:00", "2020-03-01 00:10:00", "0.00"],
+]
+
+
+@pytest.fixture(scope="module")
+def tmall_warehouse(tmp_path_factory):
+    root = tmp_path_factory.mktemp("tmall")
+    # A root with one folder per month, as a scheduled deployment receives downloads.
+    write_csv(root / "exports" / "2020-01" / "订单报表.csv", TMALL_HEADER, JANUARY)
+    write_csv(root / "exports" / "2020-02" / "tmall_orders_feb.csv", TMALL_HEADER, FEBRUARY)
+    warehouse = root / "warehouse.duckdb"
+    for month in ("2020-01", "2020-02"):
+        assert materialize_month(month, root / "exports", warehouse).success, month
+    return warehouse
+
+
+def test_february_kpis_by_hand(tmall_warehouse):
+    k = {kpi: v[0] for kpi, v in store_kpis(tmall_warehouse, "2020-02").items()}
+    assert k["orders_created"] == 5
+    assert k["orders_paid"] == 4  # F1 F2 F4 F5
+    assert k["gmv"] == 410.00  # 200 + 80 + 40 + 60 + 30
+    assert k["paid_gmv"] == 370.00  # 200 + 80 + 60 + 30
+    assert k["refund_amount"] == 80.00  # 20 + 60
+    assert k["net_sales"] == 290.00  # 180 + 80 + 0 + 0 + 30
+    assert k["payment_rate"] == pytest.approx(4 / 5)
+    assert k["refund_rate"] == pytest.approx(2 / 4)  # F1 and F4 refunded
+    assert k["lost_order_rate"] == pytest.approx(2 / 5)  # F3 unpaid, F4 fully refunded
+    assert k["avg_order_value"] == pytest.approx(370 / 4)
+    assert k["sales_growth"] == pytest.approx(290 / 100 - 1)  # January's net sales: 100
+    # No buyer column in Tmall's layout: buyer-based KPIs are NULL, not 0 and not errors.
+    for kpi in ("paid_buyers", "aov", "repeat_rate", "conversion_rate"):
+        assert k[kpi] is None, kpi
+
+
+def test_january_kpis_by_hand(tmall_warehouse):
+    k = {kpi: v[0] for kpi, v in store_kpis(tmall_warehouse, "2020-01").items()}
+    assert (k["orders_created"], k["orders_paid"], k["gmv"], k["net_sales"]) == (2, 1, 150.00, 100.00)
+    assert k["refund_rate"] == 0.0  # one paid order, no refund: 0 / 1
+    assert k["lost_order_rate"] == pytest.approx(0.5)
+    assert k["sales_growth"] is None  # no December 2019 in the warehouse
+
+
+def test_province_is_cut_from_unspaced_addresses(tmall_warehouse):
+    rows = query(
+        tmall_warehouse,
+        "select province, net_sales, orders_paid, refund_rate from marts.kpi_store_province_monthly "
+        "where month = '2020-02' order by province",
+    )
+    got = {p: (float(n), o, None if r is None else float(r)) for p, n, o, r in rows}
+    assert got == {
+        "上海市": (0.0, 1, 1.0),  # F3 unpaid, F4 paid and refunded
+        "广东省": (260.0, 2, 0.5),
+        "新疆维吾尔自治区": (30.0, 1, 0.0),
+    }
+
+
+def test_months_are_partitions_not_overwrites(tmall_warehouse):
+    assert query(tmall_warehouse, "select month, count(*) from marts.fct_orders group by 1 order by 1") == [
+        ("2020-01", 2),
+        ("2020-02", 5),
+    ]
