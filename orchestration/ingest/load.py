@@ -257,7 +257,7 @@ class MonthLoader:
         self.con.execute(
             f"""CREATE TEMP TABLE _stage AS
             SELECT {', '.join(selects)} FROM read_csv({sql_literal(str(path))},
-                header=false, skip={skip}, columns={columns_arg}, delim=',', quote='"', escape='"',
+                header=false, skip={skip}, columns={columns_arg}, auto_detect=false, delim=',', quote='"', escape='"',
                 null_padding=false, strict_mode=true, ignore_errors=true, store_rejects=true,
                 rejects_table='_rejects', rejects_scan='_reject_scans', max_line_size=4194304)"""
         )

@@ -1,0 +1,180 @@
+"""Bad inputs: each has a documented outcome, and every row is loaded or quarantined.
+
+These run the loader itself on a fresh DuckDB (no dbt), except the last ones,
+which go through Dagster and the CLI to show the error users see.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from orchestration.ingest.load import IngestError, MissingColumnError, load_month
+from tests.helpers import TMALL_HEADER, materialize_month, write_csv
+
+MONTH = "2017-05"
+GOOD = ["1001", "10.00", "10.00", "浙江省 杭州市", "2017/5/1 10:00", "2017/5/1 10:05", "0"]
+
+
+def row(order_id, total="10.00", paid="10.00", created="2017/5/2 10:00", paid_at="2017/5/2 10:05", refund="0"):
+    return [order_id, total, paid, "浙江省 杭州市", created, paid_at, refund]
+
+
+def load(folder):
+    con = duckdb.connect()
+    return con, load_month(con, MONTH, folder)
+
+
+def quarantine(con):
+    return con.execute("select source_row, column_name, reason from raw.quarantine order by source_row").fetchall()
+
+
+def assert_reconciles(con, result, rows_written: int):
+    """rows read = loaded + quarantined = what the test wrote, and the tables agree."""
+    (stats,) = [f for f in result.files if f.report_type == "orders"]
+    assert stats.rows_read == rows_written
+    assert stats.rows_loaded + stats.rows_quarantined == stats.rows_read
+    assert con.execute("select count(*) from raw.orders").fetchone()[0] == stats.rows_loaded
+    assert con.execute("select count(*) from raw.quarantine").fetchone()[0] == stats.rows_quarantined
+    assert con.execute("select rows_read, rows_loaded, rows_quarantined from raw.load_audit").fetchone() == (
+        stats.rows_read, stats.rows_loaded, stats.rows_quarantined)
+
+
+def test_gbk_encoded_order_report_loads(tmp_path):
+    write_csv(tmp_path / "orders.csv", TMALL_HEADER, [GOOD, row("1002")], encoding="gbk")
+    con, result = load(tmp_path)
+    assert result.files[0].encoding == "gb18030"
+    assert con.execute("select ship_province from raw.orders order by order_id").fetchall() == [("浙江省",)] * 2
+    assert_reconciles(con, result, 2)
+
+
+def test_utf8_bom_crlf_and_padded_headers_load(tmp_path):
+    header = [h + " " for h in TMALL_HEADER]  # Taobao pads some headers with a space
+    write_csv(tmp_path / "orders.csv", header, [[GOOD[0] + " "] + GOOD[1:]], encoding="utf-8-sig", newline="\r\n")
+    con, result = load(tmp_path)
+    assert con.execute("select order_id from raw.orders").fetchall() == [("1001",)]  # id trimmed
+    assert_reconciles(con, result, 1)
+
+
+def test_truncated_row_is_quarantined(tmp_path):
+    write_csv(tmp_path / "orders.csv", TMALL_HEADER, [GOOD, ["1002", "5.00"], row("1003")])
+    con, result = load(tmp_path)
+    ((source_row, column, reason),) = quarantine(con)
+    assert source_row == 2 and "unreadable row" in reason and "MISSING COLUMNS" in reason
+    assert [r[0] for r in con.execute("select source_row from raw.orders order by 1").fetchall()] == [1, 3]
+    assert_reconciles(con, result, 3)
+
+
+def test_non_numeric_amount_is_quarantined_naming_the_column(tmp_path):
+    write_csv(tmp_path / "orders.csv", TMALL_HEADER, [GOOD, row("1002", total="abc")])
+    con, result = load(tmp_path)
+    assert quarantine(con) == [(2, "总金额", "总金额: not an amount 'abc'")]
+    assert_reconciles(con, result, 2)
+
+
+def test_unparseable_date_is_quarantined(tmp_path):
+    write_csv(tmp_path / "orders.csv", TMALL_HEADER, [GOOD, row("1002", created="2017-13-45 10:00:00")])
+    con, result = load(tmp_path)
+    assert quarantine(con) == [(2, "订单创建时间", "订单创建时间: not a date-time '2017-13-45 10:00:00'")]
+    assert_reconciles(con, result, 2)
+
+
+def test_both_timestamp_styles_parse(tmp_path):
+    write_csv(tmp_path / "orders.csv", TMALL_HEADER, [row("1", created="2017/5/3 3:08", paid_at="2017-05-03 03:09:10")])
+    con, _ = load(tmp_path)
+    assert con.execute("select strftime(created_at, '%Y-%m-%d %H:%M:%S'), strftime(paid_at, '%Y-%m-%d %H:%M:%S') from raw.orders").fetchone() == (
+        "2017-05-03 03:08:00", "2017-05-03 03:09:10")
+
+
+def test_duplicated_order_id_keeps_the_first(tmp_path):
+    write_csv(tmp_path / "orders.csv", TMALL_HEADER, [GOOD, row("1002"), row("1001", total="99.00", paid="99.00")])
+    con, result = load(tmp_path)
+    assert quarantine(con) == [(3, "订单编号", "订单编号: duplicate of orders.csv row 1")]
+    assert con.execute("select total_amount from raw.orders where order_id = '1001'").fetchone()[0] == 10
+    assert_reconciles(con, result, 3)
+
+
+def test_order_outside_the_partition_month_is_quarantined(tmp_path):
+    write_csv(tmp_path / "orders.csv", TMALL_HEADER, [GOOD, row("1002", created="2017-06-01 00:00:00")])
+    con, result = load(tmp_path)
+    assert quarantine(con) == [(2, "订单创建时间", "订单创建时间 2017-06-01 00:00 is outside partition month 2017-05")]
+    assert_reconciles(con, result, 2)
+
+
+def test_missing_required_column_fails_naming_file_and_column(tmp_path):
+    header = [h for h in TMALL_HEADER if h != "买家实际支付金额"]
+    write_csv(tmp_path / "report.csv", header, [[v for i, v in enumerate(GOOD) if i != 2]])
+    con = duckdb.connect()
+    with pytest.raises(MissingColumnError, match=r"report\.csv: required column '买家实际支付金额' \(paid_amount\)"):
+        load_month(con, MONTH, tmp_path)
+    # nothing was written
+    assert con.execute("select count(*) from information_schema.tables where table_schema = 'raw'").fetchone() == (0,)
+
+
+def test_empty_file_is_listed_not_fatal(tmp_path):
+    write_csv(tmp_path / "orders.csv", TMALL_HEADER, [GOOD])
+    (tmp_path / "empty.csv").write_bytes(b"")
+    (tmp_path / "notes.xlsx").write_bytes(b"PK")
+    con, result = load(tmp_path)
+    assert result.skipped == {"empty.csv": "empty file", "notes.xlsx": "not a CSV export (.xlsx)"}
+    assert_reconciles(con, result, 1)
+
+
+def test_folder_with_only_an_empty_file_is_a_clear_error(tmp_path):
+    (tmp_path / "ExportOrderList.csv").write_bytes(b"")
+    with pytest.raises(IngestError, match=r"no 订单报表 \(order report\) found in .*ExportOrderList.csv: empty file"):
+        load(tmp_path)
+
+
+def test_header_only_file_loads_zero_rows(tmp_path):
+    write_csv(tmp_path / "orders.csv", TMALL_HEADER, [])
+    con, result = load(tmp_path)
+    assert_reconciles(con, result, 0)
+
+
+def test_lines_without_their_order_are_quarantined(tmp_path):
+    write_csv(tmp_path / "orders.csv", TMALL_HEADER, [GOOD])
+    write_csv(tmp_path / "lines.csv", ["订单编号", "标题", "价格", "购买数量"], [["1001", "玩具", "5.00", "2"], ["9999", "玩具", "1", "1"]])
+    con, result = load(tmp_path)
+    assert quarantine(con) == [(2, "订单编号", "订单编号: no loaded order with this id in the 2017-05 order report")]
+    (lines,) = [f for f in result.files if f.report_type == "order_lines"]
+    assert (lines.rows_read, lines.rows_loaded, lines.rows_quarantined) == (2, 1, 1)
+
+
+def test_reloading_a_month_replaces_it(tmp_path):
+    write_csv(tmp_path / "orders.csv", TMALL_HEADER, [GOOD, row("1002")])
+    con = duckdb.connect()
+    load_month(con, MONTH, tmp_path)
+    write_csv(tmp_path / "orders.csv", TMALL_HEADER, [GOOD])
+    load_month(con, MONTH, tmp_path)
+    assert con.execute("select count(*) from raw.orders").fetchone() == (1,)
+    assert con.execute("select count(*) from raw.load_audit").fetchone() == (1,)
+
+
+def test_dagster_run_fails_with_the_file_and_column(tmp_path):
+    header = [h for h in TMALL_HEADER if h != "退款金额"]
+    write_csv(tmp_path / "exports" / "orders.csv", header, [GOOD[:-1]])
+    result = materialize_month(MONTH, tmp_path / "exports", tmp_path / "w.duckdb")
+    assert not result.success
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    error = failure.step_failure_data.error
+    text = error.message + (error.cause.message if error.cause else "")
+    assert "orders.csv: required column '退款金额' (refund_amount) is missing" in text
+
+
+def test_cli_gives_a_one_line_reason_and_nonzero_exit(tmp_path):
+    header = [h for h in TMALL_HEADER if h != "订单编号"]
+    write_csv(tmp_path / "exports" / "orders.csv", header, [GOOD[1:]])
+    env_home = {"DAGSTER_HOME": str(tmp_path), "SHOPKPI_DAGSTER_STORAGE": str(tmp_path / "dagster")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", "materialize", "--month", MONTH,
+         "--exports", str(tmp_path / "exports"), "--warehouse", str(tmp_path / "w.duckdb")],
+        capture_output=True, text=True, env={**__import__("os").environ, **env_home},
+    )
+    assert proc.returncode == 1
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("shopkpi: error: 2017-05: step raw_exports failed:")
+    assert "required column '订单编号' (order_id) is missing" in last
