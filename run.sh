@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# One entry point for a fresh machine with Python 3.11:
+#   ./run.sh demo   install everything, then materialise the demo month (2017-05) end to end
+#   ./run.sh test   install everything, then run the test suite
+# Anything after the command is passed on (to `shopkpi materialize` or to pytest).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+VENV="${SHOPKPI_VENV:-.venv}"
+
+find_python() {
+  for candidate in python3.11 python3 python; do
+    if command -v "$candidate" >/dev/null 2>&1 &&
+       "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
+      echo "$candidate"; return 0
+    fi
+  done
+  echo "run.sh: Python 3.11 is required (python3.11 not found)" >&2
+  return 1
+}
+
+install() {
+  if [ ! -x "$VENV/bin/python" ]; then
+    "$(find_python)" -m venv "$VENV"
+  fi
+  # constraints.txt pins the versions CI tested; pyproject.toml keeps the compatible ranges.
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test]"
+}
+
+command="${1:-}"; shift || true
+case "$command" in
+  demo)
+    install
+    exec "$VENV/bin/shopkpi" materialize --month 2017-05 "$@"
+    ;;
+  test)
+    install
+    exec "$VENV/bin/python" -m pytest "$@"
+    ;;
+  *)
+    echo "usage: ./run.sh demo|test [args...]" >&2
+    exit 2
+    ;;
+esac
