@@ -111,7 +111,7 @@ def cmd_materialize(args: argparse.Namespace) -> int:
     print(f"  wall time   {elapsed:.1f} s")
     if log_file:
         print(f"  dbt log     {log_file}")
-    _print_rows(*_query(warehouse, "select kpi_id, name_zh, value, numerator, denominator from kpi_store_monthly "
+    _print_rows(*_query(warehouse, "select kpi_id, name_zh, name_en, value, numerator, denominator from kpi_store_monthly "
                         f"where month = '{args.month}' order by kpi_id"), fmt="table")
     return 1 if failed else 0
 

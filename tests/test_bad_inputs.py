@@ -117,9 +117,9 @@ def test_missing_required_column_fails_naming_file_and_column(tmp_path):
 def test_empty_file_is_listed_not_fatal(tmp_path):
     write_csv(tmp_path / "orders.csv", TMALL_HEADER, [GOOD])
     (tmp_path / "empty.csv").write_bytes(b"")
-    (tmp_path / "notes.xlsx").write_bytes(b"PK")
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
     con, result = load(tmp_path)
-    assert result.skipped == {"empty.csv": "empty file", "notes.xlsx": "not a CSV export (.xlsx)"}
+    assert result.skipped == {"empty.csv": "empty file", "notes.pdf": "not a CSV or XLSX export (.pdf)"}
     assert_reconciles(con, result, 1)
 
 

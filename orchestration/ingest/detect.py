@@ -81,10 +81,60 @@ def match_spec(header: list[str]) -> ReportSpec | None:
     return best
 
 
+XLSX = "xlsx"
+
+
+def xlsx_rows(path: Path):
+    """Rows of the first sheet as lists of strings (streamed, read-only)."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
+            yield ["" if v is None else xlsx_cell_text(v) for v in row]
+    finally:
+        workbook.close()
+
+
+def xlsx_cell_text(value) -> str:
+    import datetime as dt
+
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _find_header(found: DetectedFile, rows) -> DetectedFile:
+    for index in range(HEADER_SEARCH_ROWS):
+        try:
+            row = next(rows)
+        except (StopIteration, csv.Error):
+            break
+        header = [clean_header_cell(c) for c in row]
+        spec = match_spec(header)
+        if spec is not None:
+            found.spec, found.header, found.header_row = spec, header, index
+            return found
+    found.problem = "header matches no known report type"
+    return found
+
+
 def detect_file(path: Path) -> DetectedFile:
     found = DetectedFile(path=path)
-    if path.suffix.lower() not in {".csv", ".txt"}:
-        found.problem = f"not a CSV export ({path.suffix or 'no extension'})"
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        found.encoding = XLSX
+        try:
+            return _find_header(found, xlsx_rows(path))
+        except Exception as exc:  # a corrupt workbook is reported, not fatal
+            found.encoding, found.problem = None, f"unreadable XLSX: {exc}"
+            return found
+    if suffix not in {".csv", ".txt"}:
+        found.problem = f"not a CSV or XLSX export ({path.suffix or 'no extension'})"
         return found
     with path.open("rb") as fh:
         sample = fh.read(SAMPLE_BYTES)
@@ -98,19 +148,7 @@ def detect_file(path: Path) -> DetectedFile:
         return found
     text = codecs.getincrementaldecoder(found.encoding)(errors="replace").decode(sample)
     text = text.lstrip("\ufeff")
-    rows = csv.reader(io.StringIO(text))
-    for index in range(HEADER_SEARCH_ROWS):
-        try:
-            row = next(rows)
-        except (StopIteration, csv.Error):
-            break
-        header = [clean_header_cell(c) for c in row]
-        spec = match_spec(header)
-        if spec is not None:
-            found.spec, found.header, found.header_row = spec, header, index
-            return found
-    found.problem = "header matches no known report type"
-    return found
+    return _find_header(found, csv.reader(io.StringIO(text)))
 
 
 def scan_folder(folder: Path) -> list[DetectedFile]:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from .detect import DetectedFile, scan_folder
+from .detect import XLSX, DetectedFile, scan_folder, xlsx_rows
 from .specs import ORDERS, REPORT_SPECS, Column, ColumnType, Pii, ReportSpec
 
 PII_KEY_ENV = "SHOPKPI_PII_KEY"
@@ -124,10 +124,16 @@ def file_sha256(path: Path) -> str:
 
 
 def _utf8_copy(found: DetectedFile, workdir: Path) -> Path:
-    """DuckDB reads UTF-8 only: stream-transcode GBK/GB18030 files."""
+    """DuckDB reads UTF-8 CSV only: stream-transcode GBK/GB18030, stream-convert XLSX."""
+    target = workdir / (found.path.stem + ".utf8.csv")
+    if found.encoding == XLSX:
+        import csv
+
+        with target.open("w", encoding="utf-8", newline="") as dst:
+            csv.writer(dst, lineterminator="\n").writerows(xlsx_rows(found.path))
+        return target
     if found.encoding != "gb18030":
         return found.path
-    target = workdir / (found.path.stem + ".utf8.csv")
     decoder = codecs.getincrementaldecoder("gb18030")(errors="strict")
     with found.path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
         while chunk := src.read(TRANSCODE_CHUNK):
@@ -302,7 +308,7 @@ class MonthLoader:
             FROM _rejected"""
         )
         checks = _problem_exprs(spec, present, month)
-        if spec.report_type == "order_lines" and "order_id" in present:
+        if spec.order_scoped and "order_id" in present:
             checks.append(
                 (
                     zh_of["order_id"],

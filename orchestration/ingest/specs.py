@@ -63,6 +63,9 @@ class ReportSpec:
     unique_key: str | None = None
     # Report types without which a month cannot be built.
     required_for_month: bool = False
+    # Rows belong to the month of the order they reference (订单编号); rows whose
+    # order is not among the month's loaded orders are quarantined.
+    order_scoped: bool = False
     description: str = ""
 
     @property
@@ -118,6 +121,7 @@ ORDER_LINES = ReportSpec(
     report_type="order_lines",
     name_zh="宝贝报表",
     table="order_lines",
+    order_scoped=True,
     description="One row per order line (Taobao ExportOrderDetailList). Lines take the month of their order.",
     columns=(
         C("订单编号", "order_id", T.ID, required=True, nullable=False),
@@ -149,7 +153,240 @@ ITEMS = ReportSpec(
     ),
 )
 
-REPORT_SPECS: tuple[ReportSpec, ...] = (ORDERS, ORDER_LINES, ITEMS)
+# ---- exports no public shop download contains (simulated; see docs/raw-exports.md) ----
+# Employees are referenced by their 工号 (employee id) in every export.
+
+STAFF = ReportSpec(
+    report_type="staff",
+    name_zh="员工花名册",
+    table="staff",
+    unique_key="employee_id",
+    description="Staff roster: role, team, first and last day worked (snapshot loaded with the month).",
+    columns=(
+        C("工号", "employee_id", T.ID, required=True, nullable=False),
+        C("姓名", "employee_name", required=True),  # pseudonymous display name
+        C("岗位", "role_zh", required=True, nullable=False),
+        C("团队", "team"),
+        C("入职日期", "start_date", T.TIMESTAMP, required=True, nullable=False),
+        C("离职日期", "end_date", T.TIMESTAMP, required=True),
+    ),
+)
+
+TRAFFIC = ReportSpec(
+    report_type="traffic",
+    name_zh="访客明细",
+    table="traffic",
+    month_column="visit_date",
+    description="生意参谋-style visitor log: one row per visitor visit.",
+    columns=(
+        C("访客ID", "visitor_id", T.ID, required=True, nullable=False),
+        C("访问日期", "visit_date", T.TIMESTAMP, required=True, nullable=False),
+        C("来源渠道", "source_channel", required=True, nullable=False),
+        C("着陆页", "landing_page", required=True, nullable=False),
+        C("浏览量", "page_views", T.INT, required=True, nullable=False),
+        C("新老访客", "visitor_type", required=True),
+        C("是否跳失", "bounced", required=True),
+        C("成交订单编号", "order_id", T.ID),
+    ),
+)
+
+AD_SPEND = ReportSpec(
+    report_type="ad_spend",
+    name_zh="推广报表",
+    table="ad_spend",
+    month_column="report_date",
+    description="直通车/钻展-style daily ad report per channel and plan.",
+    columns=(
+        C("日期", "report_date", T.TIMESTAMP, required=True, nullable=False),
+        C("推广渠道", "channel", required=True, nullable=False),
+        C("推广计划", "plan_name"),
+        C("展现量", "impressions", T.INT, required=True, nullable=False),
+        C("点击量", "clicks", T.INT, required=True, nullable=False),
+        C("到达页面次数", "page_arrivals", T.INT, required=True, nullable=False),
+        C("花费", "spend", T.MONEY, required=True, nullable=False),
+        C("负责人", "owner_id", T.ID, required=True, nullable=False),
+    ),
+)
+
+CAMPAIGNS = ReportSpec(
+    report_type="campaigns",
+    name_zh="活动列表",
+    table="campaigns",
+    month_column="starts_at",
+    unique_key="campaign_id",
+    description="Campaigns (活动) with planner, dates, cost and campaign-page traffic.",
+    columns=(
+        C("活动ID", "campaign_id", T.ID, required=True, nullable=False),
+        C("活动名称", "campaign_name", required=True),
+        C("策划人", "planner_id", T.ID, required=True, nullable=False),
+        C("开始时间", "starts_at", T.TIMESTAMP, required=True, nullable=False),
+        C("结束时间", "ends_at", T.TIMESTAMP, required=True, nullable=False),
+        C("活动成本", "cost", T.MONEY, required=True, nullable=False),
+        C("活动页UV", "page_uv", T.INT, required=True, nullable=False),
+        C("活动页点击量", "page_clicks", T.INT, required=True, nullable=False),
+    ),
+)
+
+CAMPAIGN_ORDERS = ReportSpec(
+    report_type="campaign_orders",
+    name_zh="活动订单",
+    table="campaign_orders",
+    order_scoped=True,
+    description="Orders attributed to a campaign.",
+    columns=(
+        C("活动ID", "campaign_id", T.ID, required=True, nullable=False),
+        C("订单编号", "order_id", T.ID, required=True, nullable=False),
+    ),
+)
+
+CS_SESSIONS = ReportSpec(
+    report_type="cs_sessions",
+    name_zh="客服接待明细",
+    table="cs_sessions",
+    month_column="first_message_at",
+    unique_key="session_id",
+    description="千牛/旺旺 customer-service sessions.",
+    columns=(
+        C("会话ID", "session_id", T.ID, required=True, nullable=False),
+        C("客服工号", "agent_id", T.ID, required=True, nullable=False),
+        C("买家", "buyer", required=True, pii=Pii.HASH),
+        C("首条消息时间", "first_message_at", T.TIMESTAMP, required=True, nullable=False),
+        C("首次回复时间", "first_reply_at", T.TIMESTAMP, required=True),
+        C("消息数", "messages", T.INT),
+        C("违规用语数", "forbidden_phrases", T.INT, required=True),
+        C("转化订单编号", "converted_order_id", T.ID),
+        C("满意度评价", "rating"),
+        C("是否投诉", "is_complaint"),
+        C("投诉是否解决", "complaint_resolved"),
+    ),
+)
+
+AFTER_SALES = ReportSpec(
+    report_type="after_sales",
+    name_zh="售后记录",
+    table="after_sales",
+    month_column="requested_at",
+    unique_key="case_id",
+    description="After-sales cases: 退货 / 换货 / 仅退款.",
+    columns=(
+        C("售后单号", "case_id", T.ID, required=True, nullable=False),
+        C("订单编号", "order_id", T.ID, required=True, nullable=False),
+        C("售后类型", "case_type", required=True, nullable=False),
+        C("申请时间", "requested_at", T.TIMESTAMP, required=True, nullable=False),
+        C("处理人", "agent_id", T.ID),
+    ),
+)
+
+REVIEWS = ReportSpec(
+    report_type="reviews",
+    name_zh="评价记录",
+    table="reviews",
+    month_column="reviewed_at",
+    description="Buyer reviews: 好评 / 中评 / 差评 with a tag such as 服务态度.",
+    columns=(
+        C("订单编号", "order_id", T.ID, required=True, nullable=False),
+        C("评价", "rating", required=True, nullable=False),
+        C("评价标签", "tag", required=True),
+        C("评价时间", "reviewed_at", T.TIMESTAMP, required=True, nullable=False),
+        C("评价内容", "review_text", pii=Pii.DROP),  # free text
+    ),
+)
+
+DESIGN_TASKS = ReportSpec(
+    report_type="design_tasks",
+    name_zh="美工任务",
+    table="design_tasks",
+    month_column="due_at",
+    unique_key="task_id",
+    description="Design log: tasks with due, delivery and review; a task belongs to the month it is due.",
+    columns=(
+        C("任务ID", "task_id", T.ID, required=True, nullable=False),
+        C("设计师", "designer_id", T.ID, required=True, nullable=False),
+        C("分配时间", "assigned_at", T.TIMESTAMP, required=True),
+        C("截止时间", "due_at", T.TIMESTAMP, required=True, nullable=False),
+        C("交付时间", "delivered_at", T.TIMESTAMP, required=True),
+        C("审核时间", "reviewed_at", T.TIMESTAMP),
+        C("审核结果", "review_result"),
+        C("页面数", "pages", T.INT),
+        C("图片数", "images", T.INT),
+    ),
+)
+
+LISTINGS = ReportSpec(
+    report_type="listings",
+    name_zh="上新记录",
+    table="listings",
+    month_column="planned_at",
+    description="Listing log: editor, copywriter, planned and live time, spot checks of description, stock and links.",
+    columns=(
+        C("宝贝ID", "item_id", T.ID, required=True, nullable=False),
+        C("编辑", "editor_id", T.ID, required=True, nullable=False),
+        C("文案", "copywriter_id", T.ID),
+        C("计划上架时间", "planned_at", T.TIMESTAMP, required=True, nullable=False),
+        C("实际上架时间", "live_at", T.TIMESTAMP, required=True),
+        C("是否抽检", "checked"),
+        C("描述错误", "description_error"),
+        C("前台库存", "shown_stock", T.INT),
+        C("仓库库存", "warehouse_stock", T.INT),
+        C("检查链接数", "links_checked", T.INT),
+        C("失效链接数", "broken_links", T.INT),
+    ),
+)
+
+ANALYST_REPORTS = ReportSpec(
+    report_type="analyst_reports",
+    name_zh="数据分析周报",
+    table="analyst_reports",
+    month_column="week_start",
+    description="Analysts' weekly reports, one row per reported figure.",
+    columns=(
+        C("报告ID", "report_id", T.ID, required=True, nullable=False),
+        C("分析师", "analyst_id", T.ID, required=True, nullable=False),
+        C("周开始日期", "week_start", T.TIMESTAMP, required=True, nullable=False),
+        C("提交时间", "submitted_at", T.TIMESTAMP, required=True),
+        C("截止时间", "deadline_at", T.TIMESTAMP, required=True, nullable=False),
+        C("指标", "metric", required=True, nullable=False),
+        C("报告值", "reported_value", T.MONEY, required=True, nullable=False),
+    ),
+)
+
+LOGISTICS = ReportSpec(
+    report_type="logistics",
+    name_zh="物流跟踪",
+    table="logistics",
+    unique_key="order_id",
+    order_scoped=True,
+    description="Shipment tracking per order; rows take the month of their order.",
+    columns=(
+        C("订单编号", "order_id", T.ID, required=True, nullable=False),
+        C("物流协调员", "coordinator_id", T.ID, required=True, nullable=False),
+        C("发货时间", "shipped_at", T.TIMESTAMP, required=True),
+        C("承诺送达日期", "promised_at", T.TIMESTAMP, required=True),
+        C("签收时间", "delivered_at", T.TIMESTAMP),
+    ),
+)
+
+MARKET_REPORTS = ReportSpec(
+    report_type="market_reports",
+    name_zh="市场报告",
+    table="market_reports",
+    month_column="submitted_at",
+    unique_key="report_id",
+    description="Market research (市场调研) and competitor (竞品分析) reports.",
+    columns=(
+        C("报告编号", "report_id", T.ID, required=True, nullable=False),
+        C("作者", "analyst_id", T.ID, required=True, nullable=False),
+        C("报告类型", "kind", required=True, nullable=False),
+        C("提交时间", "submitted_at", T.TIMESTAMP, required=True, nullable=False),
+        C("截止时间", "deadline_at", T.TIMESTAMP, required=True),
+    ),
+)
+
+# Load order matters: order-scoped reports need the month's orders first.
+REPORT_SPECS: tuple[ReportSpec, ...] = (
+    ORDERS, ORDER_LINES, ITEMS, STAFF, TRAFFIC, AD_SPEND, CAMPAIGNS, CAMPAIGN_ORDERS, CS_SESSIONS,
+    AFTER_SALES, REVIEWS, DESIGN_TASKS, LISTINGS, ANALYST_REPORTS, LOGISTICS, MARKET_REPORTS,
+)
 
 
 def spec_for(report_type: str) -> ReportSpec:
