@@ -170,6 +170,33 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from .partitions import partition_key_of
+    from .simulator import simulate
+
+    if args.month:
+        try:
+            partition_key_of(args.month)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+    if args.orders_per_month is None and not Path(args.orders).is_dir():
+        raise CliError(f"orders folder not found: {args.orders}")
+    started = time.perf_counter()
+    try:
+        result = simulate(Path(args.orders), Path(args.out), month=args.month, seed=args.seed,
+                          orders_per_month=args.orders_per_month, copy_orders=args.copy_orders)
+    except (FileNotFoundError, ValueError) as exc:
+        raise CliError(str(exc)) from None
+    elapsed = time.perf_counter() - started
+    total = sum(result.rows.values())
+    print(f"simulated {result.month} into {result.out} (seed {args.seed})")
+    for name, count in sorted(result.rows.items()):
+        print(f"  {name:<16} {count:>10,} rows")
+    synthesised = f", plus {args.orders_per_month:,} synthesised orders" if args.orders_per_month else ""
+    print(f"  {total:,} rows in {elapsed:.1f} s ({total / max(elapsed, 1e-9):,.0f} rows/s){synthesised}")
+    return 0
+
+
 def cmd_ui(args: argparse.Namespace) -> int:
     import subprocess
 
@@ -207,6 +234,18 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--warehouse", default=str(default_warehouse()), help=warehouse_help)
     q.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format (default table)")
     q.set_defaults(func=cmd_query)
+
+    s = sub.add_parser("simulate", help="write the platform exports no public download has, from an order report",
+                       description="Seeded, deterministic generator of traffic, ads, campaigns, customer service, "
+                                   "after-sales, reviews, design, listing, analyst, logistics, market and staff exports, "
+                                   "consistent with the orders it is given. Same seed, same bytes.")
+    s.add_argument("--orders", default=str(default_exports()), help="folder holding the month's order report")
+    s.add_argument("--out", required=True, help="folder to write the exports into")
+    s.add_argument("--month", help="YYYY-MM (default: the month with most orders)")
+    s.add_argument("--seed", type=int, default=42)
+    s.add_argument("--orders-per-month", type=int, help="synthesise this many orders (Taobao layout) into --out first")
+    s.add_argument("--copy-orders", action="store_true", help="also copy the given order/line/item reports into --out")
+    s.set_defaults(func=cmd_simulate)
 
     u = sub.add_parser("ui", help="start the Dagster UI on this project's instance")
     u.add_argument("--port", type=int, default=3000)

@@ -1,0 +1,78 @@
+"""Writers that produce files the way the platforms do, byte-for-byte reproducibly."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+FIXED_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+CHUNK = 8 * 1024 * 1024
+
+
+def write_rows(path: Path, header: list[str], rows, encoding: str, newline: str = "\r\n") -> int:
+    """CSV as the platforms export it: 'utf-8-sig' (BOM) or 'gbk'. Returns rows written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    with path.open("w", encoding=encoding, newline="") as fh:
+        writer = csv.writer(fh, lineterminator=newline)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(row)
+            count += 1
+    return count
+
+
+def recode_csv(source: Path, target: Path, encoding: str) -> None:
+    """Re-encode a UTF-8 CSV written by DuckDB (no BOM) as 'utf-8-sig' or 'gbk', streamed."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if encoding == "utf-8-sig":
+        with source.open("rb") as src, target.open("wb") as dst:
+            dst.write(codecs.BOM_UTF8)
+            shutil.copyfileobj(src, dst, CHUNK)
+        return
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with source.open("rb") as src, target.open("wb") as dst:
+        while chunk := src.read(CHUNK):
+            dst.write(decoder.decode(chunk).encode(encoding))
+        dst.write(decoder.decode(b"", final=True).encode(encoding))
+
+
+def write_xlsx(path: Path, header: list[str], rows, title: str | None = None) -> int:
+    """An XLSX workbook with one sheet; timestamps inside the file are fixed so
+    the same rows give the same bytes."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    fixed = dt.datetime(2020, 1, 1)
+    workbook.properties.created = fixed
+    workbook.properties.modified = fixed
+    sheet = workbook.create_sheet(title or "Sheet1")
+    sheet.append(header)
+    count = 0
+    for row in rows:
+        sheet.append(row)
+        count += 1
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _rezip_with_fixed_times(buffer.getvalue(), path)
+    return count
+
+
+def _rezip_with_fixed_times(data: bytes, path: Path) -> None:
+    """openpyxl stamps the save time into the zip entries and docProps/core.xml."""
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>2020-01-01T00:00:00Z\g<2>", content)
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, content)
