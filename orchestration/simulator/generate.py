@@ -289,8 +289,8 @@ class Simulator:
             """WITH uv AS (SELECT campaign_id, count(DISTINCT buyer_name) AS buyers FROM campaign_orders GROUP BY 1)
             SELECT c.campaign_id, '店铺活动' || right(c.campaign_id, 2), c.planner,
                    strftime(c.starts_at, '%Y-%m-%d %H:%M:%S'), strftime(c.ends_at, '%Y-%m-%d %H:%M:%S'), c.cost,
-                   CAST(coalesce(buyers, 0) * (6 + 6 * u(c.campaign_id || 'uv')) + 20 AS BIGINT) AS page_uv,
-                   CAST((coalesce(buyers, 0) * (6 + 6 * u(c.campaign_id || 'uv')) + 20) * (1.1 + 0.8 * u(c.campaign_id || 'ck')) AS BIGINT)
+                   CAST(coalesce(buyers, 0) * (3 + 5 * u(c.campaign_id || 'uv')) + 20 AS BIGINT) AS page_uv,
+                   CAST((coalesce(buyers, 0) * (3 + 5 * u(c.campaign_id || 'uv')) + 20) * (1.1 + 0.8 * u(c.campaign_id || 'ck')) AS BIGINT)
             FROM campaigns c LEFT JOIN uv USING (campaign_id) ORDER BY 1""",
         )
 
@@ -318,7 +318,7 @@ class Simulator:
                    CASE WHEN n = 1 THEN first_message_at + INTERVAL 30 SECOND          -- exactly 30 s: on time
                         WHEN u(k || 'noreply') < 0.01 THEN NULL                          -- never answered
                         WHEN u(k || 'noreply') < 0.02 THEN first_message_at + INTERVAL 25 HOUR
-                        ELSE first_message_at + INTERVAL 1 SECOND * CAST(3 + 70 * pow(u(k || 'delay'), 3) AS INTEGER) END AS first_reply_at,
+                        ELSE first_message_at + INTERVAL 1 SECOND * CAST(3 + 45 * pow(u(k || 'delay'), 4) AS INTEGER) END AS first_reply_at,
                    3 + CAST(floor(u(k || 'msg') * 25) AS INTEGER) AS messages,
                    CASE WHEN u(k || 'bad') < 0.03 THEN 1 ELSE 0 END AS forbidden,
                    converted,
@@ -370,7 +370,7 @@ class Simulator:
                    strftime(shipped_at, '%Y-%m-%d %H:%M:%S'),
                    strftime(CAST(paid_at AS DATE) + INTERVAL 4 DAY - INTERVAL 1 SECOND, '%Y-%m-%d %H:%M:%S'),
                    CASE WHEN u(order_id || 'transit') < 0.03 THEN NULL ELSE
-                   strftime(shipped_at + INTERVAL 1 MINUTE * CAST(60 * (20 + 80 * u(order_id || 'dlv')) AS INTEGER), '%Y-%m-%d %H:%M:%S') END
+                   strftime(shipped_at + INTERVAL 1 MINUTE * CAST(60 * (18 + 60 * pow(u(order_id || 'dlv'), 2)) AS INTEGER), '%Y-%m-%d %H:%M:%S') END
             FROM s ORDER BY paid_at, order_id""",
         )
 

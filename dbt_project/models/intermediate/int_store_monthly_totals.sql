@@ -35,10 +35,43 @@ order_totals as (
         count(buyer_key) as orders_with_buyer
     from orders
     group by month
+),
+
+traffic as (
+    select month, count(distinct visitor_id) as store_uv
+    from {{ ref('stg_traffic') }}
+    group by month
+),
+
+ad_spend as (
+    select month, sum(spend) as marketing_spend
+    from {{ ref('stg_ad_spend') }}
+    group by month
+),
+
+-- Orders whose buying visit came through a channel that appears in the month's ad report.
+paid_channel_orders as (
+    select distinct traffic.month, traffic.order_id
+    from {{ ref('stg_traffic') }} as traffic
+    inner join (select distinct month, channel from {{ ref('stg_ad_spend') }}) as paid_channels
+        on traffic.month = paid_channels.month and traffic.source_channel = paid_channels.channel
+    where traffic.order_id is not null
+),
+
+paid_channel_sales as (
+    select paid_channel_orders.month, sum(orders.paid_amount) as paid_channel_net_sales
+    from paid_channel_orders
+    inner join orders
+        on paid_channel_orders.month = orders.month and paid_channel_orders.order_id = orders.order_id
+    group by paid_channel_orders.month
 )
 
 select
     order_totals.*,
+    traffic.store_uv,
+    ad_spend.marketing_spend,
+    case when ad_spend.marketing_spend is null then null
+         else coalesce(paid_channel_sales.paid_channel_net_sales, 0) end as paid_channel_net_sales,
     case when order_totals.orders_with_buyer = 0 then null
          else coalesce(buyer_totals.paid_buyers, 0) end as paid_buyers,
     case when order_totals.orders_with_buyer = 0 then null
@@ -46,3 +79,9 @@ select
 from order_totals
 left join buyer_totals
     on order_totals.month = buyer_totals.month
+left join traffic
+    on order_totals.month = traffic.month
+left join ad_spend
+    on order_totals.month = ad_spend.month
+left join paid_channel_sales
+    on order_totals.month = paid_channel_sales.month

@@ -43,11 +43,11 @@ kpis as (
     select month, 'sales_growth', {{ safe_ratio('net_sales', 'previous_net_sales') }} - 1, net_sales, previous_net_sales
     from with_previous
     union all
-    -- Need store UV (traffic export) and marketing spend (ad export): NULL until those exist.
-    select month, 'conversion_rate', null, paid_buyers, null
+    -- NULL while the month has no traffic export / no ad report.
+    select month, 'conversion_rate', {{ safe_ratio('paid_buyers', 'store_uv') }}, paid_buyers, store_uv
     from with_previous
     union all
-    select month, 'marketing_roi', null, null, null
+    select month, 'marketing_roi', {{ safe_ratio('paid_channel_net_sales', 'marketing_spend') }}, paid_channel_net_sales, marketing_spend
     from with_previous
 )
 

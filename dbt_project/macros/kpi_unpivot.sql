@@ -1,0 +1,26 @@
+{# Long-form KPI rows from a relation with one row per subject.
+   kpis: list of {id, num, den?, value?}. Without `den` the KPI is a count or sum
+   (value = numerator); with `den` it is a ratio, NULL when den is 0 or NULL;
+   `value` overrides the expression (e.g. a median). #}
+{% macro kpi_unpivot(relation, subject_columns, kpis) -%}
+{%- for k in kpis %}
+select
+    {{ subject_columns | join(', ') }},
+    '{{ k.id }}' as kpi_id,
+    cast({{ k.num }} as double) as numerator,
+    {% if k.den %}cast({{ k.den }} as double){% else %}cast(null as double){% endif %} as denominator,
+    {% if k.value %}cast({{ k.value }} as double){% elif k.den %}{{ safe_ratio(k.num, k.den) }}{% else %}cast({{ k.num }} as double){% endif %} as value
+from {{ relation }}
+{% if not loop.last %}union all{% endif %}
+{%- endfor %}
+{%- endmacro %}
+
+{# Seconds between two timestamps, portable across adapters. #}
+{% macro seconds_between(start, finish) -%}
+    {{ dbt.datediff(start, finish, 'second') }}
+{%- endmacro %}
+
+{# First instant of the month after 'YYYY-MM'. #}
+{% macro month_end(month_column='month') -%}
+    {{ dbt.dateadd('month', 1, "cast(" ~ month_column ~ " || '-01' as timestamp)") }}
+{%- endmacro %}

@@ -1,0 +1,38 @@
+-- Every figure in the analysts' weekly reports, recomputed from fct_orders over the week's
+-- days inside the report's month: [week_start, min(week_start + 7 days, month end)).
+-- relative_error = |reported - recomputed| / |recomputed| (NULL when recomputed is 0).
+with figures as (
+    select *,
+           least({{ dbt.dateadd('day', 7, 'week_start') }}, {{ month_end('month') }}) as window_end
+    from {{ ref('stg_analyst_reports') }}
+),
+
+recomputed as (
+    select figures.report_id, figures.metric_id, figures.week_start,
+           sum(case when orders.is_paid then 1 else 0 end) as orders_paid,
+           sum(orders.paid_amount) as net_sales
+    from figures
+    left join {{ ref('fct_orders') }} as orders
+        on orders.month = figures.month
+        and orders.created_at >= figures.week_start and orders.created_at < figures.window_end
+    group by figures.report_id, figures.metric_id, figures.week_start
+)
+
+select
+    figures.month,
+    figures.report_id,
+    figures.analyst_id,
+    figures.week_start,
+    figures.submitted_at,
+    figures.deadline_at,
+    figures.metric_zh,
+    figures.metric_id,
+    figures.reported_value,
+    case figures.metric_id
+        when 'orders_paid' then cast(coalesce(recomputed.orders_paid, 0) as decimal(18, 2))
+        when 'net_sales' then cast(coalesce(recomputed.net_sales, 0) as decimal(18, 2))
+    end as recomputed_value
+from figures
+left join recomputed
+    on figures.report_id = recomputed.report_id and figures.metric_id = recomputed.metric_id
+    and figures.week_start = recomputed.week_start

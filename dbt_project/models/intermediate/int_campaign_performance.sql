@@ -1,0 +1,61 @@
+-- One row per campaign: its orders, paid amount and buyers against the whole store on the
+-- campaign's days. "Daily average over the campaign's days" cancels out (same days in
+-- numerator and denominator), so shares are ratios of totals. Orders are paid orders.
+with campaigns as (
+    select * from {{ ref('stg_campaigns') }}
+),
+
+campaign_orders as (
+    select campaign_orders.campaign_id, orders.order_id, orders.paid_amount, orders.buyer_key
+    from {{ ref('stg_campaign_orders') }} as campaign_orders
+    inner join {{ ref('fct_orders') }} as orders
+        on campaign_orders.order_id = orders.order_id and campaign_orders.month = orders.month
+    where orders.is_paid
+),
+
+campaign_totals as (
+    select campaign_id, count(distinct order_id) as campaign_orders, sum(paid_amount) as campaign_paid_amount,
+           count(distinct buyer_key) as campaign_buyers, count(buyer_key) as orders_with_buyer
+    from campaign_orders
+    group by campaign_id
+),
+
+window_totals as (
+    select campaigns.campaign_id, count(*) as window_orders, sum(orders.paid_amount) as window_paid_amount,
+           count(distinct orders.buyer_key) as window_buyers, count(orders.buyer_key) as window_orders_with_buyer
+    from campaigns
+    inner join {{ ref('fct_orders') }} as orders
+        on orders.created_at between campaigns.starts_at and campaigns.ends_at and orders.is_paid
+    group by campaigns.campaign_id
+),
+
+window_traffic as (
+    select campaigns.campaign_id, count(distinct traffic.visitor_id) as window_uv
+    from campaigns
+    inner join {{ ref('stg_traffic') }} as traffic
+        on traffic.visit_date between cast(campaigns.starts_at as date) and cast(campaigns.ends_at as date)
+    group by campaigns.campaign_id
+)
+
+select
+    campaigns.month,
+    campaigns.campaign_id,
+    campaigns.campaign_name,
+    campaigns.planner_id,
+    campaigns.starts_at,
+    campaigns.ends_at,
+    campaigns.cost,
+    campaigns.page_uv,
+    campaigns.page_clicks,
+    coalesce(campaign_totals.campaign_orders, 0) as campaign_orders,
+    coalesce(campaign_totals.campaign_paid_amount, 0) as campaign_paid_amount,
+    case when coalesce(campaign_totals.orders_with_buyer, 0) = 0 and coalesce(campaign_totals.campaign_orders, 0) > 0
+         then null else coalesce(campaign_totals.campaign_buyers, 0) end as campaign_buyers,
+    coalesce(window_totals.window_orders, 0) as window_orders,
+    coalesce(window_totals.window_paid_amount, 0) as window_paid_amount,
+    case when coalesce(window_totals.window_orders_with_buyer, 0) = 0 then null else window_totals.window_buyers end as window_buyers,
+    window_traffic.window_uv
+from campaigns
+left join campaign_totals on campaigns.campaign_id = campaign_totals.campaign_id
+left join window_totals on campaigns.campaign_id = window_totals.campaign_id
+left join window_traffic on campaigns.campaign_id = window_traffic.campaign_id

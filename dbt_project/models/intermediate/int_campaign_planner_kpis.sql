@@ -1,0 +1,42 @@
+-- 策划专员: KPIs per planner and month, summed over the campaigns starting in that month.
+-- campaigns_per_quarter counts the planner's campaigns launched in the month's calendar
+-- quarter up to and including the month (quarter to date).
+with performance as (
+    select *, {{ month_index('month') }} as month_index
+    from {{ ref('int_campaign_performance') }}
+),
+
+planners as (
+    select month, planner_id as employee_id,
+           sum(page_clicks) as page_clicks, sum(page_uv) as page_uv,
+           sum(campaign_orders) as campaign_orders, sum(window_orders) as window_orders,
+           sum(campaign_paid_amount) as campaign_paid_amount, sum(window_paid_amount) as window_paid_amount,
+           sum(campaign_buyers) as campaign_buyers, sum(cost) as cost
+    from performance
+    group by month, planner_id
+),
+
+launches as (
+    select planners.month, planners.employee_id, count(*) as campaigns_qtd
+    from planners
+    inner join performance
+        on performance.planner_id = planners.employee_id
+        and floor((performance.month_index - 1) / 3.0) = floor(({{ month_index('planners.month') }} - 1) / 3.0)
+        and performance.month_index <= {{ month_index('planners.month') }}
+    group by planners.month, planners.employee_id
+),
+
+facts as (
+    select planners.*, launches.campaigns_qtd
+    from planners
+    left join launches on planners.month = launches.month and planners.employee_id = launches.employee_id
+)
+
+{{ kpi_unpivot('facts', ['month', 'employee_id'], [
+    {'id': 'campaign_ctr', 'num': 'page_clicks', 'den': 'page_uv'},
+    {'id': 'campaign_order_share', 'num': 'campaign_orders', 'den': 'window_orders'},
+    {'id': 'campaign_gmv_share', 'num': 'campaign_paid_amount', 'den': 'window_paid_amount'},
+    {'id': 'campaign_conversion', 'num': 'campaign_buyers', 'den': 'page_uv'},
+    {'id': 'campaign_roi', 'num': 'campaign_paid_amount', 'den': 'cost'},
+    {'id': 'campaigns_per_quarter', 'num': 'campaigns_qtd'},
+]) }}

@@ -1,0 +1,125 @@
+-- 客服专员: KPIs per agent and month from their sessions. Orders an agent converted are the
+-- sessions' 转化订单编号; returns, exchanges and refunds are after-sales cases of the same
+-- month on those orders (a later month's case counts in that month). gmv_index divides by
+-- the mean over the month's agents who had sessions.
+with sessions as (
+    select * from {{ ref('stg_cs_sessions') }}
+),
+
+paid_buyers as (
+    select distinct month, buyer_key from {{ ref('fct_orders') }} where is_paid and buyer_key is not null
+),
+
+month_has_buyers as (
+    select month, count(buyer_key) > 0 as has_buyers from {{ ref('fct_orders') }} group by month
+),
+
+converted as (
+    select distinct sessions.month, sessions.agent_id, orders.order_id, orders.paid_amount
+    from sessions
+    inner join {{ ref('fct_orders') }} as orders
+        on sessions.converted_order_id = orders.order_id and sessions.month = orders.month
+    where orders.is_paid
+),
+
+after_sales as (
+    select month, order_id,
+           max(case when case_kind = 'return' then 1 else 0 end) as returned,
+           max(case when case_kind = 'exchange' then 1 else 0 end) as exchanged,
+           max(case when case_kind = 'refund' then 1 else 0 end) as refunded
+    from {{ ref('stg_after_sales') }}
+    group by month, order_id
+),
+
+converted_totals as (
+    select converted.month, converted.agent_id, count(*) as converted_orders, sum(converted.paid_amount) as paid_amount,
+           sum(coalesce(after_sales.returned, 0)) as returned_orders,
+           sum(coalesce(after_sales.exchanged, 0)) as exchanged_orders
+    from converted
+    left join after_sales on converted.month = after_sales.month and converted.order_id = after_sales.order_id
+    group by converted.month, converted.agent_id
+),
+
+refund_buyers as (
+    select distinct after_sales.month, orders.buyer_key
+    from after_sales
+    inner join {{ ref('fct_orders') }} as orders
+        on after_sales.order_id = orders.order_id and after_sales.month = orders.month
+    where after_sales.refunded = 1 and orders.buyer_key is not null
+),
+
+served as (
+    select distinct sessions.month, sessions.agent_id, sessions.buyer_key,
+           paid_buyers.buyer_key is not null as paid,
+           refund_buyers.buyer_key is not null as asked_refund
+    from sessions
+    left join paid_buyers on sessions.month = paid_buyers.month and sessions.buyer_key = paid_buyers.buyer_key
+    left join refund_buyers on sessions.month = refund_buyers.month and sessions.buyer_key = refund_buyers.buyer_key
+),
+
+served_totals as (
+    select month, agent_id, count(*) as customers_served,
+           sum(case when paid then 1 else 0 end) as customers_paid,
+           sum(case when paid and asked_refund then 1 else 0 end) as paid_customers_refunding
+    from served
+    group by month, agent_id
+),
+
+service_attitude_reviews as (
+    select reviews.month, sessions.agent_id, count(*) as bad_reviews
+    from {{ ref('stg_reviews') }} as reviews
+    inner join (select distinct agent_id, converted_order_id from sessions where converted_order_id is not null) as sessions
+        on reviews.order_id = sessions.converted_order_id
+    where reviews.is_negative and reviews.is_service_attitude
+    group by reviews.month, sessions.agent_id
+),
+
+session_totals as (
+    select month, agent_id,
+           percentile_cont(0.5) within group (order by first_response_s) as median_first_response_s,
+           count(distinct case when first_reply_at is null or first_response_s > 30 then buyer_key end) as slow_customers,
+           sum(forbidden_phrases) as violations,
+           count(*) as inquiries,
+           sum(case when first_response_s <= 86400 then 1 else 0 end) as answered_24h,
+           sum(case when is_rated then 1 else 0 end) as ratings,
+           sum(case when is_satisfied then 1 else 0 end) as satisfied,
+           sum(case when is_complaint then 1 else 0 end) as complaints,
+           sum(case when is_complaint_resolved then 1 else 0 end) as complaints_closed
+    from sessions
+    group by month, agent_id
+),
+
+facts as (
+    select
+        session_totals.*,
+        session_totals.agent_id as employee_id,
+        coalesce(service_attitude_reviews.bad_reviews, 0) as bad_reviews,
+        case when month_has_buyers.has_buyers then served_totals.customers_paid end as customers_paid,
+        case when month_has_buyers.has_buyers then served_totals.customers_served end as customers_served,
+        case when month_has_buyers.has_buyers then served_totals.paid_customers_refunding end as paid_customers_refunding,
+        coalesce(converted_totals.converted_orders, 0) as converted_orders,
+        coalesce(converted_totals.paid_amount, 0) as attributed_paid_amount,
+        coalesce(converted_totals.returned_orders, 0) as returned_orders,
+        coalesce(converted_totals.exchanged_orders, 0) as exchanged_orders,
+        avg(coalesce(converted_totals.paid_amount, 0)) over (partition by session_totals.month) as mean_attributed_paid_amount
+    from session_totals
+    left join served_totals on session_totals.month = served_totals.month and session_totals.agent_id = served_totals.agent_id
+    left join converted_totals on session_totals.month = converted_totals.month and session_totals.agent_id = converted_totals.agent_id
+    left join service_attitude_reviews on session_totals.month = service_attitude_reviews.month and session_totals.agent_id = service_attitude_reviews.agent_id
+    left join month_has_buyers on session_totals.month = month_has_buyers.month
+)
+
+{{ kpi_unpivot('facts', ['month', 'employee_id'], [
+    {'id': 'first_response_s', 'num': 'median_first_response_s'},
+    {'id': 'slow_responses', 'num': 'slow_customers'},
+    {'id': 'violations', 'num': 'violations'},
+    {'id': 'bad_reviews', 'num': 'bad_reviews'},
+    {'id': 'consult_conversion', 'num': 'customers_paid', 'den': 'customers_served'},
+    {'id': 'gmv_index', 'num': 'attributed_paid_amount', 'den': 'mean_attributed_paid_amount'},
+    {'id': 'return_rate', 'num': 'returned_orders', 'den': 'converted_orders'},
+    {'id': 'exchange_rate', 'num': 'exchanged_orders', 'den': 'converted_orders'},
+    {'id': 'cs_refund_rate', 'num': 'paid_customers_refunding', 'den': 'customers_paid'},
+    {'id': 'reply_within_24h', 'num': 'answered_24h', 'den': 'inquiries'},
+    {'id': 'satisfaction', 'num': 'satisfied', 'den': 'ratings'},
+    {'id': 'complaint_resolution', 'num': 'complaints_closed', 'den': 'complaints'},
+]) }}

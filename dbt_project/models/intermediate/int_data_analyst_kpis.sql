@@ -1,0 +1,52 @@
+-- 数据分析师: report_error_rate = share of the analyst's figures with relative error >= 5%
+-- (数据误差率低于5%); reports_on_time = weeks with a report submitted by its deadline / weeks
+-- of the month (weeks start on Monday; a week belongs to the month of its Monday).
+with figures as (
+    select *,
+           -- recomputed 0: exact when the report says 0 too, otherwise undefined (counted as inaccurate)
+           case when recomputed_value = 0 and reported_value = 0 then 0
+                when recomputed_value = 0 then null
+                else abs(reported_value - recomputed_value) / abs(recomputed_value) end as relative_error
+    from {{ ref('int_analyst_figures') }}
+),
+
+accuracy as (
+    select month, analyst_id as employee_id,
+           count(*) as figures,
+           sum(case when relative_error >= 0.05 or relative_error is null then 1 else 0 end) as inaccurate_figures,
+           max(relative_error) as max_relative_error
+    from figures
+    group by month, analyst_id
+),
+
+weeks as (
+    -- Mondays in the month, counted from a known Monday (1970-01-05) so no engine weekday function is needed.
+    select month, days_in_month, mod(7 - mod(days_since_monday, 7), 7) as first_monday_offset
+    from (
+        select distinct month,
+               {{ dbt.datediff("cast(month || '-01' as date)", month_end('month'), 'day') }} as days_in_month,
+               {{ dbt.datediff("cast('1970-01-05' as date)", "cast(month || '-01' as date)", 'day') }} as days_since_monday
+        from figures
+    ) as months
+),
+
+punctuality as (
+    select month, analyst_id as employee_id, count(distinct week_start) as weeks_on_time
+    from figures
+    where submitted_at <= deadline_at
+    group by month, analyst_id
+),
+
+facts as (
+    select accuracy.*, coalesce(punctuality.weeks_on_time, 0) as weeks_on_time,
+           case when weeks.first_monday_offset >= weeks.days_in_month then 0
+                else floor((weeks.days_in_month - 1 - weeks.first_monday_offset) / 7.0) + 1 end as weeks_in_month
+    from accuracy
+    left join punctuality on accuracy.month = punctuality.month and accuracy.employee_id = punctuality.employee_id
+    left join weeks on accuracy.month = weeks.month
+)
+
+{{ kpi_unpivot('facts', ['month', 'employee_id'], [
+    {'id': 'report_error_rate', 'num': 'inaccurate_figures', 'den': 'figures'},
+    {'id': 'reports_on_time', 'num': 'weeks_on_time', 'den': 'weeks_in_month'},
+]) }}

@@ -1,0 +1,63 @@
+-- 营销推广专员: KPIs per promotion specialist and month, over the channels they own
+-- (a channel belongs to the specialist named as 负责人 in that month's ad report).
+with ads as (
+    select month, owner_id as employee_id, channel, sum(impressions) as impressions,
+           sum(page_arrivals) as page_arrivals, sum(spend) as spend
+    from {{ ref('stg_ad_spend') }}
+    group by month, owner_id, channel
+),
+
+owned_visits as (
+    select ads.month, ads.employee_id, traffic.visitor_id, traffic.is_new_visitor, traffic.is_bounce, traffic.order_id
+    from {{ ref('stg_traffic') }} as traffic
+    inner join ads
+        on traffic.month = ads.month and traffic.source_channel = ads.channel
+),
+
+visitors as (
+    select month, employee_id,
+           count(distinct visitor_id) as uv,
+           count(distinct case when is_new_visitor then visitor_id end) as new_uv,
+           count(distinct case when is_bounce then visitor_id end) as bounced_uv
+    from owned_visits
+    group by month, employee_id
+),
+
+attributed_orders as (
+    select distinct owned_visits.month, owned_visits.employee_id, orders.order_id, orders.paid_amount
+    from owned_visits
+    inner join {{ ref('fct_orders') }} as orders
+        on owned_visits.order_id = orders.order_id and owned_visits.month = orders.month
+    where orders.is_paid
+),
+
+orders as (
+    select month, employee_id, count(*) as orders, sum(paid_amount) as paid_amount
+    from attributed_orders
+    group by month, employee_id
+),
+
+specialist as (
+    select ads.month, ads.employee_id,
+           sum(ads.impressions) as impressions, sum(ads.page_arrivals) as page_arrivals, sum(ads.spend) as spend
+    from ads
+    group by ads.month, ads.employee_id
+),
+
+facts as (
+    select specialist.*, coalesce(visitors.uv, 0) as uv, visitors.new_uv, visitors.bounced_uv,
+           coalesce(orders.orders, 0) as orders, coalesce(orders.paid_amount, 0) as paid_amount
+    from specialist
+    left join visitors on specialist.month = visitors.month and specialist.employee_id = visitors.employee_id
+    left join orders on specialist.month = orders.month and specialist.employee_id = orders.employee_id
+)
+
+{{ kpi_unpivot('facts', ['month', 'employee_id'], [
+    {'id': 'promo_uv', 'num': 'uv'},
+    {'id': 'arrival_rate', 'num': 'page_arrivals', 'den': 'impressions'},
+    {'id': 'bounce_rate', 'num': 'bounced_uv', 'den': 'uv'},
+    {'id': 'cost_per_uv', 'num': 'spend', 'den': 'uv'},
+    {'id': 'cost_per_order', 'num': 'spend', 'den': 'orders'},
+    {'id': 'new_uv_share', 'num': 'new_uv', 'den': 'uv'},
+    {'id': 'spend_roi', 'num': 'paid_amount', 'den': 'spend'},
+]) }}

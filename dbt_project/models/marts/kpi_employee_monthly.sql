@@ -1,0 +1,58 @@
+-- Every KPI of catalog sections 2-10 for every employee on the roster in the month, long form.
+-- A KPI with no input data has value NULL ("no data"), never 0. is_part_month flags people
+-- who joined or left during the month.
+{%- set role_facts = [
+    'int_promotion_kpis', 'int_campaign_planner_kpis', 'int_customer_service_kpis', 'int_designer_kpis',
+    'int_product_editor_kpis', 'int_copywriter_kpis', 'int_data_analyst_kpis', 'int_logistics_kpis',
+    'int_market_analyst_kpis',
+] %}
+with staff as (
+    select * from {{ ref('stg_staff') }}
+    {{ month_filter() }}
+),
+
+roster as (
+    select
+        month,
+        employee_id,
+        role,
+        start_date > cast(month || '-01' as timestamp)
+            or coalesce(end_date < {{ month_end('month') }}, false) as is_part_month
+    from staff
+    where start_date < {{ month_end('month') }}
+      and (end_date is null or end_date >= cast(month || '-01' as timestamp))
+),
+
+facts as (
+    {%- for model in role_facts %}
+    select month, employee_id, kpi_id, value, numerator, denominator from {{ ref(model) }}
+    {{ month_filter() }}
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+),
+
+registry as (
+    select kpi_id, role, name_zh, name_en, direction
+    from {{ ref('kpi_registry') }}
+    where role <> 'store'
+)
+
+select
+    roster.month,
+    roster.employee_id,
+    roster.role,
+    registry.kpi_id,
+    registry.name_zh,
+    registry.name_en,
+    registry.direction,
+    cast(facts.value as decimal(38, 6)) as value,
+    cast(facts.numerator as decimal(38, 6)) as numerator,
+    cast(facts.denominator as decimal(38, 6)) as denominator,
+    roster.is_part_month
+from roster
+inner join registry
+    on roster.role = registry.role
+left join facts
+    on roster.month = facts.month
+    and roster.employee_id = facts.employee_id
+    and registry.kpi_id = facts.kpi_id
