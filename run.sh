@@ -32,7 +32,7 @@ command="${1:-}"; shift || true
 case "$command" in
   demo)
     install
-    exec "$VENV/bin/shopkpi" materialize --month 2017-05 "$@"
+    exec "$VENV/bin/shopkpi" demo "$@"
     ;;
   test)
     install

@@ -165,6 +165,18 @@ def _print_rows(columns: list[str], rows: list[tuple], fmt: str) -> None:
         print(f"({len(rows)} rows)")
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Simulate the demo month's other exports beside the real orders, then materialise it."""
+    from .settings import DEFAULT_EXPORTS
+
+    exports_root = DATA_DIR / "exports"
+    print(f"simulating the {DEMO_MONTH} exports beside the real order report into {exports_root / DEMO_MONTH}")
+    cmd_simulate(argparse.Namespace(orders=str(DEFAULT_EXPORTS), out=str(exports_root / DEMO_MONTH), month=DEMO_MONTH,
+                                    seed=args.seed, orders_per_month=None, copy_orders=True))
+    return cmd_materialize(argparse.Namespace(month=DEMO_MONTH, exports=str(exports_root), warehouse=args.warehouse,
+                                              verbose=args.verbose))
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     _print_rows(*_query(Path(args.warehouse).resolve(), args.sql), fmt=args.format)
     return 0
@@ -226,6 +238,14 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--warehouse", default=str(default_warehouse()), help=warehouse_help)
     m.add_argument("-v", "--verbose", action="store_true", help="stream dbt's output and Dagster's debug log")
     m.set_defaults(func=cmd_materialize)
+
+    d = sub.add_parser("demo", help=f"simulate and materialise the demo month {DEMO_MONTH} end to end",
+                       description="Copy the real Taobao order export into data/exports/2017-05, simulate every other "
+                                   "export beside it, and materialise the month (what `./run.sh demo` runs).")
+    d.add_argument("--seed", type=int, default=42)
+    d.add_argument("--warehouse", default=str(default_warehouse()), help=warehouse_help)
+    d.add_argument("-v", "--verbose", action="store_true", help="stream dbt's output and Dagster's debug log")
+    d.set_defaults(func=cmd_demo)
 
     q = sub.add_parser("query", help="run read-only SQL on the warehouse",
                        description="Run SQL on the warehouse, opened read-only. Unqualified names resolve in "

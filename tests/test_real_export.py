@@ -13,8 +13,8 @@ MONTH = "2017-05"
 
 
 @pytest.fixture(scope="module")
-def expected() -> dict[str, float | None]:
-    """Section-1 KPIs computed from the raw CSV with pandas only."""
+def expected(demo_exports) -> dict[str, float | None]:
+    """Section-1 KPIs computed from the raw files with pandas only."""
     o = read_real_orders()
     o = o[o["订单创建时间"].str.startswith("2017/5/")]
     paid = o[o["订单付款时间"] != ""]
@@ -22,6 +22,10 @@ def expected() -> dict[str, float | None]:
     orders_created, orders_paid = len(o), len(paid)
     buyers = paid.groupby("买家会员名").size()
     paid_gmv = float(money(paid["总金额"]))
+    traffic = pd.read_csv(demo_exports / "访客明细.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    ads = pd.read_excel(demo_exports / "直通车钻展报表.xlsx", dtype=str)
+    bought = traffic[(traffic["成交订单编号"] != "") & traffic["来源渠道"].isin(set(ads["推广渠道"]))]
+    paid_channel_orders = o[o["订单编号"].isin(set(bought["成交订单编号"]))]
     return {
         "orders_created": orders_created,
         "orders_paid": orders_paid,
@@ -36,8 +40,9 @@ def expected() -> dict[str, float | None]:
         "aov": paid_gmv / len(buyers),
         "avg_order_value": paid_gmv / orders_paid,
         "repeat_rate": (buyers >= 2).sum() / len(buyers),
-        "conversion_rate": None,  # needs the traffic export
-        "marketing_roi": None,  # needs ad spend
+        # store UV = distinct visitor ids in the (simulated) traffic export
+        "conversion_rate": len(buyers) / traffic["访客ID"].nunique(),
+        "marketing_roi": float(money(paid_channel_orders["买家实际支付金额"])) / float(money(ads["花费"].astype(str))),
         "sales_growth": None,  # no 2017-04 in the warehouse
     }
 
