@@ -156,6 +156,10 @@ class Simulator:
                 FROM all_orders WHERE created_at >= {start} AND created_at < {end}"""
         )
         self.con.execute("CREATE TABLE paid AS SELECT * FROM orders WHERE paid_at IS NOT NULL")
+        # Constants as variables: an equality join on an expression with a scalar subquery
+        # degrades to a nested loop in DuckDB.
+        self.con.execute("SET VARIABLE paid_orders = (SELECT count(*) FROM paid)")
+        self.con.execute("SET VARIABLE pool_items = (SELECT count(*) FROM item_pool)")
         try:
             self._staff()
             self._traffic_and_ads()
@@ -237,7 +241,7 @@ class Simulator:
                    CASE WHEN v.bounced THEN '是' ELSE '否' END AS bounced, v.order_id, v.k
             FROM (SELECT * FROM buyers UNION ALL SELECT * FROM browsers) v
             JOIN (SELECT item_id, row_number() OVER (ORDER BY item_id) - 1 AS n FROM item_pool) p
-              ON p.n = CAST(floor(v.lp * (SELECT count(*) FROM item_pool)) AS BIGINT)"""
+              ON p.n = CAST(floor(v.lp * getvariable('pool_items')) AS BIGINT)"""
         )
         self._copy_out(
             "traffic",
@@ -310,7 +314,7 @@ class Simulator:
                        {start}::TIMESTAMP + INTERVAL 1 MINUTE * CAST(floor(u(i || 't') * datediff('minute', {start}::TIMESTAMP, {end}::TIMESTAMP)) AS BIGINT) AS first_message_at
                 FROM range(1, CAST((SELECT count(*) FROM paid) * 0.1 AS BIGINT) + 2) t(i)
                 JOIN (SELECT buyer_name, row_number() OVER (ORDER BY seq) AS n FROM paid) p
-                  ON p.n = 1 + CAST(floor(u(i || 'b') * (SELECT count(*) FROM paid)) AS BIGINT)),
+                  ON p.n = 1 + CAST(floor(u(i || 'b') * getvariable('paid_orders')) AS BIGINT)),
             s AS (SELECT *, row_number() OVER (ORDER BY first_message_at, k) AS n FROM (SELECT * FROM converting UNION ALL SELECT * FROM browsing))
             SELECT 'S' || lpad(CAST(n AS VARCHAR), 8, '0') AS session_id,
                    CASE WHEN u(k || 'agent') < 0.55 THEN 'C01' ELSE 'C02' END AS agent_id,
