@@ -336,7 +336,7 @@ class MonthLoader:
             SELECT {month_lit}, {file_lit}, source_row, {values} FROM _checked WHERE NOT _bad"""
         )
         loaded, quarantined = con.execute(
-            f"""SELECT count(*) FILTER (WHERE NOT _bad), count(*) FILTER (WHERE _bad) + (SELECT count(*) FROM _rejected)
+            """SELECT count(*) FILTER (WHERE NOT _bad), count(*) FILTER (WHERE _bad) + (SELECT count(*) FROM _rejected)
             FROM _checked"""
         ).fetchone()
         con.execute("DROP TABLE _checked")

@@ -23,7 +23,7 @@ from ..ingest.detect import scan_folder
 from ..ingest.load import TIMESTAMP_FORMATS, _utf8_copy, sql_literal
 from ..ingest.specs import ITEMS, ORDERS
 from .orders import synthesise_orders
-from .writers import recode_csv, write_rows, write_xlsx
+from .writers import copy_query_to_csv, write_rows, write_xlsx
 
 PAID_CHANNELS = {"直通车": "P01", "钻展": "P02", "超级推荐": "P02"}  # channel -> promotion specialist
 # Cumulative shares of visits by channel.
@@ -188,15 +188,7 @@ class Simulator:
             rows = self.con.execute(sql).fetchall()
             self.result.rows[name] = write_xlsx(target, header, [[_cell(v) for v in r] for r in rows])
             return
-        staging = self._workdir / f"{name}.csv"
-        self.con.execute(f"COPY ({sql}) TO {sql_literal(str(staging))} (HEADER false, DELIMITER ',', QUOTE '\"')")
-        header_file = self._workdir / f"{name}.header.csv"
-        write_rows(header_file, header, [], "utf-8", newline="\n")  # DuckDB writes LF
-        with (self._workdir / f"{name}.full.csv").open("wb") as full:
-            for part in (header_file, staging):
-                with part.open("rb") as fh:
-                    shutil.copyfileobj(fh, full)
-        recode_csv(self._workdir / f"{name}.full.csv", target, encoding)
+        copy_query_to_csv(self.con, sql, header, target, encoding, self._workdir)
         (self.result.rows[name],) = self.con.execute(f"SELECT count(*) FROM ({sql})").fetchone()
 
     def _write(self, name: str, header: list[str], rows: list[list]) -> None:

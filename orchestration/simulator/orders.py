@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from .writers import recode_csv, write_rows
+from .writers import copy_query_to_csv
 
 TAOBAO_ORDER_HEADER = [
     "订单编号", "买家会员名", "买家支付宝账号", "买家应付货款", "买家应付邮费", "买家支付积分", "总金额", "返点积分",
@@ -33,9 +33,7 @@ def synthesise_orders(out: Path, month: str, orders: int, seed: int) -> Path:
     con = duckdb.connect()
     con.execute(f"CREATE MACRO u(k) AS (hash(CAST(k AS VARCHAR) || '#{int(seed)}') % 1000003) / 1000003.0")
     with tempfile.TemporaryDirectory(prefix="shopkpi-orders-") as tmp:
-        body, header = Path(tmp) / "body.csv", Path(tmp) / "header.csv"
-        con.execute(
-            f"""COPY (
+        copy_query_to_csv(con, f"""
             WITH o AS (
                 SELECT i,
                        round(3 + 180 * pow(u(i || 'amt'), 3), 2) AS goods,
@@ -61,20 +59,7 @@ def synthesise_orders(out: Path, month: str, orders: int, seed: int) -> Path:
                    '玩具', 1, CASE WHEN is_paid THEN 'No:' || CAST(i AS VARCHAR) ELSE '' END, '申通快递', '', 1, 0, 0,
                    '订单未关闭', 0, '0元', '', '', '', '', '否', '否', '否', '', '', '', '', '', '', '',
                    CASE WHEN is_paid AND refunded THEN round((goods + post) * refund_share, 2) ELSE 0 END, ''
-            FROM o ORDER BY i) TO '{body}' (HEADER false, DELIMITER ',', QUOTE '"')"""
-        )
-        write_rows(header, TAOBAO_ORDER_HEADER, [], "utf-8", newline="\n")  # DuckDB writes LF
-        full = Path(tmp) / "full.csv"
-        with full.open("wb") as dst:
-            for part in (header, body):
-                dst.write(part.read_bytes()) if part is header else _append(part, dst)
-        recode_csv(full, target, "utf-8-sig")
+            FROM o ORDER BY i""", TAOBAO_ORDER_HEADER, target, "utf-8-sig", Path(tmp))
     con.close()
     return target
 
-
-def _append(part: Path, dst) -> None:
-    import shutil
-
-    with part.open("rb") as src:
-        shutil.copyfileobj(src, dst, 8 * 1024 * 1024)

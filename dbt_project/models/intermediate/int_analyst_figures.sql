@@ -1,6 +1,6 @@
 -- Every figure in the analysts' weekly reports, recomputed from fct_orders over the week's
 -- days inside the report's month: [week_start, min(week_start + 7 days, month end)).
--- relative_error = |reported - recomputed| / |recomputed| (NULL when recomputed is 0).
+-- relative_error = |reported - recomputed| / |recomputed| (NULL when undefined).
 with figures as (
     select *,
            least({{ dbt.dateadd('day', 7, 'week_start') }}, {{ month_end('month') }}) as window_end
@@ -19,6 +19,13 @@ recomputed as (
 )
 
 select
+    *,
+    -- recomputed 0: exact when the report says 0 too, otherwise undefined (NULL, counted as inaccurate)
+    case when recomputed_value = 0 and reported_value = 0 then 0
+         when recomputed_value = 0 then null
+         else abs(reported_value - recomputed_value) / abs(recomputed_value) end as relative_error
+from (
+select
     figures.month,
     figures.report_id,
     figures.analyst_id,
@@ -36,3 +43,4 @@ from figures
 left join recomputed
     on figures.report_id = recomputed.report_id and figures.metric_id = recomputed.metric_id
     and figures.week_start = recomputed.week_start
+) as compared

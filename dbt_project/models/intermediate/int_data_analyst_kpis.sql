@@ -2,12 +2,7 @@
 -- (数据误差率低于5%); reports_on_time = weeks with a report submitted by its deadline / weeks
 -- of the month (weeks start on Monday; a week belongs to the month of its Monday).
 with figures as (
-    select *,
-           -- recomputed 0: exact when the report says 0 too, otherwise undefined (counted as inaccurate)
-           case when recomputed_value = 0 and reported_value = 0 then 0
-                when recomputed_value = 0 then null
-                else abs(reported_value - recomputed_value) / abs(recomputed_value) end as relative_error
-    from {{ ref('int_analyst_figures') }}
+    select * from {{ ref('int_analyst_figures') }}
 ),
 
 accuracy as (

@@ -14,9 +14,6 @@ select
     metric_zh,
     reported_value,
     recomputed_value,
-    cast(case when recomputed_value = 0 and reported_value = 0 then 0
-              when recomputed_value = 0 then null
-              else abs(reported_value - recomputed_value) / abs(recomputed_value) end as decimal(38, 6)) as relative_error,
-    coalesce(case when recomputed_value = 0 then reported_value = 0
-                  else abs(reported_value - recomputed_value) / abs(recomputed_value) < 0.05 end, false) as is_accurate
+    cast(relative_error as decimal(38, 6)) as relative_error,
+    coalesce(relative_error < 0.05, false) as is_accurate
 from figures
