@@ -1,0 +1,113 @@
+-- Monthly scorecard per employee and KPI (targets and weights from seeds/, not SQL).
+-- Status: pass / fail against the target's comparator; no_data when the KPI has no value
+-- (never a silent zero); unscored when the catalog gives no threshold.
+-- Score 0-100: pass = 100, or 80 at the target rising linearly to 100 at the stretch value;
+-- fail = 80 x the fraction of the target reached (higher-is-better: value / target; lower-is-
+-- better: target / value), so any fail scores below any pass. The weighted total averages the
+-- scores of KPIs with data by their weights (no-data KPIs are left out and reported in
+-- weight_with_data); rank is within the role and month, 1 = best.
+with kpis as (
+    select * from {{ ref('kpi_employee_monthly') }}
+    {{ month_filter() }}
+),
+
+evaluated as (
+    select
+        kpis.*,
+        targets.comparator,
+        cast(targets.target as double) as target,
+        cast(targets.stretch as double) as stretch,
+        cast(coalesce(weights.weight, 0) as double) as weight,
+        case
+            when targets.target is null then 'unscored'
+            when kpis.value is null then 'no_data'
+            when (targets.comparator = '<=' and kpis.value <= targets.target)
+              or (targets.comparator = '<' and kpis.value < targets.target)
+              or (targets.comparator = '>=' and kpis.value >= targets.target)
+              or (targets.comparator = '>' and kpis.value > targets.target) then 'pass'
+            else 'fail'
+        end as status
+    from kpis
+    left join {{ ref('kpi_targets') }} as targets
+        on kpis.role = targets.role and kpis.kpi_id = targets.kpi_id
+    left join {{ ref('kpi_weights') }} as weights
+        on kpis.role = weights.role and kpis.kpi_id = weights.kpi_id
+),
+
+scored as (
+    select
+        *,
+        case status
+            when 'pass' then
+                case when stretch is null then 100.0
+                     else 80 + 20 * least(1.0, greatest(0.0, (cast(value as double) - target) / (stretch - target))) end
+            when 'fail' then
+                case when direction = 'higher' and target > 0 then 80 * least(1.0, greatest(0.0, cast(value as double) / target))
+                     when direction = 'lower' and value > 0 then 80 * least(1.0, greatest(0.0, target / cast(value as double)))
+                     else 0.0 end
+        end as score
+    from evaluated
+),
+
+totals as (
+    select
+        month,
+        employee_id,
+        role,
+        sum(case when status in ('pass', 'fail') then weight * score end)
+            / nullif(sum(case when status in ('pass', 'fail') then weight end), 0) as weighted_total,
+        sum(case when status in ('pass', 'fail') then weight else 0 end) as weight_with_data,
+        sum(case when status = 'pass' then 1 else 0 end) as kpis_passed,
+        sum(case when status = 'fail' then 1 else 0 end) as kpis_failed,
+        sum(case when status = 'no_data' then 1 else 0 end) as kpis_no_data
+    from scored
+    group by month, employee_id, role
+),
+
+ranks as (
+    select
+        totals.*,
+        case when weighted_total is not null then
+            rank() over (partition by month, role
+                         order by case when weighted_total is null then 1 else 0 end, weighted_total desc)
+        end as rank_in_role
+    from totals
+),
+
+ranked as (
+    select
+        scored.*,
+        ranks.weighted_total,
+        ranks.weight_with_data,
+        ranks.kpis_passed,
+        ranks.kpis_failed,
+        ranks.kpis_no_data,
+        ranks.rank_in_role
+    from scored
+    inner join ranks
+        on scored.month = ranks.month and scored.employee_id = ranks.employee_id
+)
+
+select
+    month,
+    employee_id,
+    role,
+    kpi_id,
+    name_zh,
+    name_en,
+    direction,
+    value,
+    comparator,
+    cast(target as decimal(38, 6)) as target,
+    cast(stretch as decimal(38, 6)) as stretch,
+    status,
+    cast(round(score, 2) as decimal(5, 2)) as score,
+    cast(weight as decimal(9, 6)) as weight,
+    cast(round(weighted_total, 2) as decimal(5, 2)) as weighted_total,
+    cast(weight_with_data as decimal(9, 6)) as weight_with_data,
+    kpis_passed,
+    kpis_failed,
+    kpis_no_data,
+    rank_in_role,
+    is_part_month
+from ranked
