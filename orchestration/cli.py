@@ -18,6 +18,7 @@ from .settings import (
     PROJECT_ROOT,
     WAREHOUSE_ENV,
     default_exports,
+    default_published,
     default_warehouse,
 )
 
@@ -53,7 +54,8 @@ def _failure_reason(result) -> str:
     return "run failed"
 
 
-def run_month(month: str, exports: Path, warehouse: Path, log_file: Path | None = None):
+def run_month(month: str, exports: Path, warehouse: Path, log_file: Path | None = None,
+              job_name: str | None = None, published: Path | None = None, reason: str | None = None):
     """Execute the monthly job for one partition in the project's Dagster instance.
 
     With `log_file`, dbt's console output and Dagster's debug log go to that
@@ -64,13 +66,15 @@ def run_month(month: str, exports: Path, warehouse: Path, log_file: Path | None 
     from dagster import DagsterInstance
 
     from .definitions import build_definitions
-    from .jobs import MONTHLY_JOB_NAME
+    from .jobs import MONTHLY_JOB_NAME, PUBLISH_JOB_NAME
     from .partitions import partition_key_of
 
     _use_project_dagster_instance()
-    defs = build_definitions(warehouse=str(warehouse), exports=str(exports))
-    job = defs.resolve_job_def(MONTHLY_JOB_NAME)
+    defs = build_definitions(warehouse=str(warehouse), exports=str(exports), published=str(published) if published else None)
+    job = defs.resolve_job_def(job_name or MONTHLY_JOB_NAME)
     run_config = {"loggers": {"console": {"config": {"log_level": "WARNING" if log_file else "DEBUG"}}}}
+    if job.name == PUBLISH_JOB_NAME:
+        run_config["ops"] = {"published__scorecards": {"config": {"reason": reason}}}
     with contextlib.ExitStack() as stack:
         if log_file is not None:
             log_file.parent.mkdir(parents=True, exist_ok=True)
@@ -165,6 +169,105 @@ def _print_rows(columns: list[str], rows: list[tuple], fmt: str) -> None:
         print(f"({len(rows)} rows)")
 
 
+def _check_month(month: str) -> None:
+    from .partitions import partition_key_of
+
+    try:
+        partition_key_of(month)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    _check_month(args.month)
+    exports, warehouse = Path(args.exports).resolve(), Path(args.warehouse).resolve()
+    if not exports.is_dir():
+        raise CliError(f"exports folder not found: {exports}")
+    log_file = None if args.verbose else DATA_DIR / "logs" / f"publish-{args.month}.log"
+    result = run_month(args.month, exports, warehouse, log_file=log_file, job_name="monthly_publish",
+                       published=Path(args.published).resolve(), reason=args.reason)
+    published = [e for e in result.get_asset_materialization_events()
+                 if e.asset_key.to_user_string() == "published/scorecards"]
+    if not result.success or not published:
+        raise CliError(f"{args.month}: not published: {_failure_reason(result)} (run {result.run_id})", code=1)
+    meta = published[0].step_materialization_data.materialization.metadata
+    print(meta["message"].value)
+    if meta["written"].value:
+        print(f"  report  {meta['report'].value}")
+    return 0
+
+
+STATUS_LABELS = {"pass": "达标 pass", "fail": "未达标 fail", "no_data": "无数据 no data", "unscored": "不计分 unscored"}
+
+
+def cmd_scorecard(args: argparse.Namespace) -> int:
+    _check_month(args.month)
+    role_filter = f"and s.role = '{args.role.replace(chr(39), '')}'" if args.role else ""
+    columns, rows = _query(Path(args.warehouse).resolve(), f"""
+        select s.role, r.name_zh as role_zh, r.name_en as role_en, s.employee_id, s.kpi_id, s.name_zh, s.value,
+               s.comparator, s.target, s.status, s.score, s.weighted_total, s.rank_in_role, s.is_part_month
+        from marts.scorecard_employee_monthly s join reference.role_catalog r on s.role = r.role
+        where s.month = '{args.month}' {role_filter}
+        order by r.section, s.rank_in_role nulls last, s.employee_id,
+                 case s.status when 'fail' then 0 when 'pass' then 1 when 'no_data' then 2 else 3 end, s.kpi_id""")
+    if not rows:
+        raise CliError(f"no scorecard for {args.month}{' role ' + args.role if args.role else ''} "
+                       "(materialise the month first; roles: see reference.role_catalog)")
+    if args.format != "table":
+        _print_rows(columns, rows, fmt=args.format)
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=max(150, Console().width))
+    current, table = None, None
+    for (role, role_zh, role_en, emp, kpi_id, name_zh, value, comparator, target, status, score, total, rank, part) in rows:
+        if role != current:
+            if table is not None:
+                console.print(table)
+            current = role
+            table = Table(title=f"{role_zh} {role_en} · {args.month}", title_justify="left")
+            table.add_column("员工 Employee", no_wrap=True)
+            table.add_column("指标 KPI", no_wrap=True, min_width=36)
+            for header in ("数值 Value", "目标 Target", "状态 Status", "得分 Score", "总分 Total", "排名 Rank"):
+                table.add_column(header, no_wrap=True, justify="left" if header.startswith("状态") else "right")
+        fmt = lambda v: "—" if v is None else str(_plain(v))  # noqa: E731
+        table.add_row(emp + (" *" if part else ""), f"{name_zh} ({kpi_id})", fmt(value),
+                      "" if target is None else f"{comparator} {fmt(target)}", STATUS_LABELS[status], fmt(score),
+                      fmt(total), fmt(rank))
+    console.print(table)
+    print("* 本月入职或离职 joined or left during the month")
+    return 0
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    from rich.progress import Progress
+
+    _check_month(args.start)
+    _check_month(args.end)
+    months, year, mon = [], int(args.start[:4]), int(args.start[5:7])
+    while f"{year:04d}-{mon:02d}" <= args.end:
+        months.append(f"{year:04d}-{mon:02d}")
+        year, mon = (year + 1, 1) if mon == 12 else (year, mon + 1)
+    if not months:
+        raise CliError(f"--from {args.start} is after --to {args.end}")
+    exports, warehouse = Path(args.exports).resolve(), Path(args.warehouse).resolve()
+    failures = []
+    with Progress() as progress:
+        task = progress.add_task("backfill", total=len(months))
+        for month in months:
+            progress.update(task, description=f"materialising {month}")
+            result = run_month(month, exports, warehouse, log_file=DATA_DIR / "logs" / f"backfill-{month}.log")
+            if not result.success:
+                failures.append(f"{month}: {_failure_reason(result)}")
+                progress.console.print(f"[red]{month} failed[/red]: {failures[-1]}")
+            progress.advance(task)
+    print(f"backfilled {len(months) - len(failures)}/{len(months)} months into {warehouse}")
+    if failures:
+        raise CliError("; ".join(failures), code=1)
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """Simulate the demo month's other exports beside the real orders, then materialise it."""
     from .settings import DEFAULT_EXPORTS
@@ -246,6 +349,33 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--warehouse", default=str(default_warehouse()), help=warehouse_help)
     d.add_argument("-v", "--verbose", action="store_true", help="stream dbt's output and Dagster's debug log")
     d.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("publish", help="build a month and publish its scorecards (immutable, versioned)",
+                       description="Run the 'monthly_publish' job for the month: build, check, and when every blocking "
+                                   "check passes write published/YYYY-MM/vN/ (Parquet, CSV, XLSX, HTML report, manifest). "
+                                   "Unchanged inputs: nothing is written. Changed inputs: refused unless --reason is given.")
+    p.add_argument("--month", required=True, help="YYYY-MM")
+    p.add_argument("--reason", help="why a new version of an already published month is needed")
+    p.add_argument("--exports", default=str(DATA_DIR / "exports"), help="exports folder or per-month root (default data/exports)")
+    p.add_argument("--warehouse", default=str(default_warehouse()), help=warehouse_help)
+    p.add_argument("--published", default=str(default_published()), help="publication root (default: published/)")
+    p.add_argument("-v", "--verbose", action="store_true", help="stream dbt's output and Dagster's debug log")
+    p.set_defaults(func=cmd_publish)
+
+    c = sub.add_parser("scorecard", help="show a month's scorecard in the terminal",
+                       description="Per employee: each KPI's value, target, status, score, weighted total and rank.")
+    c.add_argument("--month", required=True, help="YYYY-MM")
+    c.add_argument("--role", help="role id, e.g. customer_service (see reference.role_catalog)")
+    c.add_argument("--warehouse", default=str(default_warehouse()), help=warehouse_help)
+    c.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    c.set_defaults(func=cmd_scorecard)
+
+    b = sub.add_parser("backfill", help="materialise a range of months, with a progress bar")
+    b.add_argument("--from", dest="start", required=True, help="first month YYYY-MM")
+    b.add_argument("--to", dest="end", required=True, help="last month YYYY-MM")
+    b.add_argument("--exports", default=str(DATA_DIR / "exports"), help="root holding one YYYY-MM folder per month")
+    b.add_argument("--warehouse", default=str(default_warehouse()), help=warehouse_help)
+    b.set_defaults(func=cmd_backfill)
 
     q = sub.add_parser("query", help="run read-only SQL on the warehouse",
                        description="Run SQL on the warehouse, opened read-only. Unqualified names resolve in "

@@ -4,33 +4,35 @@ from dagster import Definitions
 from dagster_dbt import DbtCliResource
 
 from .assets.dbt import DBT_PROJECT, shopkpi_dbt_models
+from .assets.publish import scorecard_publication
 from .assets.raw import raw_exports
 from .checks.order_checks import gx_fct_orders
-from .jobs import monthly_kpis_job
-from .resources import ExportsResource, WarehouseResource
-from .schedules import monthly_kpis_schedule
-from .settings import dbt_executable, default_exports, default_warehouse
+from .jobs import monthly_kpis_job, monthly_publish_job
+from .resources import ExportsResource, PublicationResource, WarehouseResource
+from .schedules import monthly_publish_schedule
+from .settings import dbt_executable, default_exports, default_published, default_warehouse
 
 
-def build_resources(warehouse: str | None = None, exports: str | None = None) -> dict:
+def build_resources(warehouse: str | None = None, exports: str | None = None, published: str | None = None) -> dict:
     return {
         "warehouse": WarehouseResource(path=str(warehouse or default_warehouse())),
         "exports": ExportsResource(directory=str(exports or default_exports())),
+        "publication": PublicationResource(directory=str(published or default_published())),
         "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=dbt_executable()),
     }
 
 
-ASSETS = [raw_exports, shopkpi_dbt_models]
+ASSETS = [raw_exports, shopkpi_dbt_models, scorecard_publication]
 ASSET_CHECKS = [gx_fct_orders]
 
 
-def build_definitions(warehouse: str | None = None, exports: str | None = None) -> Definitions:
+def build_definitions(warehouse: str | None = None, exports: str | None = None, published: str | None = None) -> Definitions:
     return Definitions(
         assets=ASSETS,
         asset_checks=ASSET_CHECKS,
-        jobs=[monthly_kpis_job],
-        schedules=[monthly_kpis_schedule],
-        resources=build_resources(warehouse, exports),
+        jobs=[monthly_kpis_job, monthly_publish_job],
+        schedules=[monthly_publish_schedule],
+        resources=build_resources(warehouse, exports, published),
     )
 
 

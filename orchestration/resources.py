@@ -39,3 +39,9 @@ class ExportsResource(ConfigurableResource):
         root = Path(self.directory)
         per_month = root / month
         return per_month if per_month.is_dir() else root
+
+
+class PublicationResource(ConfigurableResource):
+    """Root of the immutable publications: <directory>/YYYY-MM/vN/."""
+
+    directory: str

@@ -18,12 +18,17 @@ DEMO_MONTH = "2017-05"
 DEFAULT_EXPORTS = PROJECT_ROOT.parent / "shared" / "real-exports" / "taobao-toyshop-2017-05"
 
 WAREHOUSE_ENV = "SHOPKPI_WAREHOUSE"
+PUBLISHED_ENV = "SHOPKPI_PUBLISHED"
 EXPORTS_ENV = "SHOPKPI_EXPORTS"
 DAGSTER_STORAGE_ENV = "SHOPKPI_DAGSTER_STORAGE"
 
 
 def default_warehouse() -> Path:
     return Path(os.environ.get(WAREHOUSE_ENV) or DATA_DIR / "warehouse.duckdb").resolve()
+
+
+def default_published() -> Path:
+    return Path(os.environ.get(PUBLISHED_ENV) or PROJECT_ROOT / "published").resolve()
 
 
 def default_exports() -> Path:

@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 from dagster import DagsterInstance, materialize
 
+from orchestration.assets.publish import scorecard_publication
 from orchestration.definitions import ASSET_CHECKS, ASSETS, build_resources
 from orchestration.settings import DEFAULT_EXPORTS
 
@@ -19,14 +20,21 @@ REAL_ORDERS = REAL_EXPORTS / "ExportOrderList.csv"
 TMALL_HEADER = ["订单编号", "总金额", "买家实际支付金额", "收货地址", "订单创建时间", "订单付款时间", "退款金额"]
 
 
-def materialize_month(month: str, exports: Path, warehouse: Path, instance: DagsterInstance | None = None):
-    """A real Dagster materialisation of every asset and check for one partition."""
+def materialize_month(month: str, exports: Path, warehouse: Path, instance: DagsterInstance | None = None,
+                      published: Path | None = None, reason: str | None = None):
+    """A real Dagster materialisation of every asset and check for one partition.
+
+    With `published`, the scorecard publication runs too, into that folder.
+    """
+    assets = [a for a in ASSETS if published is not None or a is not scorecard_publication]
+    run_config = {"ops": {"published__scorecards": {"config": {"reason": reason}}}} if published is not None else None
     return materialize(
-        [*ASSETS, *ASSET_CHECKS],
+        [*assets, *ASSET_CHECKS],
         partition_key=f"{month}-01",
-        resources=build_resources(warehouse=str(warehouse), exports=str(exports)),
+        resources=build_resources(warehouse=str(warehouse), exports=str(exports), published=str(published or "")),
         instance=instance or DagsterInstance.ephemeral(),
         raise_on_error=False,
+        run_config=run_config,
     )
 
 

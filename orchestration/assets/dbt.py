@@ -12,6 +12,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from ..partitions import month_of, monthly_partitions
 from ..resources import WarehouseResource
+from ..scoring_config import validate_scoring_config
 from ..settings import DBT_PROJECT_DIR, SEEDS_DIR, WAREHOUSE_ENV, dbt_executable
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -60,6 +61,7 @@ class ShopKpiTranslator(DagsterDbtTranslator):
 )
 def shopkpi_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """`dbt build` for one month: models, seeds and their tests (tests become asset checks)."""
+    validate_scoring_config()  # a bad targets/weights edit fails here, naming file and row
     # profiles.yml reads the warehouse path from the environment; the dbt subprocess inherits it.
     os.environ[WAREHOUSE_ENV] = warehouse.path
     month = month_of(context.partition_key)

@@ -62,11 +62,11 @@ def write_xlsx(path: Path, header: list[str], rows, title: str | None = None) ->
     buffer = io.BytesIO()
     workbook.save(buffer)
     path.parent.mkdir(parents=True, exist_ok=True)
-    _rezip_with_fixed_times(buffer.getvalue(), path)
+    rezip_with_fixed_times(buffer.getvalue(), path)
     return count
 
 
-def _rezip_with_fixed_times(data: bytes, path: Path) -> None:
+def rezip_with_fixed_times(data: bytes, path) -> None:
     """openpyxl stamps the save time into the zip entries and docProps/core.xml."""
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():

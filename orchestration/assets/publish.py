@@ -1,0 +1,77 @@
+"""Publish the month's scorecards: immutable, versioned, only after the blocking checks pass.
+
+The asset sits downstream of the scorecard marts, so in a run of the publishing
+job it executes only when dbt's tests and the blocking GX checks upstream passed.
+"""
+
+from pathlib import Path
+from typing import Optional
+
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    BackfillPolicy,
+    Config,
+    DagsterEventType,
+    EventRecordsFilter,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
+
+from ..partitions import month_of, monthly_partitions
+from ..publish.publisher import PublishRefused, publish
+from ..resources import PublicationResource, WarehouseResource
+
+PUBLICATION_KEY = AssetKey(["published", "scorecards"])
+
+
+class PublishConfig(Config):
+    reason: Optional[str] = None  # required when a month is published again with changed inputs
+
+
+def checks_in_run(context: AssetExecutionContext) -> list[dict]:
+    records = context.instance.get_event_records(
+        EventRecordsFilter(event_type=DagsterEventType.ASSET_CHECK_EVALUATION), limit=5000)
+    results = []
+    for record in records:
+        if record.event_log_entry.run_id != context.run_id:
+            continue
+        data = record.event_log_entry.dagster_event.event_specific_data
+        results.append({"check": f"{data.asset_key.to_user_string()}:{data.check_name}", "passed": bool(data.passed),
+                        "severity": data.severity.value})
+    return sorted(results, key=lambda r: r["check"])
+
+
+@asset(
+    key=PUBLICATION_KEY,
+    deps=[AssetKey(["marts", "scorecard_employee_monthly"]), AssetKey(["marts", "scorecard_team_monthly"])],
+    partitions_def=monthly_partitions,
+    backfill_policy=BackfillPolicy.multi_run(max_partitions_per_run=1),
+    group_name="publish",
+    kinds={"parquet", "xlsx", "html"},
+    description="published/YYYY-MM/vN/: Parquet, CSV (UTF-8 BOM), XLSX, HTML report and manifest.json.",
+)
+def scorecard_publication(context: AssetExecutionContext, config: PublishConfig, warehouse: WarehouseResource,
+                          publication: PublicationResource) -> MaterializeResult:
+    month = month_of(context.partition_key)
+    checks = checks_in_run(context)
+    failed = [c["check"] for c in checks if not c["passed"] and c["severity"] == "ERROR"]
+    if failed:  # belt and braces: Dagster already skips this asset after a failed blocking check
+        raise Failure(f"{month}: not published, blocking checks failed: {', '.join(failed)}")
+    try:
+        outcome = publish(warehouse.path, month, Path(publication.directory), reason=config.reason, checks=checks)
+    except PublishRefused as exc:
+        raise Failure(str(exc)) from None
+    context.log.info(outcome.message)
+    return MaterializeResult(metadata={
+        "month": month,
+        "version": outcome.version,
+        "written": outcome.written,
+        "message": outcome.message,
+        "path": MetadataValue.path(str(outcome.path)),
+        "changes": MetadataValue.json(outcome.changes),
+        "checks_run": len(checks),
+        "report": MetadataValue.path(str(outcome.path / "report.html")),
+    })

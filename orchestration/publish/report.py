@@ -1,0 +1,132 @@
+"""A static HTML scorecard report with inline SVG charts: opens from disk, no server, no scripts."""
+
+from __future__ import annotations
+
+import html
+from collections import defaultdict
+
+import pandas as pd
+
+ROLE_COLORS = ["#2f6fb0", "#d9822b", "#3a9b5c", "#b03a48", "#7b5ea7", "#8c6d46", "#c25f9f", "#6b7b8c", "#a7a23a", "#2aa3a3"]
+STATUS_CLASS = {"pass": "pass", "fail": "fail", "no_data": "nodata", "unscored": "unscored"}
+STATUS_TEXT = {"pass": "达标 pass", "fail": "未达标 fail", "no_data": "无数据 no data", "unscored": "不计分 unscored"}
+
+CSS = """
+body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",Arial,sans-serif;margin:24px;color:#222}
+h1{font-size:22px}h2{font-size:18px;border-bottom:2px solid #ddd;padding-bottom:4px;margin-top:32px}
+h3{font-size:15px;margin:16px 0 4px}table{border-collapse:collapse;font-size:13px;margin:8px 0}
+th,td{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f2f2f2}td.l,th.l{text-align:left}
+td.pass{background:#d8f0dc}td.fail{background:#f8d7da}td.nodata{background:#e9e9e9;color:#666}td.unscored{color:#888}
+.charts{display:flex;flex-wrap:wrap;gap:24px}.note{color:#666;font-size:12px}
+"""
+
+
+def _fmt(value, digits: int = 2) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return "—"
+    if isinstance(value, (int,)) or (isinstance(value, float) and float(value).is_integer() and abs(value) >= 1):
+        return f"{value:,.0f}"
+    return f"{float(value):,.{digits}f}" if abs(float(value)) >= 1 else f"{float(value):.4f}"
+
+
+def bar_chart(title: str, labels: list[str], values: list[float | None], target: float | None = None,
+              width: int = 420, max_value: float | None = None) -> str:
+    """Horizontal bars, with an optional dashed target line."""
+    row, left, right = 24, 110, 60
+    height = 30 + row * max(1, len(labels))
+    known = [v for v in values if v is not None]
+    top = max([*known, target or 0, max_value or 0, 1e-9])
+    scale = (width - left - right) / top
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" aria-label="{html.escape(title)}">',
+             f'<text x="0" y="14" font-size="13" font-weight="bold">{html.escape(title)}</text>']
+    for i, (label, value) in enumerate(zip(labels, values)):
+        y = 24 + i * row
+        parts.append(f'<text x="{left - 6}" y="{y + 14}" font-size="12" text-anchor="end">{html.escape(label)}</text>')
+        if value is None:
+            parts.append(f'<text x="{left + 4}" y="{y + 14}" font-size="12" fill="#888">无数据 no data</text>')
+            continue
+        w = max(1.0, value * scale)
+        parts.append(f'<rect class="bar" x="{left}" y="{y + 2}" width="{w:.1f}" height="{row - 8}" fill="#2f6fb0"/>')
+        parts.append(f'<text x="{left + w + 4:.1f}" y="{y + 14}" font-size="11">{_fmt(value)}</text>')
+    if target is not None:
+        x = left + target * scale
+        parts.append(f'<line class="target" x1="{x:.1f}" y1="20" x2="{x:.1f}" y2="{height}" stroke="#b03a48" stroke-dasharray="4 3"/>')
+        parts.append(f'<text x="{x + 3:.1f}" y="{height - 2}" font-size="10" fill="#b03a48">目标 target {_fmt(target)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def line_chart(title: str, series: dict[str, list[tuple[str, float | None]]], width: int = 560, height: int = 220) -> str:
+    """Month-over-month lines, one per series."""
+    months = sorted({m for points in series.values() for m, _ in points})
+    values = [v for points in series.values() for _, v in points if v is not None]
+    left, bottom, top_pad = 50, 40, 24
+    top = max(values) if values else 1.0
+    step = (width - left - 20) / max(1, len(months) - 1)
+    y_of = lambda v: top_pad + (height - bottom - top_pad) * (1 - v / top if top else 1)  # noqa: E731
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 20 * len(series)}" role="img" aria-label="{html.escape(title)}">',
+             f'<text x="0" y="14" font-size="13" font-weight="bold">{html.escape(title)}</text>',
+             f'<line x1="{left}" y1="{height - bottom}" x2="{width - 10}" y2="{height - bottom}" stroke="#999"/>']
+    for i, month in enumerate(months):
+        parts.append(f'<text x="{left + i * step:.1f}" y="{height - bottom + 16}" font-size="11" text-anchor="middle">{month}</text>')
+    for n, (name, points) in enumerate(sorted(series.items())):
+        color = ROLE_COLORS[n % len(ROLE_COLORS)]
+        coords = [(left + months.index(m) * step, y_of(v)) for m, v in points if v is not None]
+        if len(coords) > 1:
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+            parts.append(f'<polyline class="trend" points="{path}" fill="none" stroke="{color}" stroke-width="2"/>')
+        for x, y in coords:
+            parts.append(f'<circle class="trend" cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{color}"/>')
+        legend_y = height + 14 + 20 * n
+        parts.append(f'<rect x="{left}" y="{legend_y - 9}" width="10" height="10" fill="{color}"/>'
+                     f'<text x="{left + 16}" y="{legend_y}" font-size="11">{html.escape(name)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def render_report(month: str, version: int, employees: pd.DataFrame, team: pd.DataFrame, trend: pd.DataFrame,
+                  roles: dict[str, tuple[str, str]], store_kpis: pd.DataFrame) -> str:
+    """employees: scorecard_employee_monthly rows of the month; trend: scorecard_team_monthly of all months."""
+    out = [f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>绩效考核 Scorecard {month} v{version}</title>",
+           f"<style>{CSS}</style></head><body>",
+           f"<h1>店铺团队月度绩效考核 · Team scorecard {month} <small>v{version}</small></h1>",
+           "<p class='note'>得分规则 Scoring: 达标 = 100（有挑战值时目标处 80、挑战值处 100）；未达标 = 80 × 目标完成比例；"
+           "无数据不计为 0 (no data is never a zero). 加权总分按有数据的指标加权平均。</p>"]
+    out.append("<h2>团队概览 Team overview</h2><table><tr><th class='l'>岗位 Role</th><th>人数 People</th><th>部分月份 Part-month</th>"
+               "<th>平均总分 Avg total</th><th>达标率 Pass share</th><th>无数据 No-data KPIs</th></tr>")
+    for _, r in team.iterrows():
+        zh, en = roles.get(r["role"], ("全店", "Whole store"))
+        out.append(f"<tr><td class='l'>{html.escape(zh)} {html.escape(en)}</td><td>{r['employees']}</td><td>{r['part_month_employees']}</td>"
+                   f"<td>{_fmt(r['avg_weighted_total'])}</td><td>{_fmt(r['pass_share'])}</td><td>{r['kpis_no_data']}</td></tr>")
+    out.append("</table>")
+    series = defaultdict(list)
+    for _, r in trend[trend["role"] != "store"].iterrows():
+        series[roles.get(r["role"], (r["role"], ""))[0]].append((r["month"], None if pd.isna(r["avg_weighted_total"]) else float(r["avg_weighted_total"])))
+    out.append("<h2>环比趋势 Month-over-month trend</h2><div class='charts'>")
+    out.append(line_chart("各岗位平均总分 Average total by role", dict(series)))
+    if not store_kpis.empty:
+        out.append(line_chart("实际成交额 Net sales", {"net_sales": [(m, float(v)) for m, v in store_kpis[["month", "value"]].itertuples(index=False)]}))
+    out.append("</div>")
+    for role, frame in employees.groupby("role", sort=True):
+        zh, en = roles.get(role, (role, role))
+        out.append(f"<h2 class='role' id='{html.escape(role)}'>{html.escape(zh)} · {html.escape(en)}</h2><div class='charts'>")
+        people = frame.drop_duplicates("employee_id").sort_values(["rank_in_role", "employee_id"], na_position="last")
+        ids = [f"{e}{' *' if p else ''}" for e, p in zip(people["employee_id"], people["is_part_month"])]
+        totals = [None if pd.isna(v) else float(v) for v in people["weighted_total"]]
+        out.append(bar_chart("排名 Ranking (加权总分 weighted total)", ids, totals, max_value=100))
+        for kpi_id, rows in frame[frame["status"] != "unscored"].groupby("kpi_id", sort=True):
+            rows = rows.set_index("employee_id").reindex(people["employee_id"])
+            vals = [None if pd.isna(v) else float(v) for v in rows["value"]]
+            target = float(rows["target"].dropna().iloc[0]) if rows["target"].notna().any() else None
+            out.append(bar_chart(f"{rows['name_zh'].iloc[0]} {kpi_id} vs 目标", ids, vals, target=target))
+        out.append("</div><table><tr><th class='l'>员工 Employee</th><th class='l'>指标 KPI</th><th>数值 Value</th>"
+                   "<th>目标 Target</th><th class='l'>状态 Status</th><th>得分 Score</th><th>总分 Total</th><th>排名 Rank</th></tr>")
+        for _, r in frame.sort_values(["employee_id", "kpi_id"]).iterrows():
+            target = "" if pd.isna(r["target"]) else f"{r['comparator']} {_fmt(r['target'])}"
+            out.append(f"<tr><td class='l'>{html.escape(r['employee_id'])}{' *' if r['is_part_month'] else ''}</td>"
+                       f"<td class='l'>{html.escape(r['name_zh'])} {html.escape(r['name_en'])}</td><td>{_fmt(r['value'])}</td>"
+                       f"<td>{html.escape(target)}</td><td class='l {STATUS_CLASS[r['status']]}'>{STATUS_TEXT[r['status']]}</td>"
+                       f"<td>{_fmt(r['score'])}</td><td>{_fmt(r['weighted_total'])}</td><td>{_fmt(r['rank_in_role'])}</td></tr>")
+        out.append("</table>")
+    out.append("<p class='note'>* 本月入职或离职 joined or left during the month.</p></body></html>")
+    return "\n".join(out)
