@@ -28,6 +28,16 @@ install() {
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test]"
 }
 
+# The HTML report test drives Debian's headless Chromium; a CJK font makes its screenshots readable.
+ensure_chromium() {
+  if command -v chromium >/dev/null 2>&1; then return 0; fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
+  else
+    echo "run.sh: chromium not found and not root: the HTML report test will be skipped" >&2
+  fi
+}
+
 command="${1:-}"; shift || true
 case "$command" in
   demo)
@@ -36,6 +46,7 @@ case "$command" in
     ;;
   test)
     install
+    ensure_chromium
     exec "$VENV/bin/python" -m pytest "$@"
     ;;
   *)

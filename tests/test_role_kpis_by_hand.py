@@ -148,10 +148,8 @@ EXPECTED = {
 }
 
 
-@pytest.fixture(scope="module")
-def warehouse(tmp_path_factory):
-    root = tmp_path_factory.mktemp("roles")
-    exports = root / "exports"
+def write_role_month(exports):
+    """Write the hand-made March 2022 exports (every report type) into `exports`."""
     write_csv(exports / "orders.csv", ORDER_HEADER, ORDERS)
     write_xlsx(exports / "staff.xlsx", ["工号", "姓名", "岗位", "团队", "入职日期", "离职日期"], STAFF)
     write_csv(exports / "traffic.csv", ["访客ID", "访问日期", "来源渠道", "着陆页", "浏览量", "新老访客", "是否跳失", "成交订单编号"], TRAFFIC)
@@ -168,6 +166,13 @@ def warehouse(tmp_path_factory):
     write_xlsx(exports / "analyst.xlsx", ["报告ID", "分析师", "周开始日期", "提交时间", "截止时间", "指标", "报告值"], ANALYST)
     write_csv(exports / "logistics.csv", ["订单编号", "物流协调员", "发货时间", "承诺送达日期", "签收时间"], LOGISTICS)
     write_rows(exports / "market.csv", ["报告编号", "作者", "报告类型", "提交时间", "截止时间"], MARKET, "gbk")
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    root = tmp_path_factory.mktemp("roles")
+    exports = root / "exports"
+    write_role_month(exports)
     path = root / "warehouse.duckdb"
     result = materialize_month(MONTH, exports, path)
     assert result.success

@@ -1,0 +1,237 @@
+"""Scorecards on the hand-made March 2022 month: scores by hand, config errors, immutable
+publishing, blocking checks, the schedule, and the HTML report in headless Chromium."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from openpyxl import load_workbook
+
+from orchestration.scoring_config import config_problems
+from orchestration.settings import SEEDS_DIR
+from tests.helpers import TMALL_HEADER, materialize_month, query, write_csv
+from tests.test_role_kpis_by_hand import MONTH, ORDER_HEADER, ORDERS, write_role_month
+
+# 0-100 rule: pass = 100, or 80 at the target rising linearly to 100 at the stretch;
+# fail = 80 x the share of the target reached. Weights from seeds/kpi_weights.csv.
+C1 = {  # median 37.5 s (<= 30 fails), 2 slow (<= 5, stretch 0), 2 violations, 2/3 answered in 24 h, 1/2 satisfied
+    "first_response_s": 80 * 30 / 37.5, "slow_responses": 80 + 20 * (2 - 5) / (0 - 5), "violations": 80 + 20 * (2 - 5) / (0 - 5),
+    "reply_within_24h": 80 * (2 / 3) / 1, "satisfaction": 80 * 0.5 / 0.9,
+}
+C2 = {"first_response_s": 80 * 30 / 45905, "slow_responses": 80 + 20 * 4 / 5, "violations": 80 + 20 * 4 / 5,
+      "reply_within_24h": 80 * 0.5, "satisfaction": 80 * 0.5 / 0.9}
+CS_WEIGHTS = {"first_response_s": 0.25, "slow_responses": 0.15, "violations": 0.2, "reply_within_24h": 0.15, "satisfaction": 0.25}
+
+
+def total(scores: dict, weights: dict) -> float:
+    return sum(scores[k] * w for k, w in weights.items()) / sum(weights.values())
+
+
+@pytest.fixture(scope="module")
+def month(tmp_path_factory):
+    root = tmp_path_factory.mktemp("scorecards")
+    write_role_month(root / "exports")
+    warehouse, published = root / "warehouse.duckdb", root / "published"
+    result = materialize_month(MONTH, root / "exports", warehouse, published=published)
+    assert result.success
+    return root, warehouse, published
+
+
+def scorecard(warehouse):
+    rows = query(warehouse, "select employee_id, kpi_id, status, score, weighted_total, rank_in_role, is_part_month "
+                            "from marts.scorecard_employee_monthly where month = ?", [MONTH])
+    return {(e, k): (s, None if sc is None else float(sc), None if t is None else float(t), r, p) for e, k, s, sc, t, r, p in rows}
+
+
+def test_scores_and_totals_by_hand(month):
+    _, warehouse, _ = month
+    card = scorecard(warehouse)
+    for employee, scores in (("C1", C1), ("C2", C2)):
+        for kpi, want in scores.items():
+            assert card[(employee, kpi)][1] == pytest.approx(want, abs=0.005), (employee, kpi)
+        assert card[(employee, "first_response_s")][2] == pytest.approx(total(scores, CS_WEIGHTS), abs=0.005)
+    assert card[("C1", "first_response_s")][0] == "fail" and card[("C1", "slow_responses")][0] == "pass"
+    assert (card[("C1", "violations")][3], card[("C2", "violations")][3]) == (1, 2)  # ranks within the role
+    # planners: K1 ROI 150/100 = 1.5 meets >= 1.5 exactly (80, stretch 3), 2 of 3 campaigns; K2 ROI 0 and 1 campaign
+    assert card[("K1", "campaign_roi")][:2] == ("pass", pytest.approx(80))
+    assert card[("K1", "campaign_roi")][2] == pytest.approx(0.6 * 80 + 0.4 * 80 * 2 / 3, abs=0.005)
+    assert card[("K2", "campaign_roi")][2] == pytest.approx(0.6 * 0 + 0.4 * 80 / 3, abs=0.005)
+    # editors: E2's 0 errors < 2% reaches the stretch 0 -> 100; E1's 50% -> 80 x 0.02 / 0.5
+    assert card[("E2", "listing_error_rate")][1:4] == (100.0, 100.0, 1)
+    assert card[("E1", "listing_error_rate")][1] == pytest.approx(3.2)
+    # analysts: A2's error rate 2/5 fails a target of 0 outright
+    assert card[("A2", "report_error_rate")][:2] == ("fail", 0.0)
+
+
+def test_no_data_and_part_month(month):
+    _, warehouse, _ = month
+    card = scorecard(warehouse)
+    c3 = {k: v for (e, k), v in card.items() if e == "C3"}
+    assert {v[0] for k, v in c3.items() if k in CS_WEIGHTS} == {"no_data"}  # never a zero score
+    assert {v[1] for v in c3.values()} == {None} and {v[2] for v in c3.values()} == {None}
+    assert {v[3] for v in c3.values()} == {None} and {v[4] for v in c3.values()} == {True}
+    assert card[("D2", "design_output")][0] == "unscored" and card[("D2", "design_output")][4] is True
+    assert card[("P1", "promo_uv")][2] is None  # a role without catalog thresholds has no total
+
+
+def test_team_scorecard(month):
+    _, warehouse, _ = month
+    rows = {r[0]: r[1:] for r in query(
+        warehouse, "select role, employees, part_month_employees, employees_scored, avg_weighted_total "
+                   "from marts.scorecard_team_monthly where month = ?", [MONTH])}
+    employees, part, scored, avg = rows["customer_service"]
+    assert (employees, part, scored) == (3, 1, 2)
+    assert float(avg) == pytest.approx((total(C1, CS_WEIGHTS) + total(C2, CS_WEIGHTS)) / 2, abs=0.01)
+    assert rows["store"][0] == 19 and rows["store"][1] == 2  # 20 on the roster, X9 left in February; two part-month
+
+
+def test_config_errors_name_the_row(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS_DIR, seeds, ignore=shutil.ignore_patterns("*.yml"))
+    assert config_problems(seeds) == []
+    with (seeds / "kpi_targets.csv").open("a", encoding="utf-8") as fh:
+        fh.write("designer,design_speed,>=,1,,made up\n")  # unknown kpi_id (row 14)
+        fh.write("logistics_coordinator,ship_hours,>=,24,,wrong side\n")  # lower-is-better with >= (row 15)
+    weights = (seeds / "kpi_weights.csv").read_text(encoding="utf-8").replace("campaign_roi,0.6", "campaign_roi,0.5")
+    (seeds / "kpi_weights.csv").write_text(weights, encoding="utf-8")
+    problems = config_problems(seeds)
+    assert "seeds/kpi_targets.csv row 14 (designer, design_speed): unknown kpi_id 'design_speed'" in problems[0]
+    assert "seeds/kpi_targets.csv row 15 (logistics_coordinator, ship_hours): comparator '>=' is on the wrong side" in problems[1]
+    assert problems[2] == "seeds/kpi_weights.csv: weights of role 'campaign_planner' sum to 0.9, not 1"
+
+
+def checksums(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_publish_writes_all_artefacts_once(month, tmp_path):
+    root, warehouse, published = month
+    v1 = published / MONTH / "v1"
+    assert sorted(p.name for p in v1.iterdir()) == sorted([
+        "manifest.json", "report.html", "scorecard.xlsx", "scorecard_employee.csv", "scorecard_employee.parquet",
+        "scorecard_team.csv", "scorecard_team.parquet"])
+    before = checksums(v1)
+    again = materialize_month(MONTH, root / "exports", warehouse, published=published)
+    assert again.success
+    (event,) = [e for e in again.get_asset_materialization_events() if e.asset_key.to_user_string() == "published/scorecards"]
+    assert event.materialization.metadata["message"].value == f"{MONTH} already published as v1; nothing written"
+    assert checksums(v1) == before and not (published / MONTH / "v2").exists()
+    manifest = json.loads((v1 / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["version"] == 1 and manifest["outputs"] == {k: v for k, v in before.items() if k != "manifest.json"}
+    assert {e["source_file"] for e in manifest["inputs"]["exports"]} >= {"orders.csv", "sessions.csv", "staff.xlsx"}
+    assert any(c["check"].endswith("gx_fct_orders") and c["passed"] for c in manifest["checks"])
+    assert manifest["packages"]["dbt-core"].startswith("1.11")
+    # reproducible: the same warehouse published elsewhere gives byte-identical artefacts
+    from orchestration.publish.publisher import publish
+
+    publish(str(warehouse), MONTH, tmp_path / "elsewhere")
+    other = checksums(tmp_path / "elsewhere" / MONTH / "v1")
+    assert {k: v for k, v in other.items() if k != "manifest.json"} == {k: v for k, v in before.items() if k != "manifest.json"}
+
+
+def test_changed_input_needs_a_reason_and_keeps_v1(month):
+    root, warehouse, published = month
+    v1 = published / MONTH / "v1"
+    before = checksums(v1)
+    write_csv(root / "exports" / "orders.csv", ORDER_HEADER,
+              ORDERS + [["O6", "b5", "10", "10", "浙江省 杭州市", "2022-03-30 10:00:00", "2022-03-30 10:01:00", "0"]])
+    refused = materialize_month(MONTH, root / "exports", warehouse, published=published)
+    assert not refused.success
+    (failure,) = [e for e in refused.all_events if e.is_step_failure]
+    message = failure.step_failure_data.error.message
+    assert "published as v1 and its inputs changed (export orders.csv (orders) changed)" in message and "--reason" in message
+    assert not (published / MONTH / "v2").exists()
+    corrected = materialize_month(MONTH, root / "exports", warehouse, published=published, reason="late order O6 arrived")
+    assert corrected.success
+    manifest = json.loads((published / MONTH / "v2" / "manifest.json").read_text(encoding="utf-8"))
+    assert (manifest["version"], manifest["reason"], manifest["supersedes"]) == (2, "late order O6 arrived", "v1")
+    assert checksums(v1) == before  # v1 untouched
+    with (published / MONTH / "v2" / "scorecard_team.csv").open(encoding="utf-8") as fh:
+        assert fh.read(1) == "\ufeff"  # BOM so Excel shows Chinese
+
+
+def test_failed_blocking_check_stops_publishing(tmp_path):
+    # a negative refund breaks the GX suite's "amounts >= 0" (blocking) on fct_orders
+    write_csv(tmp_path / "exports" / "orders.csv", TMALL_HEADER,
+              [["N1", "10.00", "10.00", "", "2022-04-02 10:00:00", "2022-04-02 10:00:05", "-1.00"]])
+    result = materialize_month("2022-04", tmp_path / "exports", tmp_path / "w.duckdb", published=tmp_path / "published")
+    assert not result.success
+    checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+    assert checks["gx_fct_orders"] is False
+    assert "published/scorecards" not in {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert not (tmp_path / "published").exists()
+
+
+def test_schedule_publishes_the_month_just_closed():
+    from dagster import build_schedule_context
+
+    from orchestration.schedules import monthly_publish_schedule
+
+    assert monthly_publish_schedule.cron_schedule == "0 6 1 * *"
+    assert monthly_publish_schedule.execution_timezone == "Asia/Shanghai"
+    tick = dt.datetime(2017, 6, 1, 6, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    data = monthly_publish_schedule.evaluate_tick(build_schedule_context(scheduled_execution_time=tick))
+    assert [r.partition_key for r in data.run_requests] == ["2017-05-01"]
+
+
+def test_workbook_has_a_sheet_per_role_with_colours(month):
+    _, _, published = month
+    book = load_workbook(published / MONTH / "v1" / "scorecard.xlsx")
+    assert book.sheetnames[0] == "汇总 Summary" and "客服专员 customer_service" in book.sheetnames
+    sheet = book["客服专员 customer_service"]
+    assert sheet["A1"].value == "员工 Employee" and sheet["G1"].value == "状态 Status"
+    rules = [r for rng in sheet.conditional_formatting for r in rng.rules]
+    assert {r.formula[0] for r in rules} == {'"pass"', '"fail"', '"no_data"'}
+    statuses = {sheet.cell(row=i, column=7).value for i in range(2, sheet.max_row + 1)}
+    assert {"pass", "fail", "no_data", "unscored"} <= statuses
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def test_html_report_opens_in_headless_chromium(month, tmp_path):
+    browser = _chromium()
+    if browser is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is required in CI (./run.sh test installs it)")
+        pytest.skip("chromium not installed (./run.sh test installs it when run as root)")
+    _, _, published = month
+    report = published / MONTH / "v1" / "report.html"
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}"]
+    shot = tmp_path / "report.png"
+    subprocess.run([browser, *flags, "--window-size=1280,3000", f"--screenshot={shot}", report.as_uri()],
+                   check=True, capture_output=True, timeout=120)
+    assert shot.stat().st_size > 20_000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    keep = os.environ.get("SHOPKPI_SCREENSHOT_DIR")
+    if keep:
+        shutil.copy(shot, Path(keep) / "report.png")
+    dom = subprocess.run([browser, *flags, "--dump-dom", report.as_uri()], check=True, capture_output=True,
+                         text=True, timeout=120).stdout
+    assert f"Team scorecard {MONTH}" in dom
+    for heading in ("客服专员 · Customer-service agent", "策划专员 · Campaign planner", "数据分析师 · Data analyst"):
+        assert heading in dom
+    assert dom.count('class="bar"') >= 15 and 'class="target"' in dom and 'class="trend"' in dom
+    assert "排名 Ranking" in dom and "vs 目标" in dom
+
+
+def test_csv_cells_that_look_like_formulas_are_neutralised(month, tmp_path):
+    from orchestration.publish.publisher import neutralise_formula
+
+    assert neutralise_formula("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert neutralise_formula("-12.5") == "-12.5" and neutralise_formula("@cmd") == "'@cmd"
+    _, _, published = month
+    with (published / MONTH / "v1" / "scorecard_employee.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert all(not r["name_zh"].startswith("=") for r in rows)
