@@ -22,11 +22,12 @@ td.pass{background:#d8f0dc}td.fail{background:#f8d7da}td.nodata{background:#e9e9
 
 
 def _fmt(value, digits: int = 2) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
         return "—"
-    if isinstance(value, (int,)) or (isinstance(value, float) and float(value).is_integer() and abs(value) >= 1):
-        return f"{value:,.0f}"
-    return f"{float(value):,.{digits}f}" if abs(float(value)) >= 1 else f"{float(value):.4f}"
+    number = float(value)
+    if number.is_integer():
+        return f"{number:,.0f}"
+    return f"{number:,.{digits}f}" if abs(number) >= 1 else f"{number:.4f}"
 
 
 def bar_chart(title: str, labels: list[str], values: list[float | None], target: float | None = None,
@@ -113,7 +114,11 @@ def render_report(month: str, version: int, employees: pd.DataFrame, team: pd.Da
         people = frame.drop_duplicates("employee_id").sort_values(["rank_in_role", "employee_id"], na_position="last")
         ids = [f"{e}{' *' if p else ''}" for e, p in zip(people["employee_id"], people["is_part_month"])]
         totals = [None if pd.isna(v) else float(v) for v in people["weighted_total"]]
-        out.append(bar_chart("排名 Ranking (加权总分 weighted total)", ids, totals, max_value=100))
+        if (frame["status"] == "unscored").all():
+            out.append("<p class='note'>本岗位指标在考核手册中无目标值，仅展示不计分。"
+                       "No catalog thresholds for this role: KPIs are reported, not scored.</p>")
+        else:
+            out.append(bar_chart("排名 Ranking (加权总分 weighted total)", ids, totals, max_value=100))
         for kpi_id, rows in frame[frame["status"] != "unscored"].groupby("kpi_id", sort=True):
             rows = rows.set_index("employee_id").reindex(people["employee_id"])
             vals = [None if pd.isna(v) else float(v) for v in rows["value"]]
