@@ -417,5 +417,20 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def run() -> None:
+    """Console-script entry point.
+
+    After the command has finished and its output is flushed, stderr is pointed
+    at /dev/null for interpreter teardown only: DuckDB 2.0's nanobind bindings
+    print spurious "leaked instance" reports at exit after pandas conversions.
+    """
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
