@@ -10,6 +10,7 @@ from .checks.order_checks import gx_fct_orders
 from .jobs import monthly_kpis_job, monthly_publish_job
 from .resources import ExportsResource, PublicationResource, WarehouseResource
 from .schedules import monthly_publish_schedule
+from .sensors import late_exports_sensor
 from .settings import dbt_executable, default_exports, default_published, default_warehouse
 
 
@@ -32,6 +33,7 @@ def build_definitions(warehouse: str | None = None, exports: str | None = None, 
         asset_checks=ASSET_CHECKS,
         jobs=[monthly_kpis_job, monthly_publish_job],
         schedules=[monthly_publish_schedule],
+        sensors=[late_exports_sensor],
         resources=build_resources(warehouse, exports, published),
     )
 
