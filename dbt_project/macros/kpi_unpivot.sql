@@ -1,4 +1,5 @@
-{# Long-form KPI rows from a relation with one row per subject.
+{# Long-form KPI rows from a relation with one row per subject, as DECIMAL(38,6)
+   (money stays exact; ratios are rounded to 6 decimals).
    kpis: list of {id, num, den?, value?}. Without `den` the KPI is a count or sum
    (value = numerator); with `den` it is a ratio, NULL when den is 0 or NULL;
    `value` overrides the expression (e.g. a median). #}
@@ -7,9 +8,9 @@
 select
     {{ subject_columns | join(', ') }},
     '{{ k.id }}' as kpi_id,
-    cast({{ k.num }} as double) as numerator,
-    {% if k.den %}cast({{ k.den }} as double){% else %}cast(null as double){% endif %} as denominator,
-    {% if k.value %}cast({{ k.value }} as double){% elif k.den %}{{ safe_ratio(k.num, k.den) }}{% else %}cast({{ k.num }} as double){% endif %} as value
+    cast({{ k.num }} as decimal(38, 6)) as numerator,
+    {% if k.den %}cast({{ k.den }} as decimal(38, 6)){% else %}cast(null as decimal(38, 6)){% endif %} as denominator,
+    {% if k.value %}cast({{ k.value }} as decimal(38, 6)){% elif k.den %}cast({{ safe_ratio(k.num, k.den) }} as decimal(38, 6)){% else %}cast({{ k.num }} as decimal(38, 6)){% endif %} as value
 from {{ relation }}
 {% if not loop.last %}union all{% endif %}
 {%- endfor %}

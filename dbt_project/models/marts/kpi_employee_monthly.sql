@@ -45,9 +45,9 @@ select
     registry.name_zh,
     registry.name_en,
     registry.direction,
-    cast(facts.value as decimal(38, 6)) as value,
-    cast(facts.numerator as decimal(38, 6)) as numerator,
-    cast(facts.denominator as decimal(38, 6)) as denominator,
+    facts.value,
+    facts.numerator,
+    facts.denominator,
     roster.is_part_month
 from roster
 inner join registry

@@ -1,15 +1,7 @@
 -- Section 1 store KPIs in long form: one row per month and kpi_id.
--- value/numerator/denominator are DECIMAL(38,6): money sums stay exact,
--- ratios are rounded to 6 decimals. Counts and sums carry value = numerator.
-{%- set count_or_sum = ['orders_created', 'orders_paid', 'gmv', 'paid_gmv', 'refund_amount', 'net_sales', 'paid_buyers'] %}
-{%- set ratios = {
-    'payment_rate': ('orders_paid', 'orders_created'),
-    'refund_rate': ('refunded_orders', 'orders_paid'),
-    'lost_order_rate': ('lost_orders', 'orders_created'),
-    'aov': ('paid_gmv', 'paid_buyers'),
-    'avg_order_value': ('paid_gmv', 'orders_paid'),
-    'repeat_rate': ('repeat_buyers', 'paid_buyers'),
-} %}
+-- value/numerator/denominator are DECIMAL(38,6): money sums stay exact, ratios are
+-- rounded to 6 decimals. Counts and sums carry value = numerator. conversion_rate and
+-- marketing_roi are NULL while the month has no traffic export / no ad report.
 with totals as (
     select * from {{ ref('int_store_monthly_totals') }}
     {{ month_filter(include_previous=true) }}
@@ -30,25 +22,25 @@ with_previous as (
 ),
 
 kpis as (
-    {%- for kpi_id in count_or_sum %}
-    select month, '{{ kpi_id }}' as kpi_id, {{ kpi_id }} as value, {{ kpi_id }} as numerator, null as denominator
-    from with_previous
-    union all
-    {%- endfor %}
-    {%- for kpi_id, parts in ratios.items() %}
-    select month, '{{ kpi_id }}', {{ safe_ratio(parts[0], parts[1]) }}, {{ parts[0] }}, {{ parts[1] }}
-    from with_previous
-    union all
-    {%- endfor %}
-    select month, 'sales_growth', {{ safe_ratio('net_sales', 'previous_net_sales') }} - 1, net_sales, previous_net_sales
-    from with_previous
-    union all
-    -- NULL while the month has no traffic export / no ad report.
-    select month, 'conversion_rate', {{ safe_ratio('paid_buyers', 'store_uv') }}, paid_buyers, store_uv
-    from with_previous
-    union all
-    select month, 'marketing_roi', {{ safe_ratio('paid_channel_net_sales', 'marketing_spend') }}, paid_channel_net_sales, marketing_spend
-    from with_previous
+    {{ kpi_unpivot('with_previous', ['month'], [
+        {'id': 'orders_created', 'num': 'orders_created'},
+        {'id': 'orders_paid', 'num': 'orders_paid'},
+        {'id': 'gmv', 'num': 'gmv'},
+        {'id': 'paid_gmv', 'num': 'paid_gmv'},
+        {'id': 'refund_amount', 'num': 'refund_amount'},
+        {'id': 'net_sales', 'num': 'net_sales'},
+        {'id': 'paid_buyers', 'num': 'paid_buyers'},
+        {'id': 'payment_rate', 'num': 'orders_paid', 'den': 'orders_created'},
+        {'id': 'refund_rate', 'num': 'refunded_orders', 'den': 'orders_paid'},
+        {'id': 'lost_order_rate', 'num': 'lost_orders', 'den': 'orders_created'},
+        {'id': 'aov', 'num': 'paid_gmv', 'den': 'paid_buyers'},
+        {'id': 'avg_order_value', 'num': 'paid_gmv', 'den': 'orders_paid'},
+        {'id': 'repeat_rate', 'num': 'repeat_buyers', 'den': 'paid_buyers'},
+        {'id': 'sales_growth', 'num': 'net_sales', 'den': 'previous_net_sales',
+         'value': safe_ratio('net_sales', 'previous_net_sales') ~ ' - 1'},
+        {'id': 'conversion_rate', 'num': 'paid_buyers', 'den': 'store_uv'},
+        {'id': 'marketing_roi', 'num': 'paid_channel_net_sales', 'den': 'marketing_spend'},
+    ]) }}
 )
 
 select
@@ -57,9 +49,9 @@ select
     registry.name_zh,
     registry.name_en,
     registry.direction,
-    cast(kpis.value as decimal(38, 6)) as value,
-    cast(kpis.numerator as decimal(38, 6)) as numerator,
-    cast(kpis.denominator as decimal(38, 6)) as denominator
+    kpis.value,
+    kpis.numerator,
+    kpis.denominator
 from kpis
 inner join {{ ref('kpi_registry') }} as registry
     on kpis.kpi_id = registry.kpi_id
