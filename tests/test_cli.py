@@ -61,3 +61,20 @@ def test_materialize_is_a_dagster_run_and_query_reads_the_mart(tmp_path):
 
     refused = shopkpi("query", "drop table marts.fct_orders", "--warehouse", warehouse)
     assert refused.returncode == 2 and "read-only" in refused.stderr
+
+
+def test_backfill_materialises_each_month_of_the_range(tmp_path):
+    for month, day in (("2019-01", "2019-01-05"), ("2019-02", "2019-02-06")):
+        write_csv(tmp_path / "exports" / month / "orders.csv", TMALL_HEADER,
+                  [[f"B{month}", "10.00", "10.00", "", f"{day} 10:00:00", f"{day} 10:00:05", "0"]])
+    env = {"DAGSTER_HOME": str(tmp_path), "SHOPKPI_DAGSTER_STORAGE": str(tmp_path / "dagster")}
+    warehouse = str(tmp_path / "w.duckdb")
+    proc = shopkpi("backfill", "--from", "2019-01", "--to", "2019-02", "--exports", str(tmp_path / "exports"),
+                   "--warehouse", warehouse, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "backfilled 2/2 months" in proc.stdout
+    out = shopkpi("query", "select month, count(*) as n from fct_orders group by 1 order by 1", "--warehouse", warehouse,
+                  "--format", "csv")
+    assert out.stdout.splitlines() == ["month,n", "2019-01,1", "2019-02,1"]
+    backwards = shopkpi("backfill", "--from", "2019-03", "--to", "2019-01", "--warehouse", warehouse)
+    assert backwards.returncode == 2 and "after --to" in backwards.stderr

@@ -54,6 +54,8 @@ ROSTER = [
     ("M02", "市场-俊杰", "市场分析", "数据部", None, None),
 ]
 
+SIMULATOR_MEMORY_LIMIT = "3GB"
+
 FILES = {
     "traffic": ("访客明细.csv", "utf-8-sig"),
     "campaign_orders": ("活动订单.csv", "utf-8-sig"),
@@ -96,10 +98,14 @@ class Simulator:
     def __init__(self, orders_dir: Path, out: Path, month: str | None, seed: int):
         self.orders_dir, self.out, self.seed = Path(orders_dir), Path(out), seed
         self.rng = random.Random(seed)
-        self.con = duckdb.connect()
+        self._workdir = Path(tempfile.mkdtemp(prefix="shopkpi-sim-"))
+        # A file-backed scratch database with a memory cap: at millions of orders the
+        # visitor log outgrows memory, and DuckDB then spills to disk instead of failing.
+        self.con = duckdb.connect(str(self._workdir / "scratch.duckdb"))
+        self.con.execute(f"SET memory_limit = '{SIMULATOR_MEMORY_LIMIT}'")
+        self.con.execute("SET preserve_insertion_order = true")
         # u(key) in [0, 1): a seeded hash, so SQL-generated rows are reproducible.
         self.con.execute(f"CREATE MACRO u(k) AS (hash(CAST(k AS VARCHAR) || '#{int(seed)}') % 1000003) / 1000003.0")
-        self._workdir = Path(tempfile.mkdtemp(prefix="shopkpi-sim-"))
         self._load_orders()
         self.month = month or self._busiest_month()
         self.start, self.end = _month_bounds(self.month)
