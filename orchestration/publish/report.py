@@ -52,7 +52,9 @@ def bar_chart(title: str, labels: list[str], values: list[float | None], target:
     if target is not None:
         x = left + target * scale
         parts.append(f'<line class="target" x1="{x:.1f}" y1="20" x2="{x:.1f}" y2="{height}" stroke="#b03a48" stroke-dasharray="4 3"/>')
-        parts.append(f'<text x="{x + 3:.1f}" y="{height - 2}" font-size="10" fill="#b03a48">目标 target {_fmt(target)}</text>')
+        anchor, dx = ("end", -3) if x > width - 90 else ("start", 3)  # keep the label inside the chart
+        parts.append(f'<text x="{x + dx:.1f}" y="{height - 2}" font-size="10" fill="#b03a48" text-anchor="{anchor}">'
+                     f'目标 target {_fmt(target)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -97,8 +99,9 @@ def render_report(month: str, version: int, employees: pd.DataFrame, team: pd.Da
                "<th>平均总分 Avg total</th><th>达标率 Pass share</th><th>无数据 No-data KPIs</th></tr>")
     for _, r in team.iterrows():
         zh, en = roles.get(r["role"], ("全店", "Whole store"))
-        out.append(f"<tr><td class='l'>{html.escape(zh)} {html.escape(en)}</td><td>{r['employees']}</td><td>{r['part_month_employees']}</td>"
-                   f"<td>{_fmt(r['avg_weighted_total'])}</td><td>{_fmt(r['pass_share'])}</td><td>{r['kpis_no_data']}</td></tr>")
+        out.append(f"<tr><td class='l'>{html.escape(zh)} {html.escape(en)}</td><td>{_fmt(r['employees'])}</td>"
+                   f"<td>{_fmt(r['part_month_employees'])}</td><td>{_fmt(r['avg_weighted_total'])}</td>"
+                   f"<td>{_fmt(r['pass_share'])}</td><td>{_fmt(r['kpis_no_data'])}</td></tr>")
     out.append("</table>")
     series = defaultdict(list)
     for _, r in trend[trend["role"] != "store"].iterrows():
