@@ -26,3 +26,19 @@ def demo_run(tmp_path_factory, demo_exports):
     result = materialize_month("2017-05", demo_exports, warehouse)
     assert result.success, "demo materialisation failed"
     return result, warehouse
+
+
+def pytest_unconfigure(config):
+    """After pytest's summary, discard interpreter-teardown stderr: DuckDB 2.0's nanobind
+    bindings print spurious "leaked instance" reports at exit, burying the summary line.
+    (atexit: pytest's capture plugin restores stderr after this hook.)"""
+    import atexit
+    import os
+    import sys
+
+    def silence_teardown():
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+
+    atexit.register(silence_teardown)
