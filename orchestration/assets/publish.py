@@ -13,7 +13,6 @@ from dagster import (
     BackfillPolicy,
     Config,
     DagsterEventType,
-    EventRecordsFilter,
     Failure,
     MaterializeResult,
     MetadataValue,
@@ -32,13 +31,9 @@ class PublishConfig(Config):
 
 
 def checks_in_run(context: AssetExecutionContext) -> list[dict]:
-    records = context.instance.get_event_records(
-        EventRecordsFilter(event_type=DagsterEventType.ASSET_CHECK_EVALUATION), limit=5000)
     results = []
-    for record in records:
-        if record.event_log_entry.run_id != context.run_id:
-            continue
-        data = record.event_log_entry.dagster_event.event_specific_data
+    for entry in context.instance.all_logs(context.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION):
+        data = entry.dagster_event.event_specific_data
         results.append({"check": f"{data.asset_key.to_user_string()}:{data.check_name}", "passed": bool(data.passed),
                         "severity": data.severity.value})
     return sorted(results, key=lambda r: r["check"])
