@@ -90,12 +90,7 @@ def run_month(month: str, exports: Path, warehouse: Path, log_file: Path | None 
 
 
 def cmd_materialize(args: argparse.Namespace) -> int:
-    from .partitions import partition_key_of
-
-    try:
-        partition_key_of(args.month)
-    except ValueError as exc:
-        raise CliError(str(exc)) from None
+    _check_month(args.month)
     exports, warehouse = Path(args.exports).resolve(), Path(args.warehouse).resolve()
     if not exports.is_dir():
         raise CliError(f"exports folder not found: {exports}")
@@ -286,14 +281,10 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from .partitions import partition_key_of
     from .simulator import simulate
 
     if args.month:
-        try:
-            partition_key_of(args.month)
-        except ValueError as exc:
-            raise CliError(str(exc)) from None
+        _check_month(args.month)
     if args.orders_per_month is None and not Path(args.orders).is_dir():
         raise CliError(f"orders folder not found: {args.orders}")
     started = time.perf_counter()
