@@ -142,6 +142,15 @@ def _utf8_copy(found: DetectedFile, workdir: Path) -> Path:
     return target
 
 
+def scan_export_sql(found: DetectedFile, workdir: Path, options: str = "ignore_errors=true") -> str:
+    """read_csv(...) over a detected export: columns c0..cN as VARCHAR, header rows skipped,
+    no sniffing (the platforms' dialect is fixed; sniffing fails on header-only files)."""
+    path = _utf8_copy(found, workdir)
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(found.header))) + "}"
+    return (f"read_csv({sql_literal(str(path))}, header=false, skip={found.header_row + 1}, columns={columns}, "
+            f"auto_detect=false, delim=',', quote='\"', escape='\"', {options})")
+
+
 def _select_expr(column: Column, source: str) -> str:
     """Expression that reads one mapped column; PII never leaves as clear text."""
     value = f"nullif(trim({source}), '')"
@@ -247,26 +256,20 @@ class MonthLoader:
         stats = FileLoad(
             file=found.name, report_type=spec.report_type, encoding=found.encoding, sha256=file_sha256(found.path)
         )
-        path = _utf8_copy(found, workdir)
         by_zh = {c.zh: c for c in spec.loaded_columns}
         dropped = {c.zh for c in spec.columns if c.pii is Pii.DROP}
-        names, selects, present = [], [], set()
+        selects, present = [], set()
         for i, cell in enumerate(found.header):
-            names.append(f"c{i}")
             column = by_zh.get(cell)
             if column is not None and column.en not in present and cell not in dropped:
                 present.add(column.en)
                 selects.append(f"{_select_expr(column, f'c{i}')} AS {column.loaded_name}")
-        columns_arg = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
         skip = found.header_row + 1
         self.con.execute("DROP TABLE IF EXISTS _rejects; DROP TABLE IF EXISTS _reject_scans; DROP TABLE IF EXISTS _stage")
-        self.con.execute(
-            f"""CREATE TEMP TABLE _stage AS
-            SELECT {', '.join(selects)} FROM read_csv({sql_literal(str(path))},
-                header=false, skip={skip}, columns={columns_arg}, auto_detect=false, delim=',', quote='"', escape='"',
-                null_padding=false, strict_mode=true, ignore_errors=true, store_rejects=true,
-                rejects_table='_rejects', rejects_scan='_reject_scans', max_line_size=4194304)"""
-        )
+        scan = scan_export_sql(found, workdir, options=(
+            "null_padding=false, strict_mode=true, ignore_errors=true, store_rejects=true, "
+            "rejects_table='_rejects', rejects_scan='_reject_scans', max_line_size=4194304"))
+        self.con.execute(f"CREATE TEMP TABLE _stage AS SELECT {', '.join(selects)} FROM {scan}")
         # Rows the CSV parser could not read at all (wrong field count, bad UTF-8).
         # DuckDB numbers records from the file start; data row 1 follows the header.
         self.con.execute(

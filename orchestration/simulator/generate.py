@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from ..ingest.detect import scan_folder
-from ..ingest.load import TIMESTAMP_FORMATS, _utf8_copy, sql_literal
+from ..ingest.load import TIMESTAMP_FORMATS, scan_export_sql, sql_literal
 from ..ingest.specs import ITEMS, ORDERS
 from .orders import synthesise_orders
 from .writers import copy_query_to_csv, write_rows, write_xlsx
@@ -122,27 +122,20 @@ class Simulator:
         for f in orders:
             idx = {h: i for i, h in enumerate(f.header)}
             col = lambda zh: f"c{idx[zh]}" if zh in idx else "NULL"  # noqa: E731
-            names = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(f.header))) + "}"
             selects.append(
                 f"""SELECT trim({col('订单编号')}) AS order_id, nullif(trim({col('买家会员名')}), '') AS buyer,
                     try_strptime(trim({col('订单创建时间')}), {formats}) AS created_at,
                     try_strptime(nullif(trim({col('订单付款时间')}), ''), {formats}) AS paid_at,
                     TRY_CAST(trim({col('买家实际支付金额')}) AS DECIMAL(18,2)) AS paid_amount
-                FROM read_csv({sql_literal(str(_utf8_copy(f, self._workdir)))}, header=false, skip={f.header_row + 1},
-                    columns={names}, auto_detect=false, delim=',', quote='"', escape='"', ignore_errors=true)"""
+                FROM {scan_export_sql(f, self._workdir)}"""
             )
         self.con.execute("CREATE TABLE all_orders AS " + " UNION ALL ".join(selects))
         items = [f for f in found if f.spec is ITEMS]
         if items:
             f = items[0]
             idx = f.header.index("宝贝ID")
-            names = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(f.header))) + "}"
-            self.con.execute(
-                f"""CREATE TABLE item_pool AS SELECT DISTINCT trim(c{idx}) AS item_id FROM read_csv(
-                    {sql_literal(str(_utf8_copy(f, self._workdir)))}, header=false, skip={f.header_row + 1},
-                    columns={names}, auto_detect=false, delim=',', quote='"', escape='"', ignore_errors=true)
-                    ORDER BY 1"""
-            )
+            self.con.execute(f"CREATE TABLE item_pool AS SELECT DISTINCT trim(c{idx}) AS item_id "
+                             f"FROM {scan_export_sql(f, self._workdir)} ORDER BY 1")
         else:
             self.con.execute("CREATE TABLE item_pool AS SELECT 'S' || lpad(CAST(i AS VARCHAR), 6, '0') AS item_id FROM range(1, 301) t(i)")
 
@@ -194,8 +187,7 @@ class Simulator:
             rows = self.con.execute(sql).fetchall()
             self.result.rows[name] = write_xlsx(target, header, [[_cell(v) for v in r] for r in rows])
             return
-        copy_query_to_csv(self.con, sql, header, target, encoding, self._workdir)
-        (self.result.rows[name],) = self.con.execute(f"SELECT count(*) FROM ({sql})").fetchone()
+        self.result.rows[name] = copy_query_to_csv(self.con, sql, header, target, encoding, self._workdir)
 
     def _write(self, name: str, header: list[str], rows: list[list]) -> None:
         filename, encoding = FILES[name]

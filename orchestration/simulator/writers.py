@@ -78,13 +78,15 @@ def rezip_with_fixed_times(data: bytes, path) -> None:
             dst.writestr(fixed, content)
 
 
-def copy_query_to_csv(con, sql: str, header: list[str], target: Path, encoding: str, workdir: Path) -> None:
-    """Stream a DuckDB query into a platform-style CSV: header, rows, then the file's encoding."""
+def copy_query_to_csv(con, sql: str, header: list[str], target: Path, encoding: str, workdir: Path) -> int:
+    """Stream a DuckDB query into a platform-style CSV: header, rows, then the file's encoding.
+    Returns the number of rows written."""
     body, full = workdir / f"{target.stem}.body.csv", workdir / f"{target.stem}.full.csv"
-    con.execute(f"COPY ({sql}) TO '{body}' (HEADER false, DELIMITER ',', QUOTE '\"')")
+    (rows,) = con.execute(f"COPY ({sql}) TO '{body}' (HEADER false, DELIMITER ',', QUOTE '\"')").fetchone()
     write_rows(full, header, [], "utf-8", newline="\n")  # DuckDB writes LF line ends
     with full.open("ab") as dst, body.open("rb") as src:
         shutil.copyfileobj(src, dst, CHUNK)
     recode_csv(full, target, encoding)
     body.unlink()
     full.unlink()
+    return rows
