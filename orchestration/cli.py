@@ -49,7 +49,8 @@ def _failure_reason(result) -> str:
                 error = error.cause
             return f"step {event.step_key} failed: {error.message.strip().splitlines()[-1]}"
     for event in result.all_events:
-        if event.event_type_value == "ASSET_CHECK_EVALUATION" and not event.event_specific_data.passed:
+        data = event.event_specific_data
+        if event.event_type_value == "ASSET_CHECK_EVALUATION" and not data.passed and data.severity.value == "ERROR":
             return f"check {event.event_specific_data.check_name} failed"
     return "run failed"
 
@@ -101,12 +102,15 @@ def cmd_materialize(args: argparse.Namespace) -> int:
     if not result.success:
         raise CliError(f"{args.month}: {_failure_reason(result)} (run {result.run_id})", code=1)
     checks = [e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
-    failed = [c.check_name for c in checks if not c.passed]
+    failed = [c.check_name for c in checks if not c.passed and c.severity.value == "ERROR"]
+    warned = [c.check_name for c in checks if not c.passed and c.severity.value != "ERROR"]
     print(f"materialised {args.month} from {exports}")
     print(f"  warehouse   {warehouse}")
     print(f"  dagster run {result.run_id}")
     print(f"  assets      {len(result.get_asset_materialization_events())} materialised")
-    print(f"  checks      {len(checks) - len(failed)}/{len(checks)} passed" + (f" (failed: {', '.join(failed)})" if failed else ""))
+    print(f"  checks      {len(checks) - len(failed) - len(warned)}/{len(checks)} passed"
+          + (f"; blocking failed: {', '.join(failed)}" if failed else "")
+          + (f"; warnings: {', '.join(warned)} (see `shopkpi audit --month {args.month}`)" if warned else ""))
     print(f"  wall time   {elapsed:.1f} s")
     if log_file:
         print(f"  dbt log     {log_file}")
@@ -190,6 +194,79 @@ def cmd_publish(args: argparse.Namespace) -> int:
     if meta["written"].value:
         print(f"  report  {meta['report'].value}")
     return 0
+
+
+def _compact(value) -> str:
+    if isinstance(value, list):
+        return "; ".join(", ".join(f"{k}={v}" for k, v in row.items()) if isinstance(row, dict) else str(row)
+                         for row in value[:5]) + (f" (+{len(value) - 5} more)" if len(value) > 5 else "")
+    return str(value)
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    _check_month(args.month)
+    warehouse = Path(args.warehouse).resolve()
+    if not warehouse.exists():
+        raise CliError(f"warehouse not found: {warehouse} (materialise a month first)")
+    (loaded,) = _query(warehouse, f"select count(*) from raw.load_audit where month = '{args.month}'")[1][0]
+    if not loaded:
+        raise CliError(f"{args.month} is not loaded in {warehouse}: run `shopkpi materialize --month {args.month}` first")
+    from .checks.audit import run_audit
+
+    report = run_audit(warehouse, args.month, Path(args.published).resolve())
+    if args.format == "json":
+        print(json.dumps(report.summary(), ensure_ascii=False, indent=2, default=str))
+        return 0 if report.ok else 1
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=max(Console().width, 140))
+    verdict = "[green]PASS[/green]: nothing blocking failed" if report.ok else "[red]FAIL[/red]: blocking checks failed"
+    console.print(f"[bold]数据质量审计 Data-quality audit · {args.month}[/bold]  {verdict}")
+    summary = report.summary()["severities"]
+    t = Table("severity", "suites", "expectations", "passed", "failed")
+    for sev, label in (("blocking", "blocking 阻断"), ("warning", "warning 警告")):
+        v = summary[sev]
+        t.add_row(label, str(v["suites"]), str(v["expectations"]), str(v["passed"]),
+                  ", ".join(v["failed"]) or "-", style="red" if sev == "blocking" and v["failed"] else None)
+    console.print(t)
+    if report.findings:
+        t = Table("severity", "suite", "rule", "count", "rows", title="Findings 问题")
+        for f in report.findings:
+            t.add_row(f["severity"], f["suite"], f["rule"], str(f["count"]), _compact(f["rows"]))
+        console.print(t)
+    t = Table("reconciliation", "file", "measure", "upstream", "downstream", "", title="Reconciliation 对账 (to the cent)")
+    for r in report.reconciliation:
+        same = r["upstream"] == r["downstream"]
+        fmt = "{:,.0f}" if "rows" in r["measure"] else "{:,.2f}"
+        t.add_row(r["reconciliation"], r["source_file"], r["measure"], fmt.format(r["upstream"]), fmt.format(r["downstream"]),
+                  "ok" if same else "[red]MISMATCH[/red]")
+    console.print(t)
+    t = Table("report", "file", "read", "loaded", "quarantined", "", title="Rows read = loaded + quarantined 行数核对")
+    for r in report.load_reconciliation:
+        t.add_row(r["report_type"], r["source_file"], str(r["rows_read"]), str(r["rows_in_table"]),
+                  str(r["rows_in_quarantine"]), "ok" if r["reconciles"] else "[red]MISMATCH[/red]")
+    console.print(t)
+    if report.platform_summary:
+        t = Table("measure", "platform 平台", "marts", "relative error", "", title="Platform summary vs marts 平台汇总核对 (< 5%)")
+        for r in report.platform_summary:
+            err = r["relative_error"]
+            t.add_row(r["measure"], f"{r['platform_value']:,.2f}", f"{r['marts_value']:,.2f}", f"{err:.4%}" if err is not None else "-",
+                      "ok" if err is not None and err < 0.05 else "[red]OFF[/red]")
+        console.print(t)
+    else:
+        console.print("Platform summary 平台汇总: none in this month's exports (nothing to compare)")
+    if report.quarantine:
+        t = Table("report", "file", "column", "reason", "rows", title="Quarantined rows by reason 隔离行")
+        for r in report.quarantine:
+            t.add_row(r["report_type"], r["source_file"], str(r["column_name"] or ""), r["reason_kind"], str(r["rows"]))
+        console.print(t)
+    else:
+        console.print("Quarantined rows 隔离行: none")
+    console.print(f"Data Docs   {report.data_docs / 'index.html'}")
+    console.print(f"Summary     {report.data_docs / 'audit.html'}")
+    console.print(f"Audit time  {report.seconds:.1f} s")
+    return 0 if report.ok else 1
 
 
 STATUS_LABELS = {"pass": "达标 pass", "fail": "未达标 fail", "no_data": "无数据 no data", "unscored": "不计分 unscored"}
@@ -352,6 +429,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--published", default=str(default_published()), help="publication root (default: published/)")
     p.add_argument("-v", "--verbose", action="store_true", help="stream dbt's output and Dagster's debug log")
     p.set_defaults(func=cmd_publish)
+
+    a = sub.add_parser("audit", help="run every data-quality check of a month and build its Data Docs",
+                       description="Re-run every Great Expectations suite (raw, staging, marts, reconciliation, accuracy) "
+                                   "against the warehouse, build GX Data Docs into published/YYYY-MM/data-docs/ and print "
+                                   "checks by severity, findings, reconciliations and quarantined rows. "
+                                   "Exit code 0 only when nothing blocking failed.")
+    a.add_argument("--month", required=True, help="YYYY-MM")
+    a.add_argument("--warehouse", default=str(default_warehouse()), help=warehouse_help)
+    a.add_argument("--published", default=str(default_published()), help="publication root (default: published/)")
+    a.add_argument("--format", choices=["table", "json"], default="table")
+    a.set_defaults(func=cmd_audit)
 
     c = sub.add_parser("scorecard", help="show a month's scorecard in the terminal",
                        description="Per employee: each KPI's value, target, status, score, weighted total and rank.")

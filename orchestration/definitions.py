@@ -6,7 +6,7 @@ from dagster_dbt import DbtCliResource
 from .assets.dbt import DBT_PROJECT, shopkpi_dbt_models
 from .assets.publish import scorecard_publication
 from .assets.raw import raw_exports
-from .checks.order_checks import gx_fct_orders
+from .checks.suite_checks import SUITE_CHECKS
 from .jobs import monthly_kpis_job, monthly_publish_job
 from .resources import ExportsResource, PublicationResource, WarehouseResource
 from .schedules import monthly_publish_schedule
@@ -24,7 +24,7 @@ def build_resources(warehouse: str | None = None, exports: str | None = None, pu
 
 
 ASSETS = [raw_exports, shopkpi_dbt_models, scorecard_publication]
-ASSET_CHECKS = [gx_fct_orders]
+ASSET_CHECKS = SUITE_CHECKS
 
 
 def build_definitions(warehouse: str | None = None, exports: str | None = None, published: str | None = None) -> Definitions:

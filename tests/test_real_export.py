@@ -135,4 +135,6 @@ def test_gx_and_dbt_checks_ran_and_passed(demo_run):
     by_name = {e.check_name: e.passed for e in evaluations}
     assert by_name["gx_fct_orders"] is True
     assert len(by_name) > 30  # dbt tests arrive as asset checks too
-    assert all(by_name.values())
+    # Every blocking check passes; the one finding is the simulated analyst figure 5.1% off (a warning).
+    failed = {e.check_name: e.severity.value for e in evaluations if not e.passed}
+    assert failed == {"gx_analyst_accuracy": "WARN"}

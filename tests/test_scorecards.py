@@ -160,13 +160,14 @@ def test_changed_input_needs_a_reason_and_keeps_v1(month):
 
 
 def test_failed_blocking_check_stops_publishing(tmp_path):
-    # a negative refund breaks the GX suite's "amounts >= 0" (blocking) on fct_orders
+    # a negative refund breaks the raw orders suite's "amounts >= 0" (blocking): nothing downstream is built
     write_csv(tmp_path / "exports" / "orders.csv", TMALL_HEADER,
               [["N1", "10.00", "10.00", "", "2022-04-02 10:00:00", "2022-04-02 10:00:05", "-1.00"]])
     result = materialize_month("2022-04", tmp_path / "exports", tmp_path / "w.duckdb", published=tmp_path / "published")
     assert not result.success
     checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
-    assert checks["gx_fct_orders"] is False
+    assert checks["gx_raw_orders"] is False
+    assert "gx_fct_orders" not in checks  # dbt was skipped, so its checks never ran
     assert "published/scorecards" not in {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert not (tmp_path / "published").exists()
 

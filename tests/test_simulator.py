@@ -26,7 +26,7 @@ def test_same_seed_same_bytes_other_seed_other_data(demo_exports, tmp_path):
     simulate(REAL_EXPORTS, again, month="2017-05", seed=42, copy_orders=True)
     names = sorted(p.name for p in demo_exports.iterdir())
     match, mismatch, errors = filecmp.cmpfiles(demo_exports, again, names, shallow=False)
-    assert mismatch == [] and errors == [] and len(match) == 16
+    assert mismatch == [] and errors == [] and len(match) == 17
     other = tmp_path / "other"
     simulate(REAL_EXPORTS, other, month="2017-05", seed=7)
     assert (other / "访客明细.csv").read_bytes() != (demo_exports / "访客明细.csv").read_bytes()
@@ -107,3 +107,17 @@ def test_cli_rejects_bad_month(bad):
     from orchestration.cli import main
 
     assert main(["simulate", "--out", "/tmp/x", "--month", bad]) == 2
+
+
+def test_platform_summary_agrees_with_the_real_orders(demo_exports):
+    """店铺概况 is the platform's own count: exact in orders, within 0.3% in money (its own clock)."""
+    orders = pd.read_csv(REAL_EXPORTS / "ExportOrderList.csv", encoding="utf-8-sig", dtype=str)
+    orders.columns = [c.strip() for c in orders.columns]
+    paid = orders[orders["订单付款时间"].fillna("").str.strip() != ""]
+    overview = read(demo_exports, "店铺概况.csv")
+    assert len(overview) == 31  # one row per day of May
+    assert overview["支付订单数"].astype(int).sum() == len(paid) == 3989
+    platform_amount = overview["支付金额"].astype(float).sum()
+    orders_amount = paid["总金额"].astype(float).sum()  # 291,011.43
+    assert abs(platform_amount - orders_amount) / orders_amount < 0.003
+    assert platform_amount != round(orders_amount, 2)  # the platform is not a copy of the order report

@@ -68,14 +68,61 @@ def _release(source) -> None:
 
 
 def load_suite_file(name: str) -> dict:
-    return json.loads((EXPECTATIONS_DIR / "suites" / f"{name}.json").read_text(encoding="utf-8"))
+    path = next((EXPECTATIONS_DIR / "suites").glob(f"*/{name}.json"))
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
-def run_suite(warehouse: str | Path, spec: dict, query: str, run_name: str) -> SuiteOutcome:
-    """Validate the rows of `query` against a suite (GX's JSON form) through a GX checkpoint.
+@dataclass
+class Validation:
+    """One suite over the rows of one SQL query."""
 
-    The query runs inside DuckDB: GX pushes each metric down as SQL, no table
-    is loaded into pandas.
+    name: str  # unique within a run; GX names its query asset and validation after it
+    spec: dict
+    query: str
+
+
+# SUMMARY: counts plus up to 20 unexpected values, which Data Docs render. The audit suites validate
+# a `finding` column that is NULL when a row is fine, so the values listed are the findings themselves.
+RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 20}
+
+
+def _site_config(directory: Path) -> dict:
+    return {
+        "class_name": "SiteBuilder",
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(directory)},
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+    }
+
+
+def _outcome(suite_result) -> SuiteOutcome:
+    outcomes = []
+    for r in suite_result.results:
+        cfg = r.expectation_config
+        res = r.result or {}
+        details = res.get("details") or {}
+        observed = res.get("observed_value", res.get("unexpected_count"))
+        if details.get("unexpected_rows"):
+            observed = {"count": observed, "rows": details["unexpected_rows"][:20]}
+        elif res.get("partial_unexpected_list"):
+            observed = {"count": res.get("unexpected_count"), "examples": res["partial_unexpected_list"]}
+        outcomes.append(ExpectationOutcome(
+            expectation=cfg.type,
+            column=cfg.kwargs.get("column") or (",".join(cfg.kwargs["column_list"]) if cfg.kwargs.get("column_list") else None),
+            success=bool(r.success),
+            observed=observed,
+            unexpected_count=res.get("unexpected_count", res.get("observed_value") if cfg.type == "unexpected_rows_expectation" else None),
+            why=(cfg.meta or {}).get("why", "") or cfg.kwargs.get("description", ""),
+        ))
+    return SuiteOutcome(suite=suite_result.suite_name, success=bool(suite_result.success), outcomes=outcomes)
+
+
+def run_suites(warehouse: str | Path, validations: list[Validation], checkpoint_name: str,
+               data_docs_dir: Path | None = None) -> list[SuiteOutcome]:
+    """Validate each query's rows against its suite, all in one GX checkpoint.
+
+    Every metric runs inside DuckDB (GX pushes each expectation down as SQL; no
+    table is loaded into pandas). With `data_docs_dir`, GX's Data Docs site for
+    the results is built there: static HTML an auditor opens in any browser.
     """
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -85,38 +132,33 @@ def run_suite(warehouse: str | Path, spec: dict, query: str, run_name: str) -> S
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    if data_docs_dir is not None:
+        context.add_data_docs_site("audit", _site_config(Path(data_docs_dir).resolve()))
     source = context.data_sources.add_sql(name="warehouse", connection_string=f"duckdb:///{Path(warehouse).resolve()}")
-    asset = source.add_query_asset(name=run_name, query=query)
-    batch = asset.add_batch_definition_whole_table("whole")
-    suite = context.suites.add(
-        gx.ExpectationSuite(
-            name=spec["name"],
+    definitions = []
+    for v in validations:
+        batch = source.add_query_asset(name=v.name, query=v.query).add_batch_definition_whole_table("whole")
+        suite = context.suites.add(gx.ExpectationSuite(
+            name=v.spec["name"],
             expectations=[
                 ExpectationConfiguration(type=e["type"], kwargs=e["kwargs"], meta=e.get("meta", {})).to_domain_obj()
-                for e in spec["expectations"]
+                for e in v.spec["expectations"]
             ],
-            meta=spec.get("meta", {}),
-        )
-    )
-    validation = context.validation_definitions.add(gx.ValidationDefinition(name=run_name, data=batch, suite=suite))
-    checkpoint = context.checkpoints.add(gx.Checkpoint(name=f"{run_name}_checkpoint", validation_definitions=[validation]))
+            meta=v.spec.get("meta", {}),
+        ))
+        definitions.append(context.validation_definitions.add(gx.ValidationDefinition(name=v.name, data=batch, suite=suite)))
+    checkpoint = context.checkpoints.add(gx.Checkpoint(
+        name=checkpoint_name, validation_definitions=definitions, result_format=RESULT_FORMAT))
     try:
         result = checkpoint.run()
+        if data_docs_dir is not None:
+            context.build_data_docs(site_names=["audit"])
     finally:
         _release(source)
-    suite_result = next(iter(result.run_results.values()))
-    outcomes = []
-    for r in suite_result.results:
-        cfg = r.expectation_config
-        res = r.result or {}
-        outcomes.append(
-            ExpectationOutcome(
-                expectation=cfg.type,
-                column=cfg.kwargs.get("column"),
-                success=bool(r.success),
-                observed=res.get("observed_value", res.get("unexpected_count")),
-                unexpected_count=res.get("unexpected_count"),
-                why=(cfg.meta or {}).get("why", ""),
-            )
-        )
-    return SuiteOutcome(suite=spec["name"], success=bool(result.success), outcomes=outcomes)
+    by_suite = {r.suite_name: _outcome(r) for r in result.run_results.values()}
+    return [by_suite[v.spec["name"]] for v in validations]
+
+
+def run_suite(warehouse: str | Path, spec: dict, query: str, run_name: str) -> SuiteOutcome:
+    """One suite over one query (see `run_suites`)."""
+    return run_suites(warehouse, [Validation(run_name, spec, query)], checkpoint_name=f"{run_name}_checkpoint")[0]

@@ -382,10 +382,27 @@ MARKET_REPORTS = ReportSpec(
     ),
 )
 
+SHOP_OVERVIEW = ReportSpec(
+    report_type="shop_overview",
+    name_zh="店铺概况",
+    table="shop_overview",
+    month_column="day",
+    unique_key="day",
+    description="生意参谋-style shop overview: the platform's own daily totals, checked against the marts (within 5%).",
+    columns=(
+        C("统计日期", "day", T.TIMESTAMP, required=True, nullable=False),
+        C("访客数", "visitors", T.INT, required=True, nullable=False),
+        C("支付买家数", "paid_buyers", T.INT),
+        C("支付订单数", "paid_orders", T.INT, required=True, nullable=False),
+        C("支付金额", "paid_amount", T.MONEY, required=True, nullable=False),
+    ),
+)
+
 # Load order matters: order-scoped reports need the month's orders first.
 REPORT_SPECS: tuple[ReportSpec, ...] = (
     ORDERS, ORDER_LINES, ITEMS, STAFF, TRAFFIC, AD_SPEND, CAMPAIGNS, CAMPAIGN_ORDERS, CS_SESSIONS,
     AFTER_SALES, REVIEWS, DESIGN_TASKS, LISTINGS, ANALYST_REPORTS, LOGISTICS, MARKET_REPORTS,
+    SHOP_OVERVIEW,
 )
 
 

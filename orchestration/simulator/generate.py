@@ -64,6 +64,7 @@ FILES = {
     "reviews": ("评价记录.csv", "utf-8-sig"),
     "logistics": ("物流跟踪.csv", "utf-8-sig"),
     "market_reports": ("市场报告.csv", "gbk"),
+    "shop_overview": ("店铺概况.csv", "utf-8-sig"),
     "ad_spend": ("直通车钻展报表.xlsx", "xlsx"),
     "campaigns": ("活动列表.xlsx", "xlsx"),
     "design_tasks": ("美工任务.xlsx", "xlsx"),
@@ -126,7 +127,8 @@ class Simulator:
                 f"""SELECT trim({col('订单编号')}) AS order_id, nullif(trim({col('买家会员名')}), '') AS buyer,
                     try_strptime(trim({col('订单创建时间')}), {formats}) AS created_at,
                     try_strptime(nullif(trim({col('订单付款时间')}), ''), {formats}) AS paid_at,
-                    TRY_CAST(trim({col('买家实际支付金额')}) AS DECIMAL(18,2)) AS paid_amount
+                    TRY_CAST(trim({col('买家实际支付金额')}) AS DECIMAL(18,2)) AS paid_amount,
+                    TRY_CAST(trim({col('总金额')}) AS DECIMAL(18,2)) AS total_amount
                 FROM {scan_export_sql(f, self._workdir)}"""
             )
         self.con.execute("CREATE TABLE all_orders AS " + " UNION ALL ".join(selects))
@@ -162,6 +164,7 @@ class Simulator:
         try:
             self._staff()
             self._traffic_and_ads()
+            self._shop_overview()
             self._campaigns()
             self._cs_sessions()
             self._after_sales_and_reviews()
@@ -251,6 +254,20 @@ class Simulator:
                    clicks, CAST(floor(clicks * (0.82 + 0.15 * u(visit_date || channel || 'a'))) AS BIGINT),
                    round(clicks * (0.5 + 0.9 * u(visit_date || channel || 's')), 2), {owners}
             FROM ads ORDER BY visit_date, channel""",
+        )
+
+    def _shop_overview(self) -> None:
+        """The platform's daily summary: its own counts, a little off the order report
+        (the platform attributes late payments and refunds on its own clock), well within 5%."""
+        self._copy_out(
+            "shop_overview",
+            ["统计日期", "访客数", "支付买家数", "支付订单数", "支付金额"],
+            """WITH days AS (SELECT visit_date AS day, count(DISTINCT visitor_id) AS visitors FROM traffic GROUP BY 1),
+                    pay AS (SELECT CAST(created_at AS DATE) AS day, count(DISTINCT buyer_name) AS buyers,
+                                   count(*) AS orders, sum(total_amount) AS amount FROM paid GROUP BY 1)
+            SELECT strftime(days.day, '%Y-%m-%d'), days.visitors, coalesce(pay.buyers, 0), coalesce(pay.orders, 0),
+                   round(coalesce(pay.amount, 0) * (1 + 0.006 * (u(days.day || 'ov') - 0.5)), 2)
+            FROM days LEFT JOIN pay USING (day) ORDER BY days.day""",
         )
 
     def _campaigns(self) -> None:

@@ -1,0 +1,74 @@
+"""The GX suites of `expectations/suites/` as Dagster asset checks, one multi-check per layer.
+
+A layer's suites run in one GX checkpoint (one context, one connection), each
+reported as the asset check `gx_<suite>` on the asset the suite names. Blocking
+suites are blocking checks with ERROR severity: a failure stops everything
+downstream in the run, publication included. Warning suites report with WARN.
+"""
+
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckKey,
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetKey,
+    MetadataValue,
+    multi_asset_check,
+)
+
+from ..partitions import month_of, monthly_partitions
+from ..resources import WarehouseResource
+from .gx_duckdb import SuiteOutcome, Validation, run_suites
+from .suites import LAYERS, Suite, load_suites
+
+
+def suite_check_result(suite: Suite, outcome: SuiteOutcome) -> AssetCheckResult:
+    rows = ["| expectation | column | passed | observed |", "|---|---|---|---|"]
+    rows += [f"| {o.expectation} | {o.column or ''} | {'yes' if o.success else '**no**'} | {o.observed} |"
+             for o in outcome.outcomes]
+    return AssetCheckResult(
+        asset_key=AssetKey(suite.asset),
+        check_name=suite.check_name,
+        passed=outcome.success,
+        severity=AssetCheckSeverity.ERROR if suite.blocking else AssetCheckSeverity.WARN,
+        metadata={
+            "suite": f"expectations/suites/{suite.path.parent.name}/{suite.path.name}",
+            "severity": suite.severity,
+            "expectations": len(outcome.outcomes),
+            "failed": MetadataValue.json([f"{o.expectation}({o.column or ''}): {o.observed}" for o in outcome.failed]),
+            "results": MetadataValue.md("\n".join(rows)),
+        },
+    )
+
+
+def validations_for(suites: list[Suite], month: str) -> list[Validation]:
+    return [Validation(f"{s.name}_{month.replace('-', '_')}", s.for_month(month), s.batch_query(month)) for s in suites]
+
+
+def layer_checks(layer: str):
+    suites = load_suites(layer)
+    specs = [
+        AssetCheckSpec(s.check_name, asset=AssetKey(s.asset), blocking=s.blocking, partitions_def=monthly_partitions,
+                       description=f"[{s.severity}] {s.meta['description']}")
+        for s in suites
+    ]
+
+    @multi_asset_check(specs=specs, name=f"gx_{layer}_suites", can_subset=True,
+                       description=f"Great Expectations suites of the {layer} layer, one GX checkpoint per month.")
+    def _checks(context: AssetCheckExecutionContext, warehouse: WarehouseResource):
+        month = month_of(context.partition_key)
+        wanted = {k.name for k in context.selected_asset_check_keys} if context.selected_asset_check_keys else None
+        chosen = [s for s in suites if wanted is None or s.check_name in wanted]
+        outcomes = run_suites(warehouse.path, validations_for(chosen, month), checkpoint_name=f"{layer}_{month}")
+        for suite, outcome in zip(chosen, outcomes):
+            yield suite_check_result(suite, outcome)
+
+    return _checks
+
+
+SUITE_CHECKS = [layer_checks(layer) for layer in LAYERS]
+
+
+def check_key(suite: Suite) -> AssetCheckKey:
+    return AssetCheckKey(AssetKey(suite.asset), suite.check_name)
