@@ -192,7 +192,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
     meta = published[0].step_materialization_data.materialization.metadata
     print(meta["message"].value)
     if meta["written"].value:
-        print(f"  report  {meta['report'].value}")
+        print(f"  report     {meta['report'].value}")
+        print(f"  data docs  {meta['data_docs'].value}")
     return 0
 
 

@@ -110,15 +110,19 @@ def test_config_errors_name_the_row(tmp_path):
 
 
 def checksums(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
 def test_publish_writes_all_artefacts_once(month, tmp_path):
     root, warehouse, published = month
     v1 = published / MONTH / "v1"
     assert sorted(p.name for p in v1.iterdir()) == sorted([
-        "manifest.json", "report.html", "scorecard.xlsx", "scorecard_employee.csv", "scorecard_employee.parquet",
+        "data-docs", "manifest.json", "report.html", "scorecard.xlsx", "scorecard_employee.csv", "scorecard_employee.parquet",
         "scorecard_team.csv", "scorecard_team.parquet"])
+    # the auditors' record is frozen into the version: GX Data Docs plus the audit summary
+    docs = v1 / "data-docs"
+    assert (docs / "index.html").is_file() and (docs / "audit.html").is_file()
+    assert any((docs / "validations" / "reconciliation_orders").rglob("*.html"))
     before = checksums(v1)
     again = materialize_month(MONTH, root / "exports", warehouse, published=published)
     assert again.success
@@ -129,6 +133,7 @@ def test_publish_writes_all_artefacts_once(month, tmp_path):
     assert manifest["version"] == 1 and manifest["outputs"] == {k: v for k, v in before.items() if k != "manifest.json"}
     assert {e["source_file"] for e in manifest["inputs"]["exports"]} >= {"orders.csv", "sessions.csv", "staff.xlsx"}
     assert any(c["check"].endswith("gx_fct_orders") and c["passed"] for c in manifest["checks"])
+    assert manifest["audit"]["ok"] is True and manifest["audit"]["data_docs"] == "data-docs/index.html"
     assert manifest["packages"]["dbt-core"].startswith("1.11")
     # reproducible: the same warehouse published elsewhere gives byte-identical artefacts
     from orchestration.publish.publisher import publish

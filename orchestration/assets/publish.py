@@ -19,6 +19,7 @@ from dagster import (
     asset,
 )
 
+from ..checks.audit import run_audit
 from ..partitions import month_of, monthly_partitions
 from ..publish.publisher import PublishRefused, publish
 from ..resources import PublicationResource, WarehouseResource
@@ -46,7 +47,8 @@ def checks_in_run(context: AssetExecutionContext) -> list[dict]:
     backfill_policy=BackfillPolicy.multi_run(max_partitions_per_run=1),
     group_name="publish",
     kinds={"parquet", "xlsx", "html"},
-    description="published/YYYY-MM/vN/: Parquet, CSV (UTF-8 BOM), XLSX, HTML report and manifest.json.",
+    description="published/YYYY-MM/vN/: Parquet, CSV (UTF-8 BOM), XLSX, HTML report, manifest.json and the "
+                "month's Data Docs (data-docs/).",
 )
 def scorecard_publication(context: AssetExecutionContext, config: PublishConfig, warehouse: WarehouseResource,
                           publication: PublicationResource) -> MaterializeResult:
@@ -55,8 +57,13 @@ def scorecard_publication(context: AssetExecutionContext, config: PublishConfig,
     failed = [c["check"] for c in checks if not c["passed"] and c["severity"] == "ERROR"]
     if failed:  # belt and braces: Dagster already skips this asset after a failed blocking check
         raise Failure(f"{month}: not published, blocking checks failed: {', '.join(failed)}")
+    # The auditors' record (every suite re-run, Data Docs) is rebuilt now and frozen into the version.
+    audit = run_audit(warehouse.path, month, Path(publication.directory))
+    if not audit.ok:
+        raise Failure(f"{month}: not published, audit failed: {', '.join(r.suite.name for r in audit.blocking_failed)}")
     try:
-        outcome = publish(warehouse.path, month, Path(publication.directory), reason=config.reason, checks=checks)
+        outcome = publish(warehouse.path, month, Path(publication.directory), reason=config.reason, checks=checks,
+                          audit_dir=audit.data_docs)
     except PublishRefused as exc:
         raise Failure(str(exc)) from None
     context.log.info(outcome.message)
@@ -69,4 +76,6 @@ def scorecard_publication(context: AssetExecutionContext, config: PublishConfig,
         "changes": MetadataValue.json(outcome.changes),
         "checks_run": len(checks),
         "report": MetadataValue.path(str(outcome.path / "report.html")),
+        "data_docs": MetadataValue.path(str(audit.data_docs / "index.html")),
+        "audit_warnings": MetadataValue.json([r.suite.name for r in audit.warnings]),
     })

@@ -165,7 +165,18 @@ def _changes(old: dict, inputs: dict, new_fingerprint: str) -> list[str]:
     return changes
 
 
-def publish(warehouse: str, month: str, root: Path, reason: str | None = None, checks: list[dict] | None = None) -> PublishOutcome:
+def _audit_summary(audit_dir: Path | None) -> dict | None:
+    if audit_dir is None:
+        return None
+    summary = json.loads((Path(audit_dir) / "audit.json").read_text(encoding="utf-8"))
+    return {"ok": summary["ok"], "audited_at": summary["audited_at"], "severities": summary["severities"],
+            "findings": summary["findings"], "data_docs": "data-docs/index.html", "summary": "data-docs/audit.html"}
+
+
+def publish(warehouse: str, month: str, root: Path, reason: str | None = None, checks: list[dict] | None = None,
+            audit_dir: Path | None = None) -> PublishOutcome:
+    """Write vN+1 when the scorecards' fingerprint changed. `audit_dir` (the month's
+    Data Docs and audit summary) is frozen into the version as `data-docs/`."""
     root = Path(root)
     last, last_manifest = latest_version(root, month)
     files, inputs = build_artifacts(warehouse, month, last + 1)
@@ -193,6 +204,7 @@ def publish(warehouse: str, month: str, root: Path, reason: str | None = None, c
         "inputs": inputs,
         "outputs": {name: sha256_bytes(data) for name, data in sorted(files.items())},
         "checks": checks or [],
+        "audit": _audit_summary(audit_dir),
     }
     files["manifest.json"] = json.dumps(manifest, ensure_ascii=False, indent=2, default=str).encode("utf-8")
     target = root / month / f"v{version}"
@@ -202,6 +214,10 @@ def publish(warehouse: str, month: str, root: Path, reason: str | None = None, c
         for name, data in files.items():
             (staging / name).write_bytes(data)
             os.chmod(staging / name, 0o444)  # published files are read-only
+        if audit_dir is not None:
+            shutil.copytree(audit_dir, staging / "data-docs")
+            for path in (staging / "data-docs").rglob("*"):
+                os.chmod(path, 0o555 if path.is_dir() else 0o444)
         os.chmod(staging, 0o755)
         staging.rename(target)  # atomic: a version appears whole or not at all
     except BaseException:

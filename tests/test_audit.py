@@ -1,0 +1,126 @@
+"""`shopkpi audit`: every suite re-run, reconciliations to the cent, the 5% analyst rule, Data Docs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from orchestration.checks.suites import LAYERS, generated_suites, load_suites, render
+from orchestration.ingest.specs import REPORT_SPECS
+from orchestration.settings import DBT_PROJECT_DIR
+from tests.helpers import read_real_orders
+from tests.test_cli import shopkpi
+
+
+@pytest.fixture()
+def warehouse_copy(demo_run, tmp_path):
+    _, warehouse = demo_run
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copy(warehouse, copy)
+    return copy
+
+
+def test_committed_generated_suites_match_the_column_maps():
+    for path, spec in generated_suites().items():
+        assert path.read_text(encoding="utf-8") == render(spec), f"{path} is stale: python -m orchestration.checks.suites"
+
+
+def test_every_raw_table_staging_model_and_mart_has_a_suite():
+    assets = {s.meta["asset"] for s in load_suites()}
+    marts = {p.stem for p in (DBT_PROJECT_DIR / "models" / "marts").glob("*.sql")}
+    assert {f"raw/{s.table}" for s in REPORT_SPECS} <= assets
+    assert {f"staging/stg_{s.table}" for s in REPORT_SPECS} <= assets
+    assert {f"marts/{m}" for m in marts} <= assets
+    assert {s.layer for s in load_suites()} == set(LAYERS)
+    assert {s.severity for s in load_suites()} == {"blocking", "warning"}
+
+
+def test_audit_passes_on_the_demo_and_lists_the_5_1_percent_figure(demo_run, demo_exports, tmp_path):
+    _, warehouse = demo_run
+    # The figure, recomputed independently: A02's net sales for the week of 2017-05-08, from the raw order report.
+    figures = pd.read_excel(demo_exports / "数据分析周报.xlsx", dtype=str)
+    reported = float(figures.loc[(figures["报告ID"] == "R201705004") & (figures["指标"] == "实际成交额"), "报告值"].iloc[0])
+    orders = read_real_orders()
+    created = pd.to_datetime(orders["订单创建时间"], format="%Y/%m/%d %H:%M")
+    week = (created >= dt.datetime(2017, 5, 8)) & (created < dt.datetime(2017, 5, 15))
+    recomputed = orders.loc[week, "买家实际支付金额"].astype(float).sum()
+    error = abs(reported - recomputed) / recomputed
+    assert 0.0505 < error < 0.0515
+
+    proc = shopkpi("audit", "--month", "2017-05", "--warehouse", str(warehouse), "--published", str(tmp_path / "pub"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "PASS: nothing blocking failed" in proc.stdout
+    assert "analyst_accuracy" in proc.stdout and "R201705004 · A02 · net_sales" in proc.stdout
+    assert f"recomputed {recomputed:.2f}" in proc.stdout.replace("\n", "")
+    docs = tmp_path / "pub" / "2017-05" / "data-docs"
+    summary = json.loads((docs / "audit.json").read_text(encoding="utf-8"))
+    assert summary["ok"] is True
+    assert summary["severities"]["warning"]["failed"] == ["analyst_accuracy"]
+    assert summary["severities"]["blocking"]["failed"] == []
+    (finding,) = [f for f in summary["findings"] if f["suite"] == "analyst_accuracy"]
+    assert finding["severity"] == "warning" and finding["count"] == 1
+    # The finding is in GX's own Data Docs page for the suite, not only in our summary.
+    (page,) = (docs / "validations" / "analyst_accuracy").rglob("*.html")
+    assert "R201705004" in page.read_text(encoding="utf-8")
+    # Reconciliation to the cent: the raw report's own totals, recomputed with pandas.
+    recon = {(r["reconciliation"], r["measure"]): (r["upstream"], r["downstream"]) for r in summary["reconciliation"]}
+    total = round(orders["总金额"].astype(float).sum(), 2)
+    assert recon[("raw.orders -> staging.stg_orders", "总金额 total_amount")] == (total, total) == (291011.43, 291011.43)
+    paid = round(orders["买家实际支付金额"].astype(float).sum(), 2)
+    assert recon[("marts.fct_orders -> marts.kpi_store_monthly", "买家实际支付金额 -> net_sales")] == (paid, paid)
+    assert all(r["reconciles"] for r in summary["load_reconciliation"])
+
+
+def _corrupt_one_staged_amount(warehouse: Path) -> str:
+    con = duckdb.connect(str(warehouse))
+    try:
+        (order_id,) = con.execute("select min(order_id) from staging.stg_orders where paid_amount > 0").fetchone()
+        con.execute("alter view staging.stg_orders rename to stg_orders_original")
+        con.execute(f"""create view staging.stg_orders as
+            select * replace (case when order_id = '{order_id}' then paid_amount + 0.01 else paid_amount end as paid_amount)
+            from staging.stg_orders_original""")
+    finally:
+        con.close()
+    return order_id
+
+
+def test_one_corrupted_staged_cent_fails_the_audit_naming_the_reconciliation(warehouse_copy, tmp_path):
+    _corrupt_one_staged_amount(warehouse_copy)
+    proc = shopkpi("audit", "--month", "2017-05", "--warehouse", str(warehouse_copy), "--published", str(tmp_path / "pub"))
+    assert proc.returncode == 1
+    assert "FAIL: blocking checks failed" in proc.stdout
+    assert "reconciliation_orders" in proc.stdout and proc.stdout.count("MISMATCH") == 2
+    summary = json.loads((tmp_path / "pub" / "2017-05" / "data-docs" / "audit.json").read_text(encoding="utf-8"))
+    assert summary["ok"] is False and summary["severities"]["blocking"]["failed"] == ["reconciliation_orders"]
+    # both sides of the staging layer are named, with file, measure and the two sums (289,655.94 is the raw total)
+    (finding,) = [f for f in summary["findings"] if f["suite"] == "reconciliation_orders"]
+    assert finding["rows"] == [
+        "raw.orders -> staging.stg_orders · ExportOrderList.csv · 买家实际支付金额 paid_amount: 289655.94 -> 289655.95",
+        "staging.stg_orders -> marts.fct_orders · ExportOrderList.csv · 买家实际支付金额 paid_amount: 289655.95 -> 289655.94",
+    ]
+
+
+def test_a_lost_raw_row_breaks_the_load_reconciliation(warehouse_copy, tmp_path):
+    con = duckdb.connect(str(warehouse_copy))
+    con.execute("delete from raw.order_lines where source_row = 7")
+    con.close()
+    proc = shopkpi("audit", "--month", "2017-05", "--warehouse", str(warehouse_copy), "--published", str(tmp_path / "pub"),
+                   "--format", "json")
+    assert proc.returncode == 1
+    summary = json.loads(proc.stdout)
+    assert "load_reconciliation" in summary["severities"]["blocking"]["failed"]
+    (finding,) = [f for f in summary["findings"] if f["suite"] == "load_reconciliation"]
+    assert finding["rows"] == ["order_lines · ExportOrderDetailList.csv: read 21897 <> loaded 21896 + quarantined 0"]
+
+
+def test_audit_of_a_month_never_loaded_is_a_clear_error(demo_run, tmp_path):
+    _, warehouse = demo_run
+    proc = shopkpi("audit", "--month", "2016-01", "--warehouse", str(warehouse), "--published", str(tmp_path / "pub"))
+    assert proc.returncode == 2
+    assert "2016-01 is not loaded" in proc.stderr
