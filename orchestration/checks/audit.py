@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from ..publish.publisher import neutralise_formula
+from ..safe_cells import neutralise_formula
 from .gx_duckdb import SuiteOutcome, run_suites
 from .suite_checks import validations_for
 from .suites import Suite, load_suites

@@ -13,11 +13,13 @@ two runs leave identical tables.
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import hashlib
 import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 
@@ -36,6 +38,9 @@ TIMESTAMP_FORMATS = [
     "%Y-%m-%d %H:%M",
     "%Y/%m/%d",
     "%Y-%m-%d",
+    "%Y年%m月%d日 %H:%M:%S",  # hand-made reports with Chinese dates
+    "%Y年%m月%d日 %H:%M",
+    "%Y年%m月%d日",
 ]
 TRANSCODE_CHUNK = 8 * 1024 * 1024
 
@@ -166,9 +171,17 @@ def _select_expr(column: Column, source: str) -> str:
     return value
 
 
+def _money_text(name: str) -> str:
+    """'¥1,258.51' -> '1258.51': drop a ¥/￥ sign, and commas only where they group exactly 3 digits."""
+    bare = f"regexp_replace({name}, '^[¥￥]\\s*', '')"
+    return (f"CASE WHEN regexp_full_match({bare}, '-?[0-9]{{1,3}}(,[0-9]{{3}})+(\\.[0-9]+)?') "
+            f"THEN replace({bare}, ',', '') ELSE {bare} END")
+
+
 def _typed_expr(column: Column, name: str) -> str:
     if column.type is ColumnType.MONEY:
-        return f"TRY_CAST({name} AS DECIMAL(18,2))"
+        # TRY_CAST of 'NaN'/'inf' to DECIMAL is NULL, so they are quarantined as "not an amount".
+        return f"TRY_CAST({_money_text(name)} AS DECIMAL(18,2))"
     if column.type is ColumnType.INT:
         return f"TRY_CAST({name} AS BIGINT)"
     if column.type is ColumnType.TIMESTAMP:
@@ -195,6 +208,15 @@ def _problem_exprs(spec: ReportSpec, present: set[str], month: str) -> list[tupl
                     f"{sql_literal(c.zh + ': ' + kind + ' ')} || '''' || left({name}, 40) || ''''",
                 )
             )
+    for en in spec.past_only:
+        if en in present:
+            col = spec.column(en)
+            typed = _typed_expr(col, col.loaded_name)
+            checks.append((
+                col.zh,
+                f"{typed} > getvariable('load_time')",
+                f"{sql_literal(col.zh + ' ')} || strftime({typed}, '%Y-%m-%d %H:%M') || ' is in the future'",
+            ))
     if spec.month_column and spec.month_column in present:
         col = spec.column(spec.month_column)
         typed = _typed_expr(col, col.loaded_name)
@@ -207,6 +229,15 @@ def _problem_exprs(spec: ReportSpec, present: set[str], month: str) -> list[tupl
             )
         )
     return checks
+
+
+def _header_row_condition(spec: ReportSpec, present: set[str]) -> str:
+    """True when the row's clear-text cells are the header's own names (at least two, or all if fewer)."""
+    clear = [c for c in spec.loaded_columns if c.en in present and c.pii is Pii.NONE]
+    if not clear:
+        return "false"
+    hits = " + ".join(f"CAST(coalesce({c.loaded_name} = {sql_literal(c.zh)}, false) AS INTEGER)" for c in clear)
+    return f"({hits}) >= {min(2, len(clear))}"
 
 
 class MonthLoader:
@@ -231,6 +262,9 @@ class MonthLoader:
 
         ensure_raw_schema(self.con)
         self.con.execute("SET VARIABLE pii_key = ?", [pii_key()])
+        # Shop time (Asia/Shanghai, naive like the exports): an order cannot be created or paid after it.
+        now = dt.datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None, microsecond=0)
+        self.con.execute("SET VARIABLE load_time = ?", [now])
         with tempfile.TemporaryDirectory(prefix="shopkpi-") as workdir:
             self.con.execute("BEGIN TRANSACTION")
             try:
@@ -328,6 +362,11 @@ class MonthLoader:
             bad = " OR ".join(f"({cond})" for _, cond, _ in checks)
         else:
             first_col, reason, bad = "NULL", "''", "false"
+        # A copy of the header inside the data (two downloads pasted together) gets one plain reason.
+        header_row = _header_row_condition(spec, present)
+        first_col = f"CASE WHEN {header_row} THEN {sql_literal(spec.loaded_columns[0].zh)} ELSE {first_col} END"
+        reason = f"CASE WHEN {header_row} THEN 'repeated header row (the header appears again inside the data)' ELSE {reason} END"
+        bad = f"({header_row}) OR ({bad})"
         con.execute(f"CREATE TEMP TABLE _checked AS SELECT *, ({bad}) AS _bad, {first_col} AS _bad_column, {reason} AS _reason FROM _numbered")
         con.execute(
             f"""INSERT INTO raw.quarantine

@@ -66,6 +66,9 @@ class ReportSpec:
     # Rows belong to the month of the order they reference (订单编号); rows whose
     # order is not among the month's loaded orders are quarantined.
     order_scoped: bool = False
+    # Event times that cannot lie after the load (an order is not created tomorrow);
+    # later values are quarantined as "in the future".
+    past_only: tuple[str, ...] = ()
     description: str = ""
 
     @property
@@ -89,6 +92,7 @@ ORDERS = ReportSpec(
     month_column="created_at",
     unique_key="order_id",
     required_for_month=True,
+    past_only=("created_at", "paid_at"),
     description="One row per order (Taobao ExportOrderList; Tmall's 7-column layout also fits).",
     columns=(
         C("订单编号", "order_id", T.ID, required=True, nullable=False),

@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from ..safe_cells import neutralise_formula
 from ..settings import PROJECT_ROOT, SEEDS_DIR
 from .report import render_report
 from .workbook import write_workbook
@@ -30,7 +31,6 @@ ARTIFACTS = ("scorecard_employee.parquet", "scorecard_team.parquet", "scorecard_
              "scorecard.xlsx", "report.html", "manifest.json")
 CONFIG_SEEDS = ("kpi_registry.csv", "role_catalog.csv", "kpi_targets.csv", "kpi_weights.csv")
 PACKAGES = ("dagster", "dagster-dbt", "dbt-core", "dbt-duckdb", "duckdb", "great-expectations", "pandas", "pyarrow", "openpyxl")
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class PublishRefused(Exception):
@@ -49,21 +49,6 @@ class PublishOutcome:
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def neutralise_formula(value):
-    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _is_number(value):
-        return "'" + value
-    return value
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-        return True
-    except ValueError:
-        return False
 
 
 def code_version() -> str:

@@ -29,7 +29,7 @@ FILLS = {"pass": "D8F0DC", "fail": "F8D7DA", "no_data": "E9E9E9"}
 
 
 def _cell(value):
-    from .publisher import neutralise_formula
+    from ..safe_cells import neutralise_formula
 
     if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
         return None

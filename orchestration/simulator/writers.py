@@ -10,6 +10,8 @@ import shutil
 import zipfile
 from pathlib import Path
 
+from ..safe_cells import neutralise_formula
+
 FIXED_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 CHUNK = 8 * 1024 * 1024
 
@@ -22,7 +24,7 @@ def write_rows(path: Path, header: list[str], rows, encoding: str, newline: str 
         writer = csv.writer(fh, lineterminator=newline)
         writer.writerow(header)
         for row in rows:
-            writer.writerow(row)
+            writer.writerow([neutralise_formula(v) for v in row])
             count += 1
     return count
 
@@ -57,7 +59,7 @@ def write_xlsx(path: Path, header: list[str], rows, title: str | None = None) ->
     sheet.append(header)
     count = 0
     for row in rows:
-        sheet.append(row)
+        sheet.append([neutralise_formula(v) for v in row])
         count += 1
     buffer = io.BytesIO()
     workbook.save(buffer)
