@@ -214,7 +214,7 @@ def _problem_exprs(spec: ReportSpec, present: set[str], month: str) -> list[tupl
             typed = _typed_expr(col, col.loaded_name)
             checks.append((
                 col.zh,
-                f"{typed} > getvariable('load_time')",
+                f"{typed} IS NOT NULL AND {typed} > getvariable('load_time')",
                 f"{sql_literal(col.zh + ' ')} || strftime({typed}, '%Y-%m-%d %H:%M') || ' is in the future'",
             ))
     if spec.month_column and spec.month_column in present:
@@ -359,7 +359,8 @@ class MonthLoader:
         if checks:
             first_col = "CASE " + " ".join(f"WHEN {cond} THEN {sql_literal(zh)}" for zh, cond, _ in checks) + " END"
             reason = "concat_ws('; ', " + ", ".join(f"CASE WHEN {cond} THEN {r} END" for _, cond, r in checks) + ")"
-            bad = " OR ".join(f"({cond})" for _, cond, _ in checks)
+            # coalesce: a check that evaluates to NULL must not drop a row from both tables
+            bad = " OR ".join(f"coalesce(({cond}), false)" for _, cond, _ in checks)
         else:
             first_col, reason, bad = "NULL", "''", "false"
         # A copy of the header inside the data (two downloads pasted together) gets one plain reason.

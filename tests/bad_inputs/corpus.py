@@ -159,6 +159,13 @@ def future_dates(folder: Path) -> None:
     _plain(folder, mutate)
 
 
+def unpaid_order(folder: Path) -> None:
+    def mutate(header, rows):
+        set_cell(rows, header, 7, "订单付款时间", "")  # never paid: every check on 付款时间 sees NULL
+        set_cell(rows, header, 7, "买家实际支付金额", "0")
+    _plain(folder, mutate)
+
+
 def duplicate_rows(folder: Path) -> None:
     def mutate(header, rows):
         rows.append(list(rows[5]))  # the same order exported twice, identical
@@ -251,6 +258,8 @@ CASES: list[Case] = [
     Case("future_date", "future date (later than the load)", future_dates,
          Outcome("quarantined", loaded=R - 1, quarantined=1, reason="订单付款时间 2099-12-31 10:05 is in the future",
                  column="订单付款时间", rows=(4,)), "order creation and payment times cannot be later than the load"),
+    Case("unpaid_order", "empty 订单付款时间 (an order never paid)", unpaid_order, Outcome("loaded", loaded=R),
+         "empty optional cells are NULL and never make a row vanish (a NULL check result once did; the load reconciliation caught it)"),
     Case("duplicate_rows", "duplicate rows", duplicate_rows,
          Outcome("quarantined", loaded=R, quarantined=1, reason="duplicate of ExportOrderList.csv row 6", column="订单编号", rows=(R + 1,))),
     Case("conflicting_duplicate_ids", "duplicate ids with conflicting values", conflicting_duplicate_ids,

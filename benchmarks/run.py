@@ -1,0 +1,175 @@
+"""Benchmark the pipeline against the floor (DuckDB reading the input) and a pandas baseline.
+
+    python benchmarks/run.py --orders 1000000            # 4 months, ratios + JSON in benchmarks/results/
+    python benchmarks/run.py --orders 20000 --months 1   # smoke: agreement only (CI)
+
+`--orders N` is the number of rows of the month's order report (订单报表, one line
+per order), synthesised in Taobao's 46-column layout by the project's simulator.
+Every phase runs in its own process; wall time and peak RSS (the process and its
+children, from wait4) are measured per phase. Timings are reported, never asserted;
+the benchmark asserts that the pipeline's and pandas' KPIs agree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
+KPIS = ["orders_created", "orders_paid", "gmv", "paid_gmv", "refund_amount", "net_sales", "paid_buyers",
+        "payment_rate", "refund_rate", "lost_order_rate", "aov", "avg_order_value", "repeat_rate"]
+
+
+def measure(name: str, command: list[str], log: Path, env: dict | None = None) -> dict:
+    """Run one phase in its own process; wall time and peak RSS including its children."""
+    started = time.perf_counter()
+    with log.open("w") as out:
+        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}, cwd=ROOT)
+        _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"phase {name} failed (exit {proc.returncode}); see {log}:\n" + log.read_text()[-3000:])
+    result = {"phase": name, "seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
+    print(f"  {name:<24} {result['seconds']:>9.2f} s {result['peak_rss_mb']:>9.1f} MB", flush=True)
+    return result
+
+
+def months_from(start: str, count: int) -> list[str]:
+    year, month = int(start[:4]), int(start[5:7])
+    out = []
+    for _ in range(count):
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def pipeline_kpis(warehouse: Path, month: str) -> dict[str, float]:
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    rows = con.execute("select kpi_id, value from marts.kpi_store_monthly where month = ?", [month]).fetchall()
+    con.close()
+    return {k: float(v) for k, v in rows if v is not None}
+
+
+def agree(pipeline: dict, baseline: dict) -> list[str]:
+    """KPIs whose values differ by more than rounding (the marts round ratios to 6 decimals)."""
+    bad = []
+    for kpi in KPIS:
+        a, b = pipeline.get(kpi), baseline.get(kpi)
+        if a is None or b is None or abs(a - b) > max(1e-6, 1e-9 * abs(b)) + (0.005 if kpi in ("gmv", "paid_gmv", "refund_amount", "net_sales") else 0):
+            bad.append(f"{kpi}: pipeline {a} vs pandas {b}")
+    return bad
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--orders", type=int, required=True, help="rows of the month's order report")
+    parser.add_argument("--months", type=int, default=4, help="months to build; >= 4 measures incremental (default 4)")
+    parser.add_argument("--start", default="2024-01", help="first month (default 2024-01)")
+    parser.add_argument("--workdir", help="where data and warehouses go (default: a temp dir, removed afterwards)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-save", action="store_true", help="do not write benchmarks/results/*.json")
+    args = parser.parse_args(argv)
+    if args.months != 1 and args.months < 4:
+        parser.error("--months is 1 (no incremental phase) or >= 4 (incremental with >= 3 months of history)")
+
+    work = Path(args.workdir or tempfile.mkdtemp(prefix="shopkpi-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    logs = work / "logs"
+    logs.mkdir(exist_ok=True)
+    months = months_from(args.start, args.months)
+    env = {"SHOPKPI_DAGSTER_STORAGE": str(work / "dagster"), "SHOPKPI_PUBLISHED": str(work / "published")}
+    py = sys.executable
+    shopkpi = [py, "-m", "orchestration.cli"]
+    print(f"benchmark: {args.orders:,} orders/month, months {months[0]}..{months[-1]}, "
+          f"{os.cpu_count()} cores, workdir {work}", flush=True)
+    phases = {}
+    try:
+        for i, month in enumerate(months):
+            folder = work / "exports" / month
+            if not any(folder.glob("ExportOrderList_*.csv")):
+                code = ("import sys; from pathlib import Path; from orchestration.simulator.orders import synthesise_orders; "
+                        f"synthesise_orders(Path({str(folder)!r}), {month!r}, {args.orders}, {args.seed + i})")
+                folder.mkdir(parents=True, exist_ok=True)
+                phases[f"generate {month}"] = measure(f"generate {month}", [py, "-c", code], logs / f"generate-{month}.log")
+        first = months[0]
+        orders_csv = next((work / "exports" / first).glob("ExportOrderList_*.csv"))
+        size_mb = orders_csv.stat().st_size / 2**20
+        floor_db = work / "floor.duckdb"
+        floor_db.unlink(missing_ok=True)
+        phases["floor"] = measure("floor", [py, "-m", "benchmarks.floor", str(orders_csv), str(floor_db)], logs / "floor.log")
+        warehouse = work / "warehouse.duckdb"
+        for suffix in ("", ".wal"):
+            Path(str(warehouse) + suffix).unlink(missing_ok=True)
+        shutil.rmtree(work / "dagster", ignore_errors=True)
+        materialize = lambda m: shopkpi + ["materialize", "--month", m, "--exports", str(work / "exports" / m),  # noqa: E731
+                                           "--warehouse", str(warehouse)]
+        phases["pipeline"] = measure("pipeline (month 1)", materialize(first), logs / f"pipeline-{first}.log", env)
+        baseline_json = work / "pandas.json"
+        phases["pandas"] = measure("pandas", [py, "-m", "benchmarks.pandas_baseline", str(orders_csv), str(baseline_json)],
+                                   logs / "pandas.log")
+        disagreements = agree(pipeline_kpis(warehouse, first), json.loads(baseline_json.read_text()))
+        for month in months[1:-1]:
+            phases[f"history {month}"] = measure(f"history {month}", materialize(month), logs / f"pipeline-{month}.log", env)
+        if len(months) > 1:
+            phases["incremental"] = measure(f"incremental {months[-1]}", materialize(months[-1]),
+                                            logs / f"pipeline-{months[-1]}.log", env)
+    finally:
+        if not args.workdir:
+            shutil.rmtree(work, ignore_errors=True)
+
+    ratios = {
+        "pipeline/floor": round(phases["pipeline"]["seconds"] / phases["floor"]["seconds"], 2),
+        "pandas/pipeline": round(phases["pandas"]["seconds"] / phases["pipeline"]["seconds"], 2),
+    }
+    if "incremental" in phases:
+        ratios["incremental/first"] = round(phases["incremental"]["seconds"] / phases["pipeline"]["seconds"], 2)
+    targets = {"pipeline/floor": ("<=", 3.0), "pandas/pipeline": (">=", 3.0), "incremental/first": ("<=", 1.3)}
+    peak = max(p["peak_rss_mb"] for p in phases.values() if not p["phase"].startswith("generate"))
+    result = {
+        "orders": args.orders, "months": months, "order_report_mb": round(size_mb, 1),
+        "machine": {"cores": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
+        "run_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "phases": phases, "ratios": ratios, "peak_rss_mb": peak,
+        "kpis_agree": not disagreements, "disagreements": disagreements,
+    }
+    print()
+    print(f"| {args.orders:,} orders ({size_mb:,.0f} MB), {os.cpu_count()} cores | wall s | peak RSS MB |")
+    print("|---|---:|---:|")
+    for p in phases.values():
+        print(f"| {p['phase']} | {p['seconds']:.2f} | {p['peak_rss_mb']:.0f} |")
+    print()
+    print("| ratio | value | target | holds |")
+    print("|---|---:|---|---|")
+    for name, value in ratios.items():
+        op, limit = targets[name]
+        holds = value <= limit if op == "<=" else value >= limit
+        print(f"| {name} | {value} | {op} {limit} | {'yes' if holds else 'no'} |")
+    print(f"| peak RSS (GB) | {peak / 1024:.2f} | < 6 | {'yes' if peak < 6 * 1024 else 'no'} |")
+    print(f"| KPIs pipeline = pandas | {'yes' if not disagreements else 'NO'} | all 13 section-1 KPIs | |")
+    if not args.no_save:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        path = RESULTS / f"bench-{args.orders}-{len(months)}m.json"
+        path.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        print(f"\nwritten {path.relative_to(ROOT)}")
+    if disagreements:
+        print("KPIs disagree:\n  " + "\n  ".join(disagreements), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())
