@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--start", default="2024-01", help="first month (default 2024-01)")
     parser.add_argument("--workdir", help="where data and warehouses go (default: a temp dir, removed afterwards)")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--no-save", action="store_true", help="do not write benchmarks/results/*.json")
+    parser.add_argument("--results", default=str(RESULTS), help="where the JSON goes (default benchmarks/results/)")
     args = parser.parse_args(argv)
     if args.months != 1 and args.months < 4:
         parser.error("--months is 1 (no incremental phase) or >= 4 (incremental with >= 3 months of history)")
@@ -159,11 +159,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {name} | {value} | {op} {limit} | {'yes' if holds else 'no'} |")
     print(f"| peak RSS (GB) | {peak / 1024:.2f} | < 6 | {'yes' if peak < 6 * 1024 else 'no'} |")
     print(f"| KPIs pipeline = pandas | {'yes' if not disagreements else 'NO'} | all 13 section-1 KPIs | |")
-    if not args.no_save:
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        path = RESULTS / f"bench-{args.orders}-{len(months)}m.json"
-        path.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        print(f"\nwritten {path.relative_to(ROOT)}")
+    results = Path(args.results)
+    results.mkdir(parents=True, exist_ok=True)
+    path = results / f"bench-{args.orders}-{len(months)}m.json"
+    path.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwritten {path}")
     if disagreements:
         print("KPIs disagree:\n  " + "\n  ".join(disagreements), file=sys.stderr)
         return 1

@@ -1,0 +1,25 @@
+"""The benchmark at a small size: it runs end to end and the pipeline's KPIs equal pandas'.
+Timings are printed by the benchmark, never asserted here."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_benchmark_smoke_pipeline_and_pandas_agree(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "benchmarks/run.py", "--orders", "20000", "--months", "1", "--workdir", str(tmp_path / "work"),
+         "--results", str(tmp_path / "results")],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    result = json.loads((tmp_path / "results" / "bench-20000-1m.json").read_text(encoding="utf-8"))
+    assert result["kpis_agree"] is True and result["disagreements"] == []
+    assert {"floor", "pipeline", "pandas"} <= set(result["phases"])
+    assert set(result["ratios"]) == {"pipeline/floor", "pandas/pipeline"}
+    assert "| pipeline/floor |" in proc.stdout
