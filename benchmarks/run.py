@@ -137,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     if "incremental" in phases:
         ratios["incremental/first"] = round(phases["incremental"]["seconds"] / phases["pipeline"]["seconds"], 2)
     targets = {"pipeline/floor": ("<=", 3.0), "pandas/pipeline": (">=", 3.0), "incremental/first": ("<=", 1.3)}
-    peak = max(p["peak_rss_mb"] for p in phases.values() if not p["phase"].startswith("generate"))
+    # The RSS target is the pipeline's (every materialisation); pandas' own peak is in its row.
+    peak = max(p["peak_rss_mb"] for k, p in phases.items() if k in ("pipeline", "incremental") or k.startswith("history"))
     result = {
         "orders": args.orders, "months": months, "order_report_mb": round(size_mb, 1),
         "machine": {"cores": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
@@ -157,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         op, limit = targets[name]
         holds = value <= limit if op == "<=" else value >= limit
         print(f"| {name} | {value} | {op} {limit} | {'yes' if holds else 'no'} |")
-    print(f"| peak RSS (GB) | {peak / 1024:.2f} | < 6 | {'yes' if peak < 6 * 1024 else 'no'} |")
+    print(f"| pipeline peak RSS (GB) | {peak / 1024:.2f} | < 6 | {'yes' if peak < 6 * 1024 else 'no'} |")
     print(f"| KPIs pipeline = pandas | {'yes' if not disagreements else 'NO'} | all 13 section-1 KPIs | |")
     results = Path(args.results)
     results.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,8 @@ from typing import Iterator
 import duckdb
 from dagster import ConfigurableResource
 
+from .settings import duckdb_memory_limit
+
 
 class WarehouseResource(ConfigurableResource):
     """The embedded DuckDB warehouse (one file)."""
@@ -19,7 +21,7 @@ class WarehouseResource(ConfigurableResource):
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         if not read_only:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(self.path, read_only=read_only)
+        con = duckdb.connect(self.path, read_only=read_only, config={"memory_limit": duckdb_memory_limit()})
         try:
             yield con
         finally:

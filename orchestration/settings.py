@@ -21,6 +21,14 @@ WAREHOUSE_ENV = "SHOPKPI_WAREHOUSE"
 PUBLISHED_ENV = "SHOPKPI_PUBLISHED"
 EXPORTS_ENV = "SHOPKPI_EXPORTS"
 DAGSTER_STORAGE_ENV = "SHOPKPI_DAGSTER_STORAGE"
+MONTH_ENV = "SHOPKPI_MONTH"  # the partition dbt builds (dbt_project/macros/months.sql)
+# DuckDB's memory cap for loading and dbt (it spills to disk beyond it); dbt's profile reads the same variable.
+MEMORY_LIMIT_ENV = "SHOPKPI_DUCKDB_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "4GB"
+
+
+def duckdb_memory_limit() -> str:
+    return os.environ.get(MEMORY_LIMIT_ENV) or DEFAULT_MEMORY_LIMIT
 
 
 def default_warehouse() -> Path:

@@ -1,10 +1,17 @@
 {# Month keys are 'YYYY-MM' strings. These macros keep the partition logic in
    one place and in portable SQL (no engine-specific date functions). #}
 
-{# WHERE clause for the partition being built (all months when var month is unset).
+{# The partition being built: env SHOPKPI_MONTH (what Dagster sets), else var month, else none
+   (every month). Read only at execution, never while parsing: dbt then keeps its partial
+   parse between months instead of re-parsing the whole project on every run. #}
+{% macro build_month() -%}
+  {%- do return((env_var('SHOPKPI_MONTH', '') or var('month', none) or none) if execute else none) -%}
+{%- endmacro %}
+
+{# WHERE clause for the partition being built (all months when none is set).
    include_previous: also the month before, for month-over-month KPIs. #}
 {% macro month_filter(column='month', include_previous=false) -%}
-  {%- set month = var('month', none) -%}
+  {%- set month = build_month() -%}
   {%- if month -%}
     {%- if include_previous -%}
       where {{ column }} in ('{{ month }}', '{{ previous_month(month) }}')

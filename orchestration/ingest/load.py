@@ -312,25 +312,35 @@ class MonthLoader:
                    string_agg(DISTINCT error_type, ', ') AS error_type, min(error_message) AS message
             FROM _rejects GROUP BY line"""
         )
-        # Row numbers of parsed rows: the data rows not rejected, in file order.
+        # Row numbers of parsed rows: the data rows not rejected, in file order (the stage
+        # keeps the file's order, so its rowid counts parsed rows). Without rejects that is
+        # the row number itself, and no copy is made.
         self.con.execute(
             """CREATE TEMP TABLE _rejected_gaps AS
             SELECT data_row - row_number() OVER (ORDER BY data_row) AS parsed_before,
                    row_number() OVER (ORDER BY data_row) AS rejected_so_far FROM _rejected"""
         )
-        self.con.execute(
-            """CREATE TEMP TABLE _numbered AS
-            WITH parsed AS (SELECT s.*, s.rowid - (SELECT min(rowid) FROM _stage) + 1 AS parsed_row FROM _stage s)
-            SELECT p.* EXCLUDE (parsed_row), p.parsed_row + coalesce((SELECT max(g.rejected_so_far)
-                   FROM _rejected_gaps g WHERE g.parsed_before < p.parsed_row), 0) AS source_row
-            FROM parsed p"""
-        )
+        # (Rows written inside a transaction have rowids offset by 2^55: count from the first.)
+        self.con.execute("SET VARIABLE stage_first_rowid = (SELECT coalesce(min(rowid), 0) FROM _stage)")
+        numbered_kind = "VIEW" if self.con.execute("SELECT count(*) FROM _rejected").fetchone()[0] == 0 else "TABLE"
+        if numbered_kind == "VIEW":
+            self.con.execute("CREATE TEMP VIEW _numbered AS "
+                             "SELECT *, rowid - getvariable('stage_first_rowid') + 1 AS source_row FROM _stage")
+        else:
+            self.con.execute(
+                """CREATE TEMP TABLE _numbered AS
+                WITH parsed AS (SELECT s.*, s.rowid - getvariable('stage_first_rowid') + 1 AS parsed_row FROM _stage s)
+                SELECT p.* EXCLUDE (parsed_row), p.parsed_row + coalesce((SELECT max(g.rejected_so_far)
+                       FROM _rejected_gaps g WHERE g.parsed_before < p.parsed_row), 0) AS source_row
+                FROM parsed p"""
+            )
         # Counted once, at the reader: the load-reconciliation check compares it with
         # the rows that actually landed in the raw table and in raw.quarantine.
         stats.rows_read = self.con.execute("SELECT (SELECT count(*) FROM _stage) + (SELECT count(*) FROM _rejected)").fetchone()[0]
         self._validate_and_insert(found, present, stats)
         self.con.execute(
-            "DROP TABLE _stage; DROP TABLE _numbered; DROP TABLE _rejected; DROP TABLE _rejected_gaps; "
+            f"DROP {numbered_kind} _numbered; DROP TABLE _stage; DROP TABLE _rejected; "
+            "DROP TABLE _rejected_gaps; "
             "DROP TABLE IF EXISTS _rejects; DROP TABLE IF EXISTS _reject_scans"
         )
         self.result.files.append(stats)
@@ -368,24 +378,22 @@ class MonthLoader:
         first_col = f"CASE WHEN {header_row} THEN {sql_literal(spec.loaded_columns[0].zh)} ELSE {first_col} END"
         reason = f"CASE WHEN {header_row} THEN 'repeated header row (the header appears again inside the data)' ELSE {reason} END"
         bad = f"({header_row}) OR ({bad})"
-        con.execute(f"CREATE TEMP TABLE _checked AS SELECT *, ({bad}) AS _bad, {first_col} AS _bad_column, {reason} AS _reason FROM _numbered")
-        con.execute(
+        # A view, not a copy: the checks are computed twice (cheap) instead of writing every row once more.
+        con.execute(f"CREATE TEMP VIEW _checked AS SELECT *, ({bad}) AS _bad, {first_col} AS _bad_column, {reason} AS _reason FROM _numbered")
+        (quarantined,) = con.execute(
             f"""INSERT INTO raw.quarantine
             SELECT {month_lit}, {type_lit}, {file_lit}, source_row, _bad_column, _reason FROM _checked WHERE _bad"""
-        )
+        ).fetchone()
         target_cols = [c for c in spec.loaded_columns]
         values = ", ".join(
             _typed_expr(c, c.loaded_name) if c.en in present else f"CAST(NULL AS {_sql_type(c)})" for c in target_cols
         )
-        con.execute(
+        (loaded,) = con.execute(
             f"""INSERT INTO raw.{spec.table} (month, source_file, source_row, {', '.join(c.loaded_name for c in target_cols)})
             SELECT {month_lit}, {file_lit}, source_row, {values} FROM _checked WHERE NOT _bad"""
-        )
-        loaded, quarantined = con.execute(
-            """SELECT count(*) FILTER (WHERE NOT _bad), count(*) FILTER (WHERE _bad) + (SELECT count(*) FROM _rejected)
-            FROM _checked"""
         ).fetchone()
-        con.execute("DROP TABLE _checked")
+        quarantined += con.execute("SELECT count(*) FROM _rejected").fetchone()[0]
+        con.execute("DROP VIEW _checked")
         stats.rows_loaded, stats.rows_quarantined = loaded, quarantined
 
     def _quarantine_duplicates(self, spec: ReportSpec) -> None:

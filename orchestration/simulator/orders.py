@@ -46,7 +46,8 @@ def synthesise_orders(out: Path, month: str, orders: int, seed: int) -> Path:
                                       CAST(floor(24 * pow(u(i || 'hour'), 0.6)) AS INTEGER),
                                       CAST(floor(60 * u(i || 'min')) AS INTEGER), 0) AS created
                 FROM range(1, {int(orders)} + 1) t(i))
-            SELECT CAST(20000000000000000 + i * 97 AS VARCHAR) || ' ',
+            -- ids are unique across months too (the month is in the high digits), as the platform's are
+            SELECT CAST(20000000000000000 + {(year * 12 + mon) * 10**10} + i * 97 AS VARCHAR) || ' ',
                    -- a pool of 3N buyers drawn N times leaves ~85% distinct buyers, as in the real shop
                    'b' || CAST(CAST(floor(u(i || 'buyer') * {max(1, int(orders * 3))}) AS BIGINT) AS VARCHAR),
                    'acct' || CAST(i AS VARCHAR), goods, post, 0, goods + post, 0,
