@@ -2,6 +2,7 @@
 
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any, Mapping, Optional
@@ -66,4 +67,18 @@ def shopkpi_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, ware
     # The month goes in through the environment, not --vars: changed vars force dbt to re-parse
     # the whole project (~10 s a run); the macros read SHOPKPI_MONTH only at execution.
     os.environ[MONTH_ENV] = month_of(context.partition_key)
-    yield from dbt.cli(["build"], context=context).stream()
+    invocation = dbt.cli(["build"], context=context)
+    yield from invocation.stream()
+    keep_partial_parse(invocation.target_path)
+
+
+def keep_partial_parse(run_target: Path, project: DbtProject = DBT_PROJECT) -> None:
+    """dagster-dbt seeds each run's target dir with dbt_project/target/partial_parse.msgpack.
+    Hand the run's own file back, so the next run against this warehouse (the profile renders
+    its path) parses only what changed instead of the whole project."""
+    produced = Path(run_target) / "partial_parse.msgpack"
+    if produced.exists():
+        destination = project.project_dir / project.target_path / "partial_parse.msgpack"
+        tmp = destination.with_suffix(".tmp")
+        shutil.copyfile(produced, tmp)
+        os.replace(tmp, destination)
