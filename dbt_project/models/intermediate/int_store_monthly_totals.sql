@@ -1,7 +1,11 @@
--- Numerators and denominators of the store KPIs, one row per month.
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='month', on_schema_change='fail') }}
+-- Numerators and denominators of the store KPIs, one row per month. A table built per month
+-- (incremental, like the marts): its tests and the KPI marts then read one row, instead of
+-- re-aggregating the month's orders each time.
 -- Buyer counts are NULL when the month's export has no buyer column (Tmall layout).
 with orders as (
     select * from {{ ref('fct_orders') }}
+    {{ month_filter() }}
 ),
 
 buyers as (
@@ -40,12 +44,14 @@ order_totals as (
 traffic as (
     select month, count(distinct visitor_id) as store_uv
     from {{ ref('stg_traffic') }}
+    {{ month_filter() }}
     group by month
 ),
 
 ad_spend as (
     select month, sum(spend) as marketing_spend
     from {{ ref('stg_ad_spend') }}
+    {{ month_filter() }}
     group by month
 ),
 
@@ -56,6 +62,7 @@ paid_channel_orders as (
     inner join (select distinct month, channel from {{ ref('stg_ad_spend') }}) as paid_channels
         on traffic.month = paid_channels.month and traffic.source_channel = paid_channels.channel
     where traffic.order_id is not null
+    {{ month_filter('traffic.month') | replace('where', 'and') }}
 ),
 
 paid_channel_sales as (
