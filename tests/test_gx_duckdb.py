@@ -5,9 +5,10 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from orchestration.checks.gx_duckdb import load_suite_file, run_suite
+from orchestration.checks.gx_duckdb import run_suite
+from orchestration.checks.suites import load_suites
 
-SUITE = load_suite_file("fct_orders")
+SUITE = next(s.spec for s in load_suites() if s.name == "fct_orders")
 
 
 @pytest.fixture

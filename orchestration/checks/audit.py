@@ -99,7 +99,7 @@ def _findings(runs: list[SuiteRun]) -> list[dict]:
     out = []
     for run in runs:
         for o in run.outcome.failed:
-            rows = (o.observed.get("rows") or o.observed.get("examples")) if isinstance(o.observed, dict) else None
+            rows = o.observed.get("examples") if isinstance(o.observed, dict) else None
             out.append({"suite": run.suite.name, "severity": run.suite.severity, "expectation": o.expectation,
                         "column": o.column, "rule": o.why, "count": o.unexpected_count,
                         "rows": rows if rows is not None else o.observed})
@@ -124,11 +124,9 @@ def _table(rows: list[dict]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def _audit_html(report: AuditReport) -> str:
-    s = report.summary()
+def _audit_html(report: AuditReport, s: dict) -> str:
     suites = [{"suite": r.suite.name, "layer": r.suite.layer, "asset": r.suite.meta["asset"], "severity": r.suite.severity,
                "expectations": len(r.outcome.outcomes), "status": r.status} for r in report.runs]
-    findings = [{k: v for k, v in f.items()} for f in report.findings]
     verdict = "PASS: nothing blocking failed" if report.ok else "FAIL: blocking checks failed"
     return f"""<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>Audit {report.month}</title>
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse;margin-bottom:1.5em}}
@@ -137,7 +135,7 @@ td,th{{border:1px solid #ccc;padding:3px 8px;font-size:13px}}th{{background:#f3f
 <p><b>{verdict}</b>. Blocking suites: {s['severities']['blocking']['passed']}/{s['severities']['blocking']['suites']} passed;
 warning suites: {s['severities']['warning']['passed']}/{s['severities']['warning']['suites']} passed.
 Every expectation's result, with the rows that broke it: <a href="index.html">Great Expectations Data Docs</a>.</p>
-<h2>Findings 问题</h2>{_table(findings)}
+<h2>Findings 问题</h2>{_table(report.findings)}
 <h2>Reconciliation 对账 (raw → staging → marts, to the cent)</h2>{_table(report.reconciliation)}
 <h2>Rows read = loaded + quarantined 行数核对</h2>{_table(report.load_reconciliation)}
 <h2>Platform summary vs marts 平台汇总核对 (within 5%)</h2>{_table(report.platform_summary)}
@@ -171,9 +169,9 @@ def run_audit(warehouse: str | Path, month: str, published: Path) -> AuditReport
         report = AuditReport(month, runs, reconciliation, load_reconciliation, quarantine, platform_summary,
                              data_docs=month_dir / DATA_DOCS_DIRNAME, findings=_findings(runs))
         report.seconds = time.perf_counter() - started
-        (build / "audit.json").write_text(json.dumps(report.summary(), ensure_ascii=False, indent=2, default=str),
-                                          encoding="utf-8")
-        (build / "audit.html").write_text(_audit_html(report), encoding="utf-8")
+        summary = report.summary()
+        (build / "audit.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+        (build / "audit.html").write_text(_audit_html(report, summary), encoding="utf-8")
         _write_csv(build / "reconciliation.csv", reconciliation)
         _write_csv(build / "quarantine.csv", quarantine)
         # Swap the month's Data Docs in whole: an auditor never sees half a site.

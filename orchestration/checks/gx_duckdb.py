@@ -10,13 +10,11 @@ shim is tested both ways in tests/test_gx_duckdb.py.
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..settings import EXPECTATIONS_DIR
 
 
 class _DuckDBDialect(str):
@@ -67,11 +65,6 @@ def _release(source) -> None:
         engine.dispose()
 
 
-def load_suite_file(name: str) -> dict:
-    path = next((EXPECTATIONS_DIR / "suites").glob(f"*/{name}.json"))
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
 @dataclass
 class Validation:
     """One suite over the rows of one SQL query."""
@@ -99,11 +92,8 @@ def _outcome(suite_result) -> SuiteOutcome:
     for r in suite_result.results:
         cfg = r.expectation_config
         res = r.result or {}
-        details = res.get("details") or {}
         observed = res.get("observed_value", res.get("unexpected_count"))
-        if details.get("unexpected_rows"):
-            observed = {"count": observed, "rows": details["unexpected_rows"][:20]}
-        elif res.get("partial_unexpected_list"):
+        if res.get("partial_unexpected_list"):
             observed = {"count": res.get("unexpected_count"), "examples": res["partial_unexpected_list"]}
         outcomes.append(ExpectationOutcome(
             expectation=cfg.type,

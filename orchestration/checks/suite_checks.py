@@ -8,7 +8,6 @@ downstream in the run, publication included. Warning suites report with WARN.
 
 from dagster import (
     AssetCheckExecutionContext,
-    AssetCheckKey,
     AssetCheckResult,
     AssetCheckSeverity,
     AssetCheckSpec,
@@ -69,6 +68,3 @@ def layer_checks(layer: str):
 
 SUITE_CHECKS = [layer_checks(layer) for layer in LAYERS]
 
-
-def check_key(suite: Suite) -> AssetCheckKey:
-    return AssetCheckKey(AssetKey(suite.asset), suite.check_name)

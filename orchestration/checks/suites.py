@@ -26,7 +26,6 @@ SUITES_DIR = EXPECTATIONS_DIR / "suites"
 SQL_DIR = EXPECTATIONS_DIR / "sql"
 LAYERS = ("raw", "staging", "marts")
 SEVERITIES = ("blocking", "warning")
-GENERATED_DIRS = ("raw", "staging")
 
 
 @dataclass(frozen=True)
@@ -203,7 +202,7 @@ def staging_suite(spec: ReportSpec, columns: list[str]) -> dict:
         "name": model,
         "meta": {
             "layer": "staging", "asset": f"staging/{model}", "severity": "blocking",
-            "description": f"{model}: documented columns, keys and amounts.",
+            "description": f"{model}: documented columns, month and amounts.",
             "generated_from": "dbt_project/models/staging/_staging.yml",
             "batch_query": f"select * from staging.{model} where month = '{{month}}'",
         },
