@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     months = months_from(args.start, args.months)
     env = {"SHOPKPI_DAGSTER_STORAGE": str(work / "dagster"), "SHOPKPI_PUBLISHED": str(work / "published")}
     py = sys.executable
-    shopkpi = [py, "-m", "orchestration.cli"]
+    shopkpi = [py, "-m", "shopkpi.cli"]
     print(f"benchmark: {args.orders:,} orders/month, months {months[0]}..{months[-1]}, "
           f"{os.cpu_count()} cores, workdir {work}", flush=True)
     phases = {}
@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         for i, month in enumerate(months):
             folder = work / "exports" / month
             if not any(folder.glob("ExportOrderList_*.csv")):
-                code = ("import sys; from pathlib import Path; from orchestration.simulator.orders import synthesise_orders; "
+                code = ("import sys; from pathlib import Path; from shopkpi_simulator.orders import synthesise_orders; "
                         f"synthesise_orders(Path({str(folder)!r}), {month!r}, {args.orders}, {args.seed + i})")
                 folder.mkdir(parents=True, exist_ok=True)
                 phases[f"generate {month}"] = measure(f"generate {month}", [py, "-c", code], logs / f"generate-{month}.log")

@@ -4,8 +4,12 @@ import warnings
 
 import pytest
 
-from orchestration.simulator import simulate
-from tests.helpers import REAL_EXPORTS, materialize_month
+from shopkpi_simulator import simulate
+from tests.helpers import REAL_EXPORTS, dagster_home, materialize_month, run_cli
+from tests.role_month import MONTH as ROLE_MONTH
+from tests.role_month import write_role_month
+from tests.tmall_months import MONTHS as TMALL_MONTHS
+from tests.tmall_months import write_tmall_months
 
 warnings.filterwarnings("ignore")
 
@@ -26,6 +30,31 @@ def demo_run(tmp_path_factory, demo_exports):
     result = materialize_month("2017-05", demo_exports, warehouse)
     assert result.success, "demo materialisation failed"
     return result, warehouse
+
+
+@pytest.fixture(scope="session")
+def role_month(tmp_path_factory):
+    """The hand-made month of tests/role_month.py, materialised and published once:
+    (root, warehouse, published). Tests that change it work on a copy."""
+    root = tmp_path_factory.mktemp("role-month")
+    write_role_month(root / "exports")
+    warehouse, published = root / "warehouse.duckdb", root / "published"
+    result = materialize_month(ROLE_MONTH, root / "exports", warehouse, published=published)
+    assert result.success, "role month materialisation failed"
+    return root, warehouse, published
+
+
+@pytest.fixture(scope="session")
+def tmall_months(tmp_path_factory):
+    """Tmall's layout, January and February 2020, built by `shopkpi backfill` in a Dagster
+    instance of its own: (root, warehouse, the command's result)."""
+    root = tmp_path_factory.mktemp("tmall")
+    write_tmall_months(root / "exports")
+    warehouse = root / "warehouse.duckdb"
+    result = run_cli("backfill", "--from", TMALL_MONTHS[0], "--to", TMALL_MONTHS[-1], "--exports", str(root / "exports"),
+                     "--warehouse", str(warehouse), env=dagster_home(root))
+    assert result.returncode == 0, result.stderr
+    return root, warehouse, result
 
 
 def pytest_unconfigure(config):

@@ -11,11 +11,14 @@ import duckdb
 import pandas as pd
 import pytest
 
-from orchestration.checks.suites import LAYERS, generated_suites, load_suites, render
-from orchestration.ingest.specs import REPORT_SPECS
-from orchestration.settings import DBT_PROJECT_DIR
+from shopkpi.ingest.specs import REPORT_SPECS
+from shopkpi.quality.suites import LAYERS, generated_suites, load_suites, render
+from shopkpi.settings import DBT_PROJECT_DIR
 from tests.helpers import read_real_orders
-from tests.test_cli import shopkpi
+from tests.helpers import run_cli as shopkpi
+
+# One worker builds the shared demo month once (see pytest -n in pyproject.toml).
+pytestmark = pytest.mark.xdist_group("demo")
 
 
 @pytest.fixture()
@@ -28,7 +31,7 @@ def warehouse_copy(demo_run, tmp_path):
 
 def test_committed_generated_suites_match_the_column_maps():
     for path, spec in generated_suites().items():
-        assert path.read_text(encoding="utf-8") == render(spec), f"{path} is stale: python -m orchestration.checks.suites"
+        assert path.read_text(encoding="utf-8") == render(spec), f"{path} is stale: python -m shopkpi.quality.suites"
 
 
 def test_every_raw_table_staging_model_and_mart_has_a_suite():
@@ -61,6 +64,10 @@ def test_audit_passes_on_the_demo_and_lists_the_5_1_percent_figure(demo_run, dem
     docs = tmp_path / "pub" / "2017-05" / "data-docs"
     summary = json.loads((docs / "audit.json").read_text(encoding="utf-8"))
     assert summary["ok"] is True
+    # Rendered from the demo run's own check results: nothing was validated again.
+    run_id = demo_run[0].run_id
+    assert summary["sources"] == {layer: summary["sources"][layer] for layer in ("raw", "staging", "marts")}
+    assert all(source.startswith(f"checks of run {run_id} ") for source in summary["sources"].values()), summary["sources"]
     assert summary["severities"]["warning"]["failed"] == ["analyst_accuracy"]
     assert summary["severities"]["blocking"]["failed"] == []
     (finding,) = [f for f in summary["findings"] if f["suite"] == "analyst_accuracy"]
@@ -98,6 +105,9 @@ def test_one_corrupted_staged_cent_fails_the_audit_naming_the_reconciliation(war
     assert "reconciliation_orders" in proc.stdout and proc.stdout.count("MISMATCH") == 2
     summary = json.loads((tmp_path / "pub" / "2017-05" / "data-docs" / "audit.json").read_text(encoding="utf-8"))
     assert summary["ok"] is False and summary["severities"]["blocking"]["failed"] == ["reconciliation_orders"]
+    # The stored results no longer match the edited staging view: staging and marts are validated again.
+    assert summary["sources"]["raw"].startswith("checks of run ")
+    assert summary["sources"]["staging"] == summary["sources"]["marts"] == "validated now: the warehouse changed since the checks ran"
     # both sides of the staging layer are named, with file, measure and the two sums (289,655.94 is the raw total)
     (finding,) = [f for f in summary["findings"] if f["suite"] == "reconciliation_orders"]
     assert finding["rows"] == [
@@ -115,6 +125,7 @@ def test_a_lost_raw_row_breaks_the_load_reconciliation(warehouse_copy, tmp_path)
     assert proc.returncode == 1
     summary = json.loads(proc.stdout)
     assert "load_reconciliation" in summary["severities"]["blocking"]["failed"]
+    assert set(summary["sources"].values()) == {"validated now: the warehouse changed since the checks ran"}
     (finding,) = [f for f in summary["findings"] if f["suite"] == "load_reconciliation"]
     assert finding["rows"] == ["order_lines · ExportOrderDetailList.csv: read 21897 <> loaded 21896 + quarantined 0"]
 
@@ -124,3 +135,15 @@ def test_audit_of_a_month_never_loaded_is_a_clear_error(demo_run, tmp_path):
     proc = shopkpi("audit", "--month", "2016-01", "--warehouse", str(warehouse), "--published", str(tmp_path / "pub"))
     assert proc.returncode == 2
     assert "2016-01 is not loaded" in proc.stderr
+
+
+def test_revalidate_runs_every_suite_again_with_the_same_verdicts(warehouse_copy, tmp_path):
+    stored = shopkpi("audit", "--month", "2017-05", "--warehouse", str(warehouse_copy), "--published", str(tmp_path / "a"),
+                     "--format", "json")
+    fresh = shopkpi("audit", "--month", "2017-05", "--warehouse", str(warehouse_copy), "--published", str(tmp_path / "b"),
+                    "--format", "json", "--revalidate")
+    assert stored.returncode == fresh.returncode == 0
+    before, after = json.loads(stored.stdout), json.loads(fresh.stdout)
+    assert set(after["sources"].values()) == {"validated now: asked to (--revalidate)"}
+    assert after["severities"] == before["severities"] and after["findings"] == before["findings"]
+    assert after["reconciliation"] == before["reconciliation"]

@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from orchestration.ingest.load import IngestError, load_month
-from orchestration.safe_cells import neutralise_formula
+from shopkpi.ingest.load import IngestError, load_month
+from shopkpi.spreadsheets import neutralise_formula
 from tests.bad_inputs.corpus import BASE_ROWS, CASES, MONTH, ORDERS_FILE, Case
 
 README = Path(__file__).parent / "bad_inputs" / "README.md"
@@ -128,8 +128,8 @@ def test_mixed_encodings_load_every_file(tmp_path):
 
 # -- formula text is neutralised in every CSV/XLSX the project writes ----------------------------
 def test_formula_text_is_neutralised_in_published_csv_and_xlsx():
-    from orchestration.publish.publisher import _csv_bytes
-    from orchestration.publish.workbook import _cell
+    from shopkpi.publish.publisher import _csv_bytes
+    from shopkpi.publish.workbook import _cell
 
     frame = pd.DataFrame({"employee_id": FORMULAS, "value": [-5.0, 1.0, 2.0, 3.0, 4.0]})
     text = _csv_bytes(frame).decode("utf-8-sig")
@@ -147,8 +147,8 @@ def test_formula_text_is_neutralised_in_published_csv_and_xlsx():
 
 
 def test_formula_text_is_neutralised_in_audit_and_simulator_files(tmp_path):
-    from orchestration.checks.audit import _write_csv
-    from orchestration.simulator.writers import write_rows, write_xlsx
+    from shopkpi.quality.audit import _write_csv
+    from shopkpi_simulator.writers import write_rows, write_xlsx
 
     _write_csv(tmp_path / "audit.csv", [{"source_file": f, "rows": 1} for f in FORMULAS])
     write_rows(tmp_path / "sim.csv", ["name"], [[f] for f in FORMULAS], "utf-8-sig")

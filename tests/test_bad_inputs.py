@@ -6,14 +6,11 @@ which go through Dagster and the CLI to show the error users see.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import duckdb
 import pytest
 
-from orchestration.ingest.load import IngestError, MissingColumnError, load_month
-from tests.helpers import TMALL_HEADER, materialize_month, write_csv
+from shopkpi.ingest.load import IngestError, MissingColumnError, load_month
+from tests.helpers import TMALL_HEADER, dagster_home, materialize_month, run_cli, write_csv
 
 MONTH = "2017-05"
 GOOD = ["1001", "10.00", "10.00", "浙江省 杭州市", "2017/5/1 10:00", "2017/5/1 10:05", "0"]
@@ -168,12 +165,8 @@ def test_dagster_run_fails_with_the_file_and_column(tmp_path):
 def test_cli_gives_a_one_line_reason_and_nonzero_exit(tmp_path):
     header = [h for h in TMALL_HEADER if h != "订单编号"]
     write_csv(tmp_path / "exports" / "orders.csv", header, [GOOD[1:]])
-    env_home = {"DAGSTER_HOME": str(tmp_path), "SHOPKPI_DAGSTER_STORAGE": str(tmp_path / "dagster")}
-    proc = subprocess.run(
-        [sys.executable, "-m", "orchestration.cli", "materialize", "--month", MONTH,
-         "--exports", str(tmp_path / "exports"), "--warehouse", str(tmp_path / "w.duckdb")],
-        capture_output=True, text=True, env={**__import__("os").environ, **env_home},
-    )
+    proc = run_cli("materialize", "--month", MONTH, "--exports", str(tmp_path / "exports"),
+                   "--warehouse", str(tmp_path / "w.duckdb"), env=dagster_home(tmp_path))
     assert proc.returncode == 1
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith("shopkpi: error: 2017-05: step raw_exports failed:")

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import re
 
-from orchestration.settings import PROJECT_ROOT
+import pytest
+
+from shopkpi.settings import PROJECT_ROOT
 from tests.helpers import query
+
+# One worker builds the shared demo month once (see pytest -n in pyproject.toml).
+pytestmark = pytest.mark.xdist_group("demo")
+
 
 CATALOG = PROJECT_ROOT.parent / "shared" / "docs" / "kpi-catalog.md"
 

@@ -1,80 +1,139 @@
-"""The `shopkpi` command as users type it: a real Dagster run, read-only queries."""
+"""The `shopkpi` command as users type it: a real Dagster run, read-only queries.
+
+One test starts the command in a subprocess, as a user's shell does; the others call its
+entry function in this process (same code, no cold start of Python, Dagster and dbt)."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
-from tests.helpers import TMALL_HEADER, write_csv
+import pytest
 
-
-def shopkpi(*args, env=None):
-    return subprocess.run(
-        [sys.executable, "-m", "orchestration.cli", *args], capture_output=True, text=True, env={**os.environ, **(env or {})}
-    )
-
-
-def test_help_lists_the_commands():
-    proc = shopkpi("--help")
-    assert proc.returncode == 0
-    for command in ("materialize", "query", "ui"):
-        assert command in proc.stdout
+from tests.helpers import TMALL_HEADER, dagster_home, run_cli, write_csv
 
 
 def test_bad_month_is_a_one_line_error():
-    proc = shopkpi("materialize", "--month", "2017-13")
+    proc = run_cli("materialize", "--month", "2017-13")
     assert proc.returncode == 2
     assert proc.stderr.strip() == "shopkpi: error: month must look like YYYY-MM, got '2017-13'"
 
 
-def test_materialize_is_a_dagster_run_and_query_reads_the_mart(tmp_path):
+def test_materialize_in_a_subprocess_is_a_dagster_run_and_query_reads_the_mart(tmp_path):
     write_csv(tmp_path / "exports" / "t.csv", TMALL_HEADER, [
         ["X1", "12.50", "12.50", "", "2019-03-01 10:00:00", "2019-03-01 10:00:05", "0"],
         ["X2", "7.50", "0.00", "", "2019-03-02 10:00:00", "", "0"],
     ])
-    env = {"DAGSTER_HOME": str(tmp_path), "SHOPKPI_DAGSTER_STORAGE": str(tmp_path / "dagster")}
+    env = dagster_home(tmp_path)
     warehouse = str(tmp_path / "w.duckdb")
-    proc = shopkpi("materialize", "--month", "2019-03", "--exports", str(tmp_path / "exports"), "--warehouse", warehouse, env=env)
+    shell = lambda *args: subprocess.run([sys.executable, "-m", "shopkpi.cli", *args], capture_output=True, text=True,  # noqa: E731
+                                         env={**os.environ, **env})
+    usage = shell("--help")
+    assert usage.returncode == 0
+    for command in ("materialize", "publish", "audit", "backfill", "query", "scorecard", "simulate", "ui"):
+        assert command in usage.stdout
+    proc = shell("materialize", "--month", "2019-03", "--exports", str(tmp_path / "exports"), "--warehouse", warehouse)
     assert proc.returncode == 0, proc.stderr
     assert "materialised 2019-03" in proc.stdout and "付款率" in proc.stdout
 
     from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
+    saved = dict(os.environ)
     os.environ.update(env)
     try:
         with DagsterInstance.get() as instance:
             runs = instance.get_runs(RunsFilter(job_name="monthly_kpis", tags={"dagster/partition": "2019-03-01"}))
             assert [r.status for r in runs] == [DagsterRunStatus.SUCCESS]
     finally:
-        for key in env:
-            os.environ.pop(key, None)
+        os.environ.clear()
+        os.environ.update(saved)
 
-    out = shopkpi("query", "select kpi_id, value from kpi_store_monthly where kpi_id in ('gmv', 'payment_rate') order by 1",
+    out = run_cli("query", "select kpi_id, value from kpi_store_monthly where kpi_id in ('gmv', 'payment_rate') order by 1",
                   "--warehouse", warehouse, "--format", "json")
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == [{"kpi_id": "gmv", "value": "20"}, {"kpi_id": "payment_rate", "value": "0.5"}]
 
-    csv_out = shopkpi("query", "select count(*) as n from raw.orders", "--warehouse", warehouse, "--format", "csv")
+    csv_out = run_cli("query", "select count(*) as n from raw.orders", "--warehouse", warehouse, "--format", "csv")
     assert csv_out.stdout.splitlines() == ["n", "2"]
 
-    refused = shopkpi("query", "drop table marts.fct_orders", "--warehouse", warehouse)
+    refused = run_cli("query", "drop table marts.fct_orders", "--warehouse", warehouse)
     assert refused.returncode == 2 and "read-only" in refused.stderr
 
 
-def test_backfill_materialises_each_month_of_the_range(tmp_path):
-    for month, day in (("2019-01", "2019-01-05"), ("2019-02", "2019-02-06")):
-        write_csv(tmp_path / "exports" / month / "orders.csv", TMALL_HEADER,
-                  [[f"B{month}", "10.00", "10.00", "", f"{day} 10:00:00", f"{day} 10:00:05", "0"]])
-    env = {"DAGSTER_HOME": str(tmp_path), "SHOPKPI_DAGSTER_STORAGE": str(tmp_path / "dagster")}
-    warehouse = str(tmp_path / "w.duckdb")
-    proc = shopkpi("backfill", "--from", "2019-01", "--to", "2019-02", "--exports", str(tmp_path / "exports"),
-                   "--warehouse", warehouse, env=env)
-    assert proc.returncode == 0, proc.stderr
-    assert "backfilled 2/2 months" in proc.stdout
-    out = shopkpi("query", "select month, count(*) as n from fct_orders group by 1 order by 1", "--warehouse", warehouse,
+@pytest.mark.xdist_group("tmall")
+def test_backfill_materialises_each_month_of_the_range(tmall_months):
+    root, warehouse, backfill = tmall_months  # `shopkpi backfill --from 2020-01 --to 2020-02` (conftest)
+    assert "backfilled 2/2 months" in backfill.stdout
+    out = run_cli("query", "select month, count(*) as n from fct_orders group by 1 order by 1", "--warehouse", str(warehouse),
                   "--format", "csv")
-    assert out.stdout.splitlines() == ["month,n", "2019-01,1", "2019-02,1"]
-    backwards = shopkpi("backfill", "--from", "2019-03", "--to", "2019-01", "--warehouse", warehouse)
+    assert out.stdout.splitlines() == ["month,n", "2020-01,2", "2020-02,5"]  # tests/tmall_months.py: T1 T2 | F1..F5
+    from dagster import DagsterInstance, DagsterRunStatus
+
+    saved = dict(os.environ)
+    os.environ.update(dagster_home(root))
+    try:
+        with DagsterInstance.get() as instance:
+            runs = sorted((r.tags["dagster/partition"], r.status) for r in instance.get_runs())
+            assert runs == [("2020-01-01", DagsterRunStatus.SUCCESS), ("2020-02-01", DagsterRunStatus.SUCCESS)]
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    backwards = run_cli("backfill", "--from", "2019-03", "--to", "2019-01", "--exports", str(root / "exports"),
+                        "--warehouse", str(warehouse))
     assert backwards.returncode == 2 and "after --to" in backwards.stderr
+
+
+def test_a_month_missing_from_the_exports_root_names_the_folder_looked_in(tmp_path):
+    write_csv(tmp_path / "exports" / "2019-01" / "orders.csv", TMALL_HEADER,
+              [["B1", "10.00", "10.00", "", "2019-01-05 10:00:00", "2019-01-05 10:00:05", "0"]])
+    proc = run_cli("materialize", "--month", "2019-04", "--exports", str(tmp_path / "exports"),
+                   "--warehouse", str(tmp_path / "w.duckdb"), env=dagster_home(tmp_path))
+    assert proc.returncode == 1
+    assert str(tmp_path / "exports" / "2019-04") in proc.stderr.strip().splitlines()[-1]
+
+
+def test_every_command_defaults_to_one_exports_root(tmp_path, monkeypatch):
+    from shopkpi.cli.parser import build_parser
+
+    monkeypatch.setenv("SHOPKPI_EXPORTS", str(tmp_path / "downloads"))
+    parser = build_parser()
+    for argv in (["materialize"], ["publish", "--month", "2017-05"], ["backfill", "--from", "2017-01", "--to", "2017-02"],
+                 ["demo"], ["ui"]):
+        assert parser.parse_args(argv).exports == str(tmp_path / "downloads"), argv
+    monkeypatch.delenv("SHOPKPI_EXPORTS")
+    from shopkpi.settings import DATA_DIR
+
+    assert build_parser().parse_args(["materialize"]).exports == str((DATA_DIR / "exports").resolve())
+
+
+def test_backfill_submit_records_a_dagster_asset_backfill_for_the_daemon(tmp_path):
+    from shopkpi.settings import PROJECT_ROOT
+
+    shutil.copy(PROJECT_ROOT / "dagster.yaml", tmp_path)  # the project's instance settings
+    (tmp_path / "exports").mkdir()
+    proc = run_cli("backfill", "--from", "2019-11", "--to", "2020-01", "--submit", "--exports", str(tmp_path / "exports"),
+                   "--warehouse", str(tmp_path / "w.duckdb"), env=dagster_home(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert "3 months 2019-11..2020-01" in proc.stdout
+    from dagster import DagsterInstance
+    from dagster._core.execution.backfill import BulkActionStatus
+
+    saved = dict(os.environ)
+    os.environ.update(dagster_home(tmp_path))
+    try:
+        with DagsterInstance.get() as instance:
+            (backfill,) = instance.get_backfills()
+            assert backfill.status == BulkActionStatus.REQUESTED and backfill.is_asset_backfill
+            subset = backfill.asset_backfill_data.target_subset
+            partitions = {str(k) for k in subset.get_partitions_subset(
+                next(k for k in subset.asset_keys if k.to_user_string() == "raw/orders")).get_partition_keys()}
+            assert partitions == {"2019-11-01", "2019-12-01", "2020-01-01"}
+            assert instance.get_runs() == []  # nothing ran here: the daemon will
+            # The project's instance queues runs one at a time (one DuckDB writer).
+            assert type(instance.run_coordinator).__name__ == "QueuedRunCoordinator"
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)

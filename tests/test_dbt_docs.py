@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import json
 
-from orchestration.assets.dbt import DBT_PROJECT
+import pytest
+
+from shopkpi.defs.transform.assets import DBT_PROJECT
 from tests.helpers import query
+
+# One worker builds the shared demo month once (see pytest -n in pyproject.toml).
+pytestmark = pytest.mark.xdist_group("demo")
+
 
 
 def test_every_model_and_column_is_documented(demo_run):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from orchestration.checks.gx_duckdb import run_suite
-from orchestration.checks.suites import load_suites
+from shopkpi.quality.gx_duckdb import run_suite
+from shopkpi.quality.suites import load_suites
 
 SUITE = next(s.spec for s in load_suites() if s.name == "fct_orders")
 

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from tests.helpers import REAL_EXPORTS, TMALL_HEADER, materialize_month, table_snapshot, write_csv
+import shutil
+
+import pytest
+
+from tests.helpers import materialize_month, table_snapshot
+from tests.tmall_months import FEBRUARY, write_tmall_months
 
 
-def test_two_runs_of_the_demo_month_leave_identical_tables(tmp_path):
+@pytest.mark.xdist_group("demo")
+def test_two_runs_of_the_demo_month_leave_identical_tables(demo_run, demo_exports, tmp_path):
+    _, built_once = demo_run
     warehouse = tmp_path / "warehouse.duckdb"
-    assert materialize_month("2017-05", REAL_EXPORTS, warehouse).success
-    first = table_snapshot(warehouse)
-    assert materialize_month("2017-05", REAL_EXPORTS, warehouse).success
+    shutil.copy(built_once, warehouse)  # the session's demo build, run a second time on a copy
+    first = table_snapshot(built_once)
+    assert materialize_month("2017-05", demo_exports, warehouse).success
     second = table_snapshot(warehouse)
     assert first.keys() == second.keys()
     for table in first:
@@ -17,17 +24,20 @@ def test_two_runs_of_the_demo_month_leave_identical_tables(tmp_path):
     assert len(first["marts.fct_orders"]) == 3989
 
 
-def test_rerun_with_changed_input_touches_only_its_month(tmp_path):
-    exports, warehouse = tmp_path / "exports", tmp_path / "warehouse.duckdb"
-    jan = ["J1", "10.00", "10.00", "", "2021-01-02 00:00:00", "2021-01-02 00:00:01", "0"]
-    feb = ["F1", "20.00", "20.00", "", "2021-02-02 00:00:00", "2021-02-02 00:00:01", "0"]
-    write_csv(exports / "2021-01" / "o.csv", TMALL_HEADER, [jan])
-    write_csv(exports / "2021-02" / "o.csv", TMALL_HEADER, [feb, ["F2"] + feb[1:]])
-    for month in ("2021-01", "2021-02"):
-        assert materialize_month(month, exports, warehouse).success
-    write_csv(exports / "2021-02" / "o.csv", TMALL_HEADER, [feb])  # a corrected download
-    assert materialize_month("2021-02", exports, warehouse).success
-    snap = table_snapshot(warehouse)
-    assert [(r[0], r[1]) for r in snap["marts.fct_orders"]] == [("2021-01", "J1"), ("2021-02", "F1")]
-    growth = [r for r in snap["marts.kpi_store_monthly"] if r[0] == "2021-02" and r[1] == "sales_growth"]
-    assert float(growth[0][5]) == 1.0  # 20 / 10 - 1
+@pytest.mark.xdist_group("tmall")
+def test_rerun_with_changed_input_touches_only_its_month(tmall_months, tmp_path):
+    # A copy of the two Tmall months (tests/tmall_months.py); February's download is corrected: F2 dropped.
+    root, built, _ = tmall_months
+    warehouse, exports = tmp_path / "warehouse.duckdb", tmp_path / "exports"
+    shutil.copy(built, warehouse)
+    write_tmall_months(exports, february=[row for row in FEBRUARY if row[0] != "F2"])
+    before = table_snapshot(warehouse)
+    assert materialize_month("2020-02", exports, warehouse).success
+    after = table_snapshot(warehouse)
+    for table, rows in after.items():  # January's rows, in every table that has months, are untouched
+        january = lambda snapshot: [r for r in snapshot[table] if "2020-01" in r[:1]]  # noqa: E731
+        assert january(after) == january(before), table
+    assert [(r[0], r[1]) for r in after["marts.fct_orders"]] == [
+        ("2020-01", "T1"), ("2020-01", "T2"), ("2020-02", "F1"), ("2020-02", "F3"), ("2020-02", "F4"), ("2020-02", "F5")]
+    growth = [r for r in after["marts.kpi_store_monthly"] if r[0] == "2020-02" and r[1] == "sales_growth"]
+    assert float(growth[0][5]) == pytest.approx((180 + 30) / 100 - 1)  # February net sales without F2's 80, over January's 100

@@ -9,6 +9,9 @@ import pytest
 
 from tests.helpers import money, query, read_real_orders, store_kpis
 
+# One worker builds the shared demo month once (see pytest -n in pyproject.toml).
+pytestmark = pytest.mark.xdist_group("demo")
+
 MONTH = "2017-05"
 
 

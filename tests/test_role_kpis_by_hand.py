@@ -1,4 +1,4 @@
-"""Every KPI of catalog sections 2-10 on a tiny month written here, worked out by hand.
+"""Every KPI of catalog sections 2-10 on the hand-made month of tests/role_month.py, worked out by hand.
 
 March 2022: Mondays are the 7th, 14th, 21st and 28th (4 report weeks).
 Orders: O1 b1 100 paid | O2 b2 50 (40 paid + 10 refund) | O3 b1 30 | O4 b3 20 unpaid | O5 b4 80.
@@ -9,97 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from orchestration.simulator.writers import write_rows, write_xlsx
-from tests.helpers import materialize_month, query, store_kpis, write_csv
+from tests.helpers import query, store_kpis
+from tests.role_month import MONTH
 
-MONTH = "2022-03"
-ORDER_HEADER = ["订单编号", "买家会员名", "总金额", "买家实际支付金额", "收货地址", "订单创建时间", "订单付款时间", "退款金额"]
-ORDERS = [
-    ["O1", "b1", "100", "100", "浙江省 杭州市", "2022-03-05 10:00:00", "2022-03-05 10:05:00", "0"],
-    ["O2", "b2", "50", "40", "浙江省 杭州市", "2022-03-08 12:00:00", "2022-03-08 12:01:00", "10"],
-    ["O3", "b1", "30", "30", "浙江省 杭州市", "2022-03-09 09:00:00", "2022-03-09 09:02:00", "0"],
-    ["O4", "b3", "20", "0", "浙江省 杭州市", "2022-03-10 11:00:00", "", "0"],
-    ["O5", "b4", "80", "80", "浙江省 杭州市", "2022-03-15 20:00:00", "2022-03-15 20:10:00", "0"],
-]
-STAFF = [
-    [e, f"员工{e}", role, "团队", "2021-01-01 00:00:00", ""]
-    for e, role in [("P1", "营销推广专员"), ("P2", "营销推广专员"), ("K1", "策划专员"), ("K2", "策划专员"),
-                    ("C1", "客服专员"), ("C2", "客服专员"), ("D1", "美工"), ("E1", "产品编辑"),
-                    ("E2", "产品编辑"), ("W1", "文案"), ("W2", "文案"), ("A1", "数据分析师"), ("A2", "数据分析师"),
-                    ("L1", "物流协调员"), ("L2", "物流协调员"), ("M1", "市场分析"), ("M2", "市场分析")]
-] + [
-    ["C3", "新客服", "客服专员", "客服部", "2022-03-16 09:00:00", ""],  # joins mid-month, no sessions
-    ["D2", "老美工", "美工", "设计部", "2020-05-01 00:00:00", "2022-03-20 18:00:00"],  # leaves mid-month
-    ["X9", "前员工", "美工", "设计部", "2020-05-01 00:00:00", "2022-02-28 18:00:00"],  # left before March
-]
-TRAFFIC = [  # visitor, day, channel, landing page, page views, new/returning, bounced, order
-    ["v1", "2022-03-05", "直通车", "item/I1", "3", "新访客", "否", "O1"],
-    ["v2", "2022-03-08", "直通车", "item/I1", "1", "新访客", "是", ""],
-    ["v3", "2022-03-08", "钻展", "item/I2", "4", "老访客", "否", "O2"],
-    ["v1", "2022-03-09", "自然搜索", "item/I2", "2", "老访客", "否", "O3"],
-    ["v4", "2022-03-15", "钻展", "item/I2", "1", "新访客", "是", ""],
-    ["v5", "2022-03-15", "直通车", "home", "5", "老访客", "否", "O5"],
-    ["v6", "2022-03-20", "自然搜索", "item/I3", "1", "新访客", "是", ""],
-]
-ADS = [  # day, channel, plan, impressions, clicks, arrivals, spend, owner
-    ["2022-03-05", "直通车", "计划A", 1000, 50, 40, 100.00, "P1"],
-    ["2022-03-15", "直通车", "计划A", 1000, 30, 20, 50.00, "P1"],
-    ["2022-03-08", "钻展", "计划B", 2000, 40, 30, 80.00, "P2"],
-]
-CAMPAIGNS = [  # id, name, planner, start, end, cost, page UV, page clicks
-    ["HD1", "春季活动", "K1", "2022-03-05 00:00:00", "2022-03-09 23:59:59", 100, 10, 15],
-    ["HD2", "限时秒杀", "K1", "2022-03-15 00:00:00", "2022-03-15 23:59:59", 0, 1, 2],  # zero cost
-    ["HD3", "新品日", "K2", "2022-03-08 00:00:00", "2022-03-08 23:59:59", 50, 0, 0],  # no page traffic
-]
-CAMPAIGN_ORDERS = [["HD1", "O2"], ["HD1", "O3"], ["HD2", "O5"]]
-SESSIONS = [  # id, agent, buyer, first message, first reply, messages, forbidden, converted order, rating, complaint, resolved
-    ["S1", "C1", "b1", "2022-03-05 09:50:00", "2022-03-05 09:50:30", 5, 0, "O1", "很满意", "否", ""],  # exactly 30 s
-    ["S2", "C1", "b2", "2022-03-08 11:00:00", "2022-03-08 11:00:45", 3, 2, "O2", "不满意", "是", "是"],
-    ["S3", "C1", "x9", "2022-03-10 10:00:00", "", 2, 0, "", "", "是", "否"],  # never answered
-    ["S4", "C2", "b4", "2022-03-15 19:00:00", "2022-03-15 19:00:10", 4, 1, "O5", "满意", "否", ""],
-    ["S5", "C2", "b3", "2022-03-10 10:30:00", "2022-03-11 12:00:00", 6, 0, "", "一般", "否", ""],  # 25.5 h
-]
-AFTER_SALES = [["AS1", "O1", "退货", "2022-03-12 10:00:00", "C1"], ["AS2", "O2", "仅退款", "2022-03-10 10:00:00", "C1"],
-               ["AS3", "O5", "换货", "2022-03-20 10:00:00", "C2"]]
-REVIEWS = [["O2", "差评", "服务态度", "2022-03-12 10:00:00", ""], ["O5", "差评", "物流速度", "2022-03-20 10:00:00", ""],
-           ["O1", "好评", "服务态度", "2022-03-10 10:00:00", "好"]]
-DESIGN = [  # id, designer, assigned, due, delivered, reviewed, result, pages, images
-    ["DT1", "D1", "2022-03-01 09:00:00", "2022-03-05 18:00:00", "2022-03-05 12:00:00", "2022-03-06 10:00:00", "通过", 1, 5],
-    ["DT2", "D1", "2022-03-01 09:00:00", "2022-03-10 18:00:00", "2022-03-11 09:00:00", "2022-03-11 15:00:00", "不通过", 0, 3],
-    ["DT3", "D1", "2022-03-05 09:00:00", "2022-03-20 18:00:00", "2022-03-19 10:00:00", "", "", 2, 4],  # never reviewed
-    ["DT4", "D1", "2022-03-10 09:00:00", "2022-03-25 18:00:00", "", "", "", 0, 0],  # not delivered
-    ["DT5", "D2", "2022-03-01 09:00:00", "2022-03-08 18:00:00", "2022-03-08 17:00:00", "2022-03-09 10:00:00", "通过", 1, 1],
-]
-LISTINGS = [  # item, editor, copywriter, planned, live, checked, description error, shown, warehouse, links, broken
-    ["I1", "E1", "W1", "2022-03-03 10:00:00", "2022-03-03 09:00:00", "是", "否", 10, 10, 5, 1],
-    ["I2", "E1", "W2", "2022-03-04 10:00:00", "2022-03-04 15:00:00", "是", "是", 8, 9, 4, 0],
-    ["I3", "E2", "W1", "2022-03-06 10:00:00", "2022-03-06 10:00:00", "否", "", "", "", 0, 0],
-    ["I4", "E2", "W2", "2022-03-07 10:00:00", "", "是", "否", 5, 5, 3, 0],
-]
-ANALYST = [  # report, analyst, week start, submitted, deadline, metric, value
-    # week of 7 March: O2 O3 paid (70), O4 unpaid -> 付款订单数 2, 实际成交额 70
-    ["R1", "A1", "2022-03-07", "2022-03-14 09:00:00", "2022-03-14 10:00:00", "付款订单数", 2],
-    ["R1", "A1", "2022-03-07", "2022-03-14 09:00:00", "2022-03-14 10:00:00", "实际成交额", 73.43],  # +4.9%: passes
-    # week of 14 March: O5 -> 1, 80
-    ["R2", "A1", "2022-03-14", "2022-03-21 11:00:00", "2022-03-21 10:00:00", "付款订单数", 1],  # late
-    ["R2", "A1", "2022-03-14", "2022-03-21 11:00:00", "2022-03-21 10:00:00", "实际成交额", 80],
-    ["R3", "A2", "2022-03-07", "2022-03-14 08:00:00", "2022-03-14 10:00:00", "付款订单数", 2],
-    ["R3", "A2", "2022-03-07", "2022-03-14 08:00:00", "2022-03-14 10:00:00", "实际成交额", 73.57],  # +5.1%: fails
-    ["R4", "A2", "2022-03-21", "2022-03-28 08:00:00", "2022-03-28 10:00:00", "付款订单数", 0],
-    ["R4", "A2", "2022-03-21", "2022-03-28 08:00:00", "2022-03-28 10:00:00", "实际成交额", 0],
-    ["R5", "A2", "2022-03-28", "2022-04-04 08:00:00", "2022-04-04 10:00:00", "实际成交额", 5],  # truth 0: undefined
-]
-LOGISTICS = [  # order, coordinator, shipped, promised, delivered
-    ["O1", "L1", "2022-03-05 14:05:00", "2022-03-08 23:59:59", "2022-03-07 10:00:00"],  # 4 h, on time
-    ["O2", "L1", "2022-03-09 12:01:00", "2022-03-11 23:59:59", "2022-03-12 09:00:00"],  # 24 h, late
-    ["O3", "L2", "2022-03-09 11:02:00", "2022-03-12 23:59:59", ""],  # 2 h, in transit
-    ["O5", "L2", "2022-03-16 02:10:00", "2022-03-18 23:59:59", "2022-03-18 23:59:59"],  # 6 h, exactly on the promise
-]
-MARKET = [["MR1", "M1", "市场调研", "2022-03-10 16:00:00", "2022-03-15 18:00:00"],
-          ["MR2", "M1", "市场调研", "2022-03-20 16:00:00", "2022-03-25 18:00:00"],
-          ["MR3", "M1", "竞品分析", "2022-03-05 16:00:00", "2022-03-10 18:00:00"],
-          ["MR4", "M2", "市场调研", "2022-03-12 16:00:00", "2022-03-15 18:00:00"],
-          ["MR5", "M2", "竞品分析", "2022-03-12 16:00:00", "2022-03-10 18:00:00"]]  # late
+# One worker builds the shared role_month month once (see pytest -n in pyproject.toml).
+pytestmark = pytest.mark.xdist_group("role_month")
 
 EXPECTED = {
     # 营销推广专员. P1 owns 直通车: visitors v1 (new, O1), v2 (new, bounced), v5 (O5); spend 150.
@@ -148,34 +62,9 @@ EXPECTED = {
 }
 
 
-def write_role_month(exports):
-    """Write the hand-made March 2022 exports (every report type) into `exports`."""
-    write_csv(exports / "orders.csv", ORDER_HEADER, ORDERS)
-    write_xlsx(exports / "staff.xlsx", ["工号", "姓名", "岗位", "团队", "入职日期", "离职日期"], STAFF)
-    write_csv(exports / "traffic.csv", ["访客ID", "访问日期", "来源渠道", "着陆页", "浏览量", "新老访客", "是否跳失", "成交订单编号"], TRAFFIC)
-    write_xlsx(exports / "ads.xlsx", ["日期", "推广渠道", "推广计划", "展现量", "点击量", "到达页面次数", "花费", "负责人"], ADS)
-    write_xlsx(exports / "campaigns.xlsx", ["活动ID", "活动名称", "策划人", "开始时间", "结束时间", "活动成本", "活动页UV", "活动页点击量"], CAMPAIGNS)
-    write_csv(exports / "campaign_orders.csv", ["活动ID", "订单编号"], CAMPAIGN_ORDERS)
-    write_rows(exports / "sessions.csv", ["会话ID", "客服工号", "买家", "首条消息时间", "首次回复时间", "消息数", "违规用语数",
-                                          "转化订单编号", "满意度评价", "是否投诉", "投诉是否解决"], SESSIONS, "gbk")
-    write_csv(exports / "after_sales.csv", ["售后单号", "订单编号", "售后类型", "申请时间", "处理人"], AFTER_SALES)
-    write_csv(exports / "reviews.csv", ["订单编号", "评价", "评价标签", "评价时间", "评价内容"], REVIEWS)
-    write_xlsx(exports / "design.xlsx", ["任务ID", "设计师", "分配时间", "截止时间", "交付时间", "审核时间", "审核结果", "页面数", "图片数"], DESIGN)
-    write_xlsx(exports / "listings.xlsx", ["宝贝ID", "编辑", "文案", "计划上架时间", "实际上架时间", "是否抽检", "描述错误", "前台库存",
-                                           "仓库库存", "检查链接数", "失效链接数"], LISTINGS)
-    write_xlsx(exports / "analyst.xlsx", ["报告ID", "分析师", "周开始日期", "提交时间", "截止时间", "指标", "报告值"], ANALYST)
-    write_csv(exports / "logistics.csv", ["订单编号", "物流协调员", "发货时间", "承诺送达日期", "签收时间"], LOGISTICS)
-    write_rows(exports / "market.csv", ["报告编号", "作者", "报告类型", "提交时间", "截止时间"], MARKET, "gbk")
-
-
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory):
-    root = tmp_path_factory.mktemp("roles")
-    exports = root / "exports"
-    write_role_month(exports)
-    path = root / "warehouse.duckdb"
-    result = materialize_month(MONTH, exports, path)
-    assert result.success
+def warehouse(role_month):
+    _, path, _ = role_month
     assert query(path, "select count(*) from raw.quarantine") == [(0,)]
     return path
 

@@ -16,10 +16,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 
-from orchestration.scoring_config import config_problems
-from orchestration.settings import SEEDS_DIR
-from tests.helpers import TMALL_HEADER, materialize_month, query, write_csv
-from tests.test_role_kpis_by_hand import MONTH, ORDER_HEADER, ORDERS, write_role_month
+from shopkpi.scoring.config import config_problems
+from shopkpi.settings import SEEDS_DIR
+from tests.helpers import TMALL_HEADER, dagster_home, materialize_month, query, run_cli, write_csv
+from tests.role_month import MONTH, ORDER_HEADER, ORDERS
+
+# One worker builds the shared role_month month once (see pytest -n in pyproject.toml).
+pytestmark = pytest.mark.xdist_group("role_month")
 
 # 0-100 rule: pass = 100, or 80 at the target rising linearly to 100 at the stretch;
 # fail = 80 x the share of the target reached. Weights from seeds/kpi_weights.csv.
@@ -37,13 +40,9 @@ def total(scores: dict, weights: dict) -> float:
 
 
 @pytest.fixture(scope="module")
-def month(tmp_path_factory):
-    root = tmp_path_factory.mktemp("scorecards")
-    write_role_month(root / "exports")
-    warehouse, published = root / "warehouse.duckdb", root / "published"
-    result = materialize_month(MONTH, root / "exports", warehouse, published=published)
-    assert result.success
-    return root, warehouse, published
+def month(role_month):
+    """The hand-made month (tests/role_month.py), materialised and published as v1 once per session."""
+    return role_month
 
 
 def scorecard(warehouse):
@@ -123,28 +122,48 @@ def test_publish_writes_all_artefacts_once(month, tmp_path):
     docs = v1 / "data-docs"
     assert (docs / "index.html").is_file() and (docs / "audit.html").is_file()
     assert any((docs / "validations" / "reconciliation_orders").rglob("*.html"))
+    sources = json.loads((docs / "audit.json").read_text(encoding="utf-8"))["sources"]
+    assert set(sources) == {"raw", "staging", "marts"}
+    assert all(v.startswith("checks of run ") for v in sources.values()), sources  # the run's own results, not re-run
     before = checksums(v1)
-    again = materialize_month(MONTH, root / "exports", warehouse, published=published)
-    assert again.success
-    (event,) = [e for e in again.get_asset_materialization_events() if e.asset_key.to_user_string() == "published/scorecards"]
-    assert event.materialization.metadata["message"].value == f"{MONTH} already published as v1; nothing written"
+    live_docs = published / MONTH / "data-docs" / "index.html"
+    live_docs_stat = live_docs.stat()
+    # `shopkpi publish` again with the same downloads, code and packages: the fingerprint is
+    # checked first, so no Dagster run starts and nothing is written, the live Data Docs included.
+    home = tmp_path / "dagster-home"
+    again = run_cli("publish", "--month", MONTH, "--exports", str(root / "exports"), "--warehouse", str(warehouse),
+                    "--published", str(published), env=dagster_home(home))
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == f"{MONTH} already published as v1; inputs unchanged, nothing run or written"
+    assert not (home / "dagster").exists()  # no run was recorded in the instance
     assert checksums(v1) == before and not (published / MONTH / "v2").exists()
+    assert (live_docs.stat().st_ino, live_docs.stat().st_mtime_ns) == (live_docs_stat.st_ino, live_docs_stat.st_mtime_ns)
     manifest = json.loads((v1 / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["version"] == 1 and manifest["outputs"] == {k: v for k, v in before.items() if k != "manifest.json"}
     assert {e["source_file"] for e in manifest["inputs"]["exports"]} >= {"orders.csv", "sessions.csv", "staff.xlsx"}
     assert any(c["check"].endswith("gx_fct_orders") and c["passed"] for c in manifest["checks"])
     assert manifest["audit"]["ok"] is True and manifest["audit"]["data_docs"] == "data-docs/index.html"
     assert manifest["packages"]["dbt-core"].startswith("1.11")
-    # reproducible: the same warehouse published elsewhere gives byte-identical artefacts
-    from orchestration.publish.publisher import publish
+    assert manifest["source_folder"]["orders.csv"] == hashlib.sha256((root / "exports" / "orders.csv").read_bytes()).hexdigest()
+    from shopkpi.publish.publisher import publish
 
+    # The publishing step itself, given the same scorecards: nothing written, the audit not even built.
+    def no_audit():
+        raise AssertionError("an unchanged publication must not rebuild the Data Docs")
+
+    same = publish(str(warehouse), MONTH, published, audit=no_audit)
+    assert (same.written, same.message) == (False, f"{MONTH} already published as v1; nothing written")
+    # reproducible: the same warehouse published elsewhere gives byte-identical artefacts
     publish(str(warehouse), MONTH, tmp_path / "elsewhere")
     other = checksums(tmp_path / "elsewhere" / MONTH / "v1")
     assert {k: v for k, v in other.items() if k != "manifest.json"} == {k: v for k, v in before.items() if k != "manifest.json"}
 
 
-def test_changed_input_needs_a_reason_and_keeps_v1(month):
-    root, warehouse, published = month
+def test_changed_input_needs_a_reason_and_keeps_v1(month, tmp_path):
+    # On a copy: the shared month stays as it was published.
+    shutil.copytree(month[0], tmp_path / "copy")
+    root = tmp_path / "copy"
+    warehouse, published = root / "warehouse.duckdb", root / "published"
     v1 = published / MONTH / "v1"
     before = checksums(v1)
     write_csv(root / "exports" / "orders.csv", ORDER_HEADER,
@@ -180,7 +199,7 @@ def test_failed_blocking_check_stops_publishing(tmp_path):
 def test_schedule_publishes_the_month_just_closed():
     from dagster import build_schedule_context
 
-    from orchestration.schedules import monthly_publish_schedule
+    from shopkpi.defs.publish.schedules import monthly_publish_schedule
 
     assert monthly_publish_schedule.cron_schedule == "0 6 1 * *"
     assert monthly_publish_schedule.execution_timezone == "Asia/Shanghai"
@@ -233,7 +252,7 @@ def test_html_report_opens_in_headless_chromium(month, tmp_path):
 
 
 def test_csv_cells_that_look_like_formulas_are_neutralised(month, tmp_path):
-    from orchestration.publish.publisher import neutralise_formula
+    from shopkpi.publish.publisher import neutralise_formula
 
     assert neutralise_formula("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
     assert neutralise_formula("-12.5") == "-12.5" and neutralise_formula("@cmd") == "'@cmd"

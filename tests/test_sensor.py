@@ -6,9 +6,9 @@ import os
 
 from dagster import DagsterInstance, build_sensor_context
 
-from orchestration.definitions import build_definitions
-from orchestration.resources import ExportsResource
-from orchestration.sensors import late_exports_sensor
+from shopkpi.definitions import build_definitions
+from shopkpi.defs.ingest.sensors import late_exports_sensor
+from shopkpi.defs.resources import ExportsResource
 
 
 def tick(root, cursor):

@@ -9,8 +9,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from orchestration.ingest.load import load_month
-from orchestration.simulator import simulate
+from shopkpi.ingest.load import load_month
+from shopkpi_simulator import simulate
 from tests.helpers import REAL_EXPORTS, read_real_orders
 
 
@@ -104,7 +104,7 @@ def test_synthesised_orders_load_completely(tmp_path):
 
 @pytest.mark.parametrize("bad", ["2019-13"])
 def test_cli_rejects_bad_month(bad):
-    from orchestration.cli import main
+    from shopkpi.cli import main
 
     assert main(["simulate", "--out", "/tmp/x", "--month", bad]) == 2
 

@@ -1,0 +1,108 @@
+"""Publishing and auditing a month: `shopkpi publish` and `shopkpi audit`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from ...settings import DATA_DIR, month_folder
+from ..errors import CliError, checked_month
+from ..render import compact, console
+from ..runs import failure_reason, run_month
+from .build import existing_exports
+from .read import query
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from ...defs.jobs import PUBLISH_JOB_NAME
+    from ...publish.publisher import unchanged_since_last
+
+    checked_month(args.month)
+    exports, warehouse, published = existing_exports(args.exports), Path(args.warehouse).resolve(), Path(args.published).resolve()
+    # The fingerprint first: same downloads, code and packages as the last version -> nothing to run or write.
+    unchanged = unchanged_since_last(published, args.month, month_folder(exports, args.month))
+    if unchanged is not None:
+        version, _ = unchanged
+        print(f"{args.month} already published as v{version}; inputs unchanged, nothing run or written")
+        return 0
+    log_file = None if args.verbose else DATA_DIR / "logs" / f"publish-{args.month}.log"
+    result = run_month(args.month, exports, warehouse, log_file=log_file, job_name=PUBLISH_JOB_NAME,
+                       published=published, reason=args.reason, trigger="publish")
+    events = [e for e in result.get_asset_materialization_events() if e.asset_key.to_user_string() == "published/scorecards"]
+    if not result.success or not events:
+        raise CliError(f"{args.month}: not published: {failure_reason(result)} (run {result.run_id})", code=1)
+    meta = events[0].step_materialization_data.materialization.metadata
+    print(meta["message"].value)
+    if meta["written"].value:
+        print(f"  report     {meta['report'].value}")
+        print(f"  data docs  {meta['data_docs'].value}")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from ...quality.audit import audit_month
+
+    checked_month(args.month)
+    warehouse = Path(args.warehouse).resolve()
+    (loaded,) = query(warehouse, "select count(*) from raw.load_audit where month = ?", [args.month])[1][0]
+    if not loaded:
+        raise CliError(f"{args.month} is not loaded in {warehouse}: run `shopkpi materialize --month {args.month}` first")
+    report = audit_month(warehouse, args.month, Path(args.published).resolve(), revalidate=args.revalidate)
+    if args.format == "json":
+        print(json.dumps(report.summary(), ensure_ascii=False, indent=2, default=str))
+    else:
+        print_audit(report)
+    return 0 if report.ok else 1
+
+
+def print_audit(report) -> None:
+    from rich.table import Table
+
+    out = console(140)
+    verdict = "[green]PASS[/green]: nothing blocking failed" if report.ok else "[red]FAIL[/red]: blocking checks failed"
+    out.print(f"[bold]数据质量审计 Data-quality audit · {report.month}[/bold]  {verdict}")
+    for layer, source in report.sources.items():
+        out.print(f"  {layer:<8} results: {source}")
+    summary = report.summary()["severities"]
+    t = Table("severity", "suites", "expectations", "passed", "failed")
+    for sev, label in (("blocking", "blocking 阻断"), ("warning", "warning 警告")):
+        v = summary[sev]
+        t.add_row(label, str(v["suites"]), str(v["expectations"]), str(v["passed"]),
+                  ", ".join(v["failed"]) or "-", style="red" if sev == "blocking" and v["failed"] else None)
+    out.print(t)
+    if report.findings:
+        t = Table("severity", "suite", "rule", "count", "rows", title="Findings 问题")
+        for f in report.findings:
+            t.add_row(f["severity"], f["suite"], f["rule"], str(f["count"]), compact(f["rows"]))
+        out.print(t)
+    t = Table("reconciliation", "file", "measure", "upstream", "downstream", "", title="Reconciliation 对账 (to the cent)")
+    for r in report.reconciliation:
+        fmt = "{:,.0f}" if "rows" in r["measure"] else "{:,.2f}"
+        t.add_row(r["reconciliation"], r["source_file"], r["measure"], fmt.format(r["upstream"]), fmt.format(r["downstream"]),
+                  "ok" if r["finding"] is None else "[red]MISMATCH[/red]")
+    out.print(t)
+    t = Table("report", "file", "read", "loaded", "quarantined", "", title="Rows read = loaded + quarantined 行数核对")
+    for r in report.load_reconciliation:
+        t.add_row(r["report_type"], r["source_file"], str(r["rows_read"]), str(r["rows_in_table"]),
+                  str(r["rows_in_quarantine"]), "ok" if r["reconciles"] else "[red]MISMATCH[/red]")
+    out.print(t)
+    if report.platform_summary:
+        t = Table("measure", "platform 平台", "marts", "relative error", "", title="Platform summary vs marts 平台汇总核对 (< 5%)")
+        for r in report.platform_summary:
+            err = r["relative_error"]
+            t.add_row(r["measure"], f"{r['platform_value']:,.2f}", f"{r['marts_value']:,.2f}", f"{err:.4%}" if err is not None else "-",
+                      "ok" if r["finding"] is None else "[red]OFF[/red]")
+        out.print(t)
+    else:
+        out.print("Platform summary 平台汇总: none in this month's exports (nothing to compare)")
+    if report.quarantine:
+        t = Table("report", "file", "column", "reason", "rows", title="Quarantined rows by reason 隔离行")
+        for r in report.quarantine:
+            t.add_row(r["report_type"], r["source_file"], str(r["column_name"] or ""), r["reason_kind"], str(r["rows"]))
+        out.print(t)
+    else:
+        out.print("Quarantined rows 隔离行: none")
+    out.print(f"Data Docs   {report.data_docs / 'index.html'}")
+    out.print(f"Summary     {report.data_docs / 'audit.html'}")
+    out.print(f"Audit time  {report.seconds:.1f} s")

@@ -1,0 +1,80 @@
+"""Reading the warehouse: `shopkpi query` and `shopkpi scorecard`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..errors import CliError, checked_month
+from ..render import console, plain, print_rows
+
+SEARCH_PATH = "marts,intermediate,staging,reference,raw,main"
+STATUS_LABELS = {"pass": "达标 pass", "fail": "未达标 fail", "no_data": "无数据 no data", "unscored": "不计分 unscored"}
+
+
+def query(warehouse: Path, sql: str, params: list | None = None) -> tuple[list[str], list[tuple]]:
+    """Run SQL on the warehouse opened read-only; values the user typed go in as parameters."""
+    import duckdb
+
+    if not warehouse.exists():
+        raise CliError(f"warehouse not found: {warehouse} (run `shopkpi materialize` first)")
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error as exc:
+        raise CliError(f"cannot open {warehouse}: {exc}") from None
+    try:
+        con.execute(f"SET search_path = '{SEARCH_PATH}'")
+        cursor = con.execute(sql, params or [])
+        if cursor.description is None:
+            return [], []
+        return [d[0] for d in cursor.description], cursor.fetchall()
+    except duckdb.Error as exc:
+        raise CliError(str(exc).splitlines()[0]) from None
+    finally:
+        con.close()
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    print_rows(*query(Path(args.warehouse).resolve(), args.sql), fmt=args.format)
+    return 0
+
+
+SCORECARD_SQL = """
+    select s.role, r.name_zh as role_zh, r.name_en as role_en, s.employee_id, s.kpi_id, s.name_zh, s.value,
+           s.comparator, s.target, s.status, s.score, s.weighted_total, s.rank_in_role, s.is_part_month
+    from marts.scorecard_employee_monthly s join reference.role_catalog r on s.role = r.role
+    where s.month = ? and (? is null or s.role = ?)
+    order by r.section, s.rank_in_role nulls last, s.employee_id,
+             case s.status when 'fail' then 0 when 'pass' then 1 when 'no_data' then 2 else 3 end, s.kpi_id"""
+
+
+def cmd_scorecard(args: argparse.Namespace) -> int:
+    checked_month(args.month)
+    columns, rows = query(Path(args.warehouse).resolve(), SCORECARD_SQL, [args.month, args.role, args.role])
+    if not rows:
+        raise CliError(f"no scorecard for {args.month}{' role ' + args.role if args.role else ''} "
+                       "(materialise the month first; roles: see reference.role_catalog)")
+    if args.format != "table":
+        print_rows(columns, rows, fmt=args.format)
+        return 0
+    from rich.table import Table
+
+    out = console(150)
+    current, table = None, None
+    for (role, role_zh, role_en, emp, kpi_id, name_zh, value, comparator, target, status, score, total, rank, part) in rows:
+        if role != current:
+            if table is not None:
+                out.print(table)
+            current = role
+            table = Table(title=f"{role_zh} {role_en} · {args.month}", title_justify="left")
+            table.add_column("员工 Employee", no_wrap=True)
+            table.add_column("指标 KPI", no_wrap=True, min_width=36)
+            for header in ("数值 Value", "目标 Target", "状态 Status", "得分 Score", "总分 Total", "排名 Rank"):
+                table.add_column(header, no_wrap=True, justify="left" if header.startswith("状态") else "right")
+        fmt = lambda v: "—" if v is None else str(plain(v))  # noqa: E731
+        table.add_row(emp + (" *" if part else ""), f"{name_zh} ({kpi_id})", fmt(value),
+                      "" if target is None else f"{comparator} {fmt(target)}", STATUS_LABELS[status], fmt(score),
+                      fmt(total), fmt(rank))
+    out.print(table)
+    print("* 本月入职或离职 joined or left during the month")
+    return 0

@@ -1,0 +1,45 @@
+"""Development tools: `shopkpi simulate` (the simulator, outside the pipeline) and `shopkpi ui`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from ...settings import EXPORTS_ENV, PROJECT_ROOT, WAREHOUSE_ENV
+from ..errors import CliError, checked_month
+from ..runs import use_project_dagster_instance
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from shopkpi_simulator import simulate
+
+    if args.month:
+        checked_month(args.month)
+    if args.orders_per_month is None and (args.orders is None or not Path(args.orders).is_dir()):
+        raise CliError(f"orders folder not found: {args.orders} (give --orders DIR, or --orders-per-month N to synthesise)")
+    started = time.perf_counter()
+    try:
+        result = simulate(Path(args.orders) if args.orders else None, Path(args.out), month=args.month, seed=args.seed,
+                          orders_per_month=args.orders_per_month, copy_orders=args.copy_orders)
+    except (FileNotFoundError, ValueError) as exc:
+        raise CliError(str(exc)) from None
+    elapsed = time.perf_counter() - started
+    total = sum(result.rows.values())
+    print(f"simulated {result.month} into {result.out} (seed {args.seed})")
+    for name, count in sorted(result.rows.items()):
+        print(f"  {name:<16} {count:>10,} rows")
+    synthesised = f", plus {args.orders_per_month:,} synthesised orders" if args.orders_per_month else ""
+    print(f"  {total:,} rows in {elapsed:.1f} s ({total / max(elapsed, 1e-9):,.0f} rows/s){synthesised}")
+    return 0
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    use_project_dagster_instance()
+    os.environ[WAREHOUSE_ENV] = str(Path(args.warehouse).resolve())
+    os.environ[EXPORTS_ENV] = str(Path(args.exports).resolve())
+    dagster = Path(sys.executable).parent / "dagster"
+    return subprocess.call([str(dagster), "dev", "-m", "shopkpi.definitions", "-p", str(args.port)], cwd=PROJECT_ROOT)

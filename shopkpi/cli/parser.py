@@ -1,0 +1,117 @@
+"""`shopkpi`'s arguments: one sub-command per task, defaults from the environment (settings.py)."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..settings import DEMO_MONTH, EXPORTS_ENV, WAREHOUSE_ENV, default_exports, default_published, default_warehouse
+from .commands.build import cmd_backfill, cmd_demo, cmd_materialize
+from .commands.publish import cmd_audit, cmd_publish
+from .commands.read import SEARCH_PATH, cmd_query, cmd_scorecard
+from .commands.tools import cmd_simulate, cmd_ui
+
+WAREHOUSE_HELP = f"DuckDB warehouse file (default: ${WAREHOUSE_ENV} or data/warehouse.duckdb)"
+EXPORTS_HELP = (f"exports root holding one YYYY-MM folder per month, or one month's folder "
+                f"(default: ${EXPORTS_ENV} or data/exports)")
+
+
+def _common(p: argparse.ArgumentParser, exports: bool = False, published: bool = False, verbose: bool = False) -> None:
+    if exports:
+        p.add_argument("--exports", default=str(default_exports()), help=EXPORTS_HELP)
+    p.add_argument("--warehouse", default=str(default_warehouse()), help=WAREHOUSE_HELP)
+    if published:
+        p.add_argument("--published", default=str(default_published()),
+                       help="publication root (default: $SHOPKPI_PUBLISHED or published/)")
+    if verbose:
+        p.add_argument("-v", "--verbose", action="store_true", help="stream dbt's output and Dagster's debug log")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="shopkpi",
+        description="E-commerce team KPI warehouse: platform exports -> DuckDB -> dbt KPI marts, run by Dagster.",
+        epilog="Exit codes: 0 ok, 1 a run or check failed, 2 bad input. Docs: README.md, DECISIONLOG.md.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    m = sub.add_parser("materialize", help="build one month end to end (a real Dagster run)",
+                       description="Load the month's exports, run dbt build and the GX checks as one Dagster run "
+                                   "of the partitioned job 'monthly_kpis'; the run shows in `shopkpi ui`.")
+    m.add_argument("--month", default=DEMO_MONTH, help=f"partition YYYY-MM (default {DEMO_MONTH})")
+    _common(m, exports=True, verbose=True)
+    m.set_defaults(func=cmd_materialize)
+
+    d = sub.add_parser("demo", help=f"simulate and materialise the demo month {DEMO_MONTH} end to end",
+                       description="Copy the real Taobao order export (../shared) into EXPORTS/2017-05, simulate every "
+                                   "other export beside it, and materialise the month (what `./run.sh demo` runs).")
+    d.add_argument("--seed", type=int, default=42)
+    _common(d, exports=True, verbose=True)
+    d.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("publish", help="build a month and publish its scorecards (immutable, versioned)",
+                       description="Run the 'monthly_publish' job for the month: build, check, and when every blocking "
+                                   "check passes write published/YYYY-MM/vN/ (Parquet, CSV, XLSX, HTML report, manifest). "
+                                   "Unchanged downloads, code and packages: nothing is run or written. Changed inputs: "
+                                   "refused unless --reason is given.")
+    p.add_argument("--month", required=True, help="YYYY-MM")
+    p.add_argument("--reason", help="why a new version of an already published month is needed")
+    _common(p, exports=True, published=True, verbose=True)
+    p.set_defaults(func=cmd_publish)
+
+    a = sub.add_parser("audit", help="a month's data-quality audit and its Data Docs",
+                       description="Every Great Expectations suite's result for the month (raw, staging, marts, "
+                                   "reconciliation, accuracy), from the checks the pipeline ran while they match the "
+                                   "warehouse, validated afresh otherwise or with --revalidate. Builds GX Data Docs into "
+                                   "published/YYYY-MM/data-docs/ and prints checks by severity, findings, reconciliations "
+                                   "and quarantined rows. Exit code 0 only when nothing blocking failed.")
+    a.add_argument("--month", required=True, help="YYYY-MM")
+    a.add_argument("--revalidate", action="store_true", help="validate every suite now instead of using the run's results")
+    a.add_argument("--format", choices=["table", "json"], default="table")
+    _common(a, published=True)
+    a.set_defaults(func=cmd_audit)
+
+    c = sub.add_parser("scorecard", help="show a month's scorecard in the terminal",
+                       description="Per employee: each KPI's value, target, status, score, weighted total and rank.")
+    c.add_argument("--month", required=True, help="YYYY-MM")
+    c.add_argument("--role", help="role id, e.g. customer_service (see reference.role_catalog)")
+    c.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    _common(c)
+    c.set_defaults(func=cmd_scorecard)
+
+    b = sub.add_parser("backfill", help="materialise a range of months, with a progress bar",
+                       description="One Dagster run of 'monthly_kpis' per month, oldest first, in this project's "
+                                   "Dagster instance. With --submit, a Dagster asset backfill of the range is recorded "
+                                   "instead, for the Dagster daemon to run (one run at a time, with the daemon's own "
+                                   "SHOPKPI_* settings) and the UI to follow.")
+    b.add_argument("--from", dest="start", required=True, help="first month YYYY-MM")
+    b.add_argument("--to", dest="end", required=True, help="last month YYYY-MM")
+    b.add_argument("--submit", action="store_true", help="hand the range to the Dagster daemon as an asset backfill")
+    _common(b, exports=True)
+    b.set_defaults(func=cmd_backfill)
+
+    q = sub.add_parser("query", help="run read-only SQL on the warehouse",
+                       description="Run SQL on the warehouse, opened read-only. Unqualified names resolve in "
+                                   f"{SEARCH_PATH}, so `select * from kpi_store_monthly` works.")
+    q.add_argument("sql", help='e.g. "select * from kpi_store_monthly"')
+    q.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format (default table)")
+    _common(q)
+    q.set_defaults(func=cmd_query)
+
+    s = sub.add_parser("simulate", help="write the platform exports no public download has, from an order report",
+                       description="Seeded, deterministic generator of traffic, ads, campaigns, customer service, "
+                                   "after-sales, reviews, design, listing, analyst, logistics, market and staff exports, "
+                                   "consistent with the orders it is given. Same seed, same bytes. A development and "
+                                   "benchmark tool (package shopkpi_simulator); the pipeline never imports it.")
+    s.add_argument("--orders", help="folder holding the month's order report (or use --orders-per-month)")
+    s.add_argument("--out", required=True, help="folder to write the exports into")
+    s.add_argument("--month", help="YYYY-MM (default: the month with most orders)")
+    s.add_argument("--seed", type=int, default=42)
+    s.add_argument("--orders-per-month", type=int, help="synthesise this many orders (Taobao layout) into --out first")
+    s.add_argument("--copy-orders", action="store_true", help="also copy the given order/line/item reports into --out")
+    s.set_defaults(func=cmd_simulate)
+
+    u = sub.add_parser("ui", help="start the Dagster UI (and its daemon) on this project's instance")
+    u.add_argument("--port", type=int, default=3000)
+    _common(u, exports=True)
+    u.set_defaults(func=cmd_ui)
+    return parser

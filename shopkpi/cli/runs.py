@@ -1,0 +1,71 @@
+"""Executing the Dagster jobs from the command line, in the project's Dagster instance."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+from ..settings import DAGSTER_STORAGE_ENV, DATA_DIR, PROJECT_ROOT
+
+COMPUTE_LOGS_ENV = "SHOPKPI_DAGSTER_COMPUTE_LOGS"
+
+
+def use_project_dagster_instance() -> None:
+    """Runs go to the project's Dagster instance, so `shopkpi ui` shows them."""
+    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT))
+    storage = Path(os.environ.setdefault(DAGSTER_STORAGE_ENV, str(DATA_DIR / "dagster")))
+    os.environ.setdefault(COMPUTE_LOGS_ENV, str(storage / "compute_logs"))
+    storage.mkdir(parents=True, exist_ok=True)
+
+
+def failure_reason(result) -> str:
+    """The first failed step's innermost error, or the first failed blocking check."""
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            while error.cause is not None:
+                error = error.cause
+            return f"step {event.step_key} failed: {error.message.strip().splitlines()[-1]}"
+    for event in result.all_events:
+        data = event.event_specific_data
+        if event.event_type_value == "ASSET_CHECK_EVALUATION" and not data.passed and data.severity.value == "ERROR":
+            return f"check {data.check_name} failed"
+    return "run failed"
+
+
+def check_evaluations(result) -> list:
+    return [e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+
+
+def run_month(month: str, exports: Path, warehouse: Path, log_file: Path | None = None, job_name: str | None = None,
+              published: Path | None = None, reason: str | None = None, trigger: str = "materialize"):
+    """Execute a monthly job for one partition in the project's Dagster instance.
+
+    With `log_file`, dbt's console output and Dagster's debug log go to that file
+    instead of the terminal (the run's full event log stays in Dagster).
+    """
+    from dagster import DagsterInstance
+
+    from ..definitions import build_definitions
+    from ..defs.jobs import MONTHLY_JOB_NAME, PUBLISH_JOB_NAME
+    from ..months import partition_key_of
+
+    use_project_dagster_instance()
+    defs = build_definitions(warehouse=str(warehouse), exports=str(exports), published=str(published) if published else None)
+    job = defs.resolve_job_def(job_name or MONTHLY_JOB_NAME)
+    run_config = {"loggers": {"console": {"config": {"log_level": "WARNING" if log_file else "DEBUG"}}}}
+    if job.name == PUBLISH_JOB_NAME:
+        run_config["ops"] = {"published__scorecards": {"config": {"reason": reason}}}
+    with contextlib.ExitStack() as stack:
+        if log_file is not None:
+            log_file.parent.mkdir(parents=True, exist_ok=True)
+            stack.enter_context(contextlib.redirect_stdout(stack.enter_context(log_file.open("w", encoding="utf-8"))))
+        instance = stack.enter_context(DagsterInstance.get())
+        return job.execute_in_process(
+            partition_key=partition_key_of(month),
+            instance=instance,
+            run_config=run_config,
+            raise_on_error=False,
+            tags={"shopkpi/cli": trigger},
+        )

@@ -1,0 +1,44 @@
+"""Dagster code location: `dagster dev -m shopkpi.definitions` (or `shopkpi ui`).
+
+The Dagster code lives in `defs/`, one folder per pipeline stage; it is thin code over
+the plain libraries (`ingest/`, `quality/`, `publish/`, `scoring/`)."""
+
+from dagster import Definitions
+from dagster_dbt import DbtCliResource
+
+from .defs.ingest.assets import raw_exports
+from .defs.ingest.sensors import late_exports_sensor
+from .defs.jobs import monthly_kpis_job, monthly_publish_job
+from .defs.publish.assets import scorecard_publication
+from .defs.publish.schedules import monthly_publish_schedule
+from .defs.quality.checks import SUITE_CHECKS
+from .defs.resources import ExportsResource, PublicationResource, WarehouseResource
+from .defs.transform.assets import DBT_PROJECT, shopkpi_dbt_models
+from .settings import dbt_executable, default_exports, default_published, default_warehouse
+
+
+def build_resources(warehouse: str | None = None, exports: str | None = None, published: str | None = None) -> dict:
+    return {
+        "warehouse": WarehouseResource(path=str(warehouse or default_warehouse())),
+        "exports": ExportsResource(directory=str(exports or default_exports())),
+        "publication": PublicationResource(directory=str(published or default_published())),
+        "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=dbt_executable()),
+    }
+
+
+ASSETS = [raw_exports, shopkpi_dbt_models, scorecard_publication]
+ASSET_CHECKS = SUITE_CHECKS
+
+
+def build_definitions(warehouse: str | None = None, exports: str | None = None, published: str | None = None) -> Definitions:
+    return Definitions(
+        assets=ASSETS,
+        asset_checks=ASSET_CHECKS,
+        jobs=[monthly_kpis_job, monthly_publish_job],
+        schedules=[monthly_publish_schedule],
+        sensors=[late_exports_sensor],
+        resources=build_resources(warehouse, exports, published),
+    )
+
+
+defs = build_definitions()

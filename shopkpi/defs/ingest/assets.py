@@ -1,0 +1,84 @@
+"""Raw layer: load one month of platform exports into the warehouse's `raw` schema."""
+
+
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, BackfillPolicy, MaterializeResult, MetadataValue, multi_asset
+
+from ...ingest.load import DEV_PII_KEY, load_month, pii_key
+from ...ingest.specs import REPORT_SPECS
+from ...months import month_of
+from ..partitions import monthly_partitions
+from ..resources import ExportsResource, WarehouseResource
+
+RAW_GROUP = "raw"
+BOOKKEEPING = {
+    "quarantine": "Rows of the month's exports that were not loaded, with file, row, column and reason.",
+    "load_audit": "Per file: rows read, loaded, quarantined, SHA-256 checksum and encoding.",
+}
+
+
+def raw_key(table: str) -> AssetKey:
+    # Same key as dagster-dbt gives source('raw', table), so dbt models hang below these assets.
+    return AssetKey(["raw", table])
+
+
+RAW_SPECS = [
+    AssetSpec(raw_key(s.table), description=f"{s.name_zh}: {s.description}", group_name=RAW_GROUP, kinds={"duckdb"})
+    for s in REPORT_SPECS
+] + [AssetSpec(raw_key(t), description=d, group_name=RAW_GROUP, kinds={"duckdb"}) for t, d in BOOKKEEPING.items()]
+
+
+def _files_table(rows) -> str:
+    lines = ["| file | report | encoding | read | loaded | quarantined | sha256 |", "|---|---|---|---|---|---|---|"]
+    lines += [
+        f"| {f.file} | {f.report_type} | {f.encoding} | {f.rows_read} | {f.rows_loaded} | {f.rows_quarantined} | `{f.sha256[:12]}` |"
+        for f in rows
+    ]
+    return "\n".join(lines)
+
+
+@multi_asset(
+    specs=RAW_SPECS,
+    partitions_def=monthly_partitions,
+    # One month per run, as for the dbt assets (the month goes to dbt as one value).
+    backfill_policy=BackfillPolicy.multi_run(max_partitions_per_run=1),
+    name="raw_exports",
+)
+def raw_exports(context: AssetExecutionContext, warehouse: WarehouseResource, exports: ExportsResource):
+    """Recognise the month's reports by header, load them, quarantine what cannot be loaded."""
+    month = month_of(context.partition_key)
+    folder = exports.folder_for(month)
+    if pii_key() == DEV_PII_KEY:
+        context.log.warning("SHOPKPI_PII_KEY is not set: hashing PII with the development key")
+    with warehouse.connect() as con:
+        result = load_month(con, month, folder)
+        quarantine_reasons = con.execute(
+            """SELECT report_type, split_part(reason, ':', 1) AS kind, count(*) FROM raw.quarantine
+               WHERE month = ? GROUP BY ALL ORDER BY 3 DESC LIMIT 20""",
+            [month],
+        ).fetchall()
+    for name, why in result.skipped.items():
+        context.log.warning(f"not used: {folder / name}: {why}")
+    common = {
+        "month": month,
+        "folder": str(folder),
+        "unrecognised_files": MetadataValue.json(result.skipped),
+    }
+    for spec in REPORT_SPECS:
+        totals = result.totals(spec.report_type)
+        yield MaterializeResult(
+            asset_key=raw_key(spec.table),
+            metadata={**common, **totals, "files_loaded": MetadataValue.md(_files_table(
+                [f for f in result.files if f.report_type == spec.report_type]))},
+        )
+    yield MaterializeResult(
+        asset_key=raw_key("quarantine"),
+        metadata={
+            **common,
+            "rows_quarantined": sum(f.rows_quarantined for f in result.files),
+            "by_reason": MetadataValue.json([list(r) for r in quarantine_reasons]),
+        },
+    )
+    yield MaterializeResult(
+        asset_key=raw_key("load_audit"),
+        metadata={**common, "files": MetadataValue.md(_files_table(result.files))},
+    )

@@ -1,0 +1,49 @@
+"""Re-build a closed month when its platform downloads change (late or corrected files).
+
+The sensor watches the exports root's per-month folders (YYYY-MM/). Its first
+tick records what is there; afterwards a month whose files were added, removed
+or changed gets a run of `monthly_kpis` for that partition. The month still in
+progress is left to the monthly schedule.
+"""
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
+
+from ...months import SHOP_TIMEZONE, partition_key_of
+from ...settings import MONTH_FOLDER
+from ..jobs import monthly_kpis_job
+from ..resources import ExportsResource
+
+
+def folder_fingerprint(folder: Path) -> str:
+    """Names, sizes and modification times of the folder's files (cheap: no file is read)."""
+    entries = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file())
+    return hashlib.sha256(json.dumps(entries).encode()).hexdigest()[:16]
+
+
+def closed_month_folders(root: Path, now: dt.datetime) -> dict[str, Path]:
+    current = now.astimezone(ZoneInfo(SHOP_TIMEZONE)).strftime("%Y-%m")
+    if not root.is_dir():
+        return {}
+    return {p.name: p for p in sorted(root.iterdir()) if p.is_dir() and MONTH_FOLDER.match(p.name) and p.name < current}
+
+
+@sensor(job=monthly_kpis_job, minimum_interval_seconds=300, default_status=DefaultSensorStatus.STOPPED,
+        description="Re-materialise a closed month when files in its exports folder change.")
+def late_exports_sensor(context: SensorEvaluationContext, exports: ExportsResource):
+    seen = json.loads(context.cursor) if context.cursor else None
+    now = dt.datetime.now(dt.timezone.utc)
+    current = {month: folder_fingerprint(folder) for month, folder in closed_month_folders(Path(exports.directory), now).items()}
+    context.update_cursor(json.dumps(current, sort_keys=True))
+    if seen is None:
+        return SkipReason(f"baseline recorded for {len(current)} month folders")
+    changed = [m for m, fp in current.items() if seen.get(m) != fp]
+    if not changed:
+        return SkipReason("no month folder changed")
+    return [RunRequest(run_key=f"{m}:{current[m]}", partition_key=partition_key_of(m), tags={"shopkpi/trigger": "late-exports"})
+            for m in changed]

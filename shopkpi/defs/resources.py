@@ -1,0 +1,40 @@
+"""Dagster resources: the DuckDB warehouse, the exports root, the publication root."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+from dagster import ConfigurableResource
+
+from .. import warehouse as warehouse_db
+from ..settings import month_folder
+
+
+class WarehouseResource(ConfigurableResource):
+    """The embedded DuckDB warehouse (one file)."""
+
+    path: str
+
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        with warehouse_db.connect(self.path, read_only=read_only) as con:
+            yield con
+
+
+class ExportsResource(ConfigurableResource):
+    """Where the platform downloads are: a root holding one YYYY-MM folder per month
+    (what a scheduled deployment drops files into), or a single month's folder."""
+
+    directory: str
+
+    def folder_for(self, month: str) -> Path:
+        return month_folder(Path(self.directory), month)
+
+
+class PublicationResource(ConfigurableResource):
+    """Root of the immutable publications: <directory>/YYYY-MM/vN/."""
+
+    directory: str

@@ -1,0 +1,85 @@
+"""dbt models as Dagster assets, downstream of the raw assets, built per monthly partition."""
+
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any, Mapping, Optional
+
+from dagster import AssetExecutionContext, BackfillPolicy
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+
+from ...months import month_of
+from ...scoring.config import validate_scoring_config
+from ...settings import DBT_PROJECT_DIR, MONTH_ENV, SEEDS_DIR, WAREHOUSE_ENV, dbt_executable
+from ..partitions import monthly_partitions
+from ..resources import WarehouseResource
+
+DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def _newest_source_mtime() -> float:
+    roots = [DBT_PROJECT_DIR / d for d in ("models", "macros", "tests")] + [SEEDS_DIR]
+    files = [p for r in roots for p in r.rglob("*") if p.is_file()]
+    files += [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
+    return max(p.stat().st_mtime for p in files)
+
+
+def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
+    """Parse the dbt project when its manifest is missing or older than its sources.
+
+    Runs at import so that `shopkpi`, tests and `dagster dev` need no separate
+    `dbt parse` step; a deployment can ship a prebuilt manifest instead.
+    """
+    manifest = project.manifest_path
+    if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime():
+        subprocess.run(
+            [dbt_executable(), "parse", "--quiet", "--project-dir", str(project.project_dir),
+             "--profiles-dir", str(project.profiles_dir)],
+            check=True,
+            cwd=project.project_dir,
+        )
+    return manifest
+
+
+class ShopKpiTranslator(DagsterDbtTranslator):
+    """Group dbt assets by layer (staging, intermediate, marts, reference)."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> Optional[str]:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "reference"
+        return dbt_resource_props.get("config", {}).get("schema") or super().get_group_name(dbt_resource_props)
+
+
+@dbt_assets(
+    manifest=ensure_manifest(),
+    project=DBT_PROJECT,
+    partitions_def=monthly_partitions,
+    # One month per run: the month is passed to dbt as a var, and marts replace exactly that month.
+    backfill_policy=BackfillPolicy.multi_run(max_partitions_per_run=1),
+    dagster_dbt_translator=ShopKpiTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
+)
+def shopkpi_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    """`dbt build` for one month: models, seeds and their tests (tests become asset checks)."""
+    validate_scoring_config()  # a bad targets/weights edit fails here, naming file and row
+    # profiles.yml reads the warehouse path from the environment; the dbt subprocess inherits it.
+    os.environ[WAREHOUSE_ENV] = warehouse.path
+    # The month goes in through the environment, not --vars: changed vars force dbt to re-parse
+    # the whole project (~10 s a run); the macros read SHOPKPI_MONTH only at execution.
+    os.environ[MONTH_ENV] = month_of(context.partition_key)
+    invocation = dbt.cli(["build"], context=context)
+    yield from invocation.stream()
+    keep_partial_parse(invocation.target_path)
+
+
+def keep_partial_parse(run_target: Path, project: DbtProject = DBT_PROJECT) -> None:
+    """dagster-dbt seeds each run's target dir with dbt_project/target/partial_parse.msgpack.
+    Hand the run's own file back, so the next run against this warehouse (the profile renders
+    its path) parses only what changed instead of the whole project."""
+    produced = Path(run_target) / "partial_parse.msgpack"
+    if produced.exists():
+        destination = project.project_dir / project.target_path / "partial_parse.msgpack"
+        tmp = destination.with_suffix(".tmp")
+        shutil.copyfile(produced, tmp)
+        os.replace(tmp, destination)

@@ -1,0 +1,37 @@
+"""Month keys: the warehouse's partition is a calendar month 'YYYY-MM' in the shop's time zone."""
+
+from __future__ import annotations
+
+import re
+
+SHOP_TIMEZONE = "Asia/Shanghai"
+
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def check_month(month: str) -> str:
+    """Return `month` if it looks like YYYY-MM; raise ValueError otherwise."""
+    if not isinstance(month, str) or not _MONTH.match(month):
+        raise ValueError(f"month must look like YYYY-MM, got {month!r}")
+    return month
+
+
+def month_of(partition_key: str) -> str:
+    """'2017-05-01' (Dagster's key) -> '2017-05' (the warehouse's month key)."""
+    return partition_key[:7]
+
+
+def partition_key_of(month: str) -> str:
+    """'2017-05' -> '2017-05-01'; raises ValueError on anything else."""
+    return f"{check_month(month)}-01"
+
+
+def months_between(first: str, last: str) -> list[str]:
+    """Every month from `first` to `last`, both included ([] when first > last)."""
+    year, mon = int(check_month(first)[:4]), int(first[5:7])
+    check_month(last)
+    months = []
+    while f"{year:04d}-{mon:02d}" <= last:
+        months.append(f"{year:04d}-{mon:02d}")
+        year, mon = (year + 1, 1) if mon == 12 else (year, mon + 1)
+    return months

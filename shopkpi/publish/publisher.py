@@ -1,0 +1,257 @@
+"""Immutable, versioned monthly scorecard publications: published/YYYY-MM/vN/.
+
+A version is never rewritten. Publishing again with the same fingerprint
+(input file checksums, scorecard configuration, scorecard content) writes
+nothing; with a different fingerprint it needs a reason and writes vN+1.
+
+`unchanged_since_last` answers before anything runs: when the month's download
+folder, the code and the package versions are those of the last version, the
+pipeline would rebuild the same scorecards, so nothing is run or written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+import pandas as pd
+
+from ..settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR, PROJECT_ROOT, SEEDS_DIR
+from ..spreadsheets import neutralise_formula
+from .report import render_report
+from .workbook import write_workbook
+
+ARTIFACTS = ("scorecard_employee.parquet", "scorecard_team.parquet", "scorecard_employee.csv", "scorecard_team.csv",
+             "scorecard.xlsx", "report.html", "manifest.json")
+CONFIG_SEEDS = ("kpi_registry.csv", "role_catalog.csv", "kpi_targets.csv", "kpi_weights.csv")
+PACKAGES = ("dagster", "dagster-dbt", "dbt-core", "dbt-duckdb", "duckdb", "great-expectations", "pandas", "pyarrow", "openpyxl")
+
+
+class PublishRefused(Exception):
+    """Inputs changed since the last version and no reason was given."""
+
+
+@dataclass
+class PublishOutcome:
+    month: str
+    version: int
+    path: Path
+    written: bool
+    message: str
+    changes: list[str] = field(default_factory=list)
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def code_version() -> str:
+    try:
+        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=PROJECT_ROOT,
+                               capture_output=True, text=True, check=True).stdout.strip()
+        return sha + ("-dirty" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+# What decides the scorecards besides the downloads: the package, the dbt project, seeds and suites.
+CODE_ROOTS = (Path(__file__).resolve().parent.parent, DBT_PROJECT_DIR / "models", DBT_PROJECT_DIR / "macros",
+              DBT_PROJECT_DIR / "tests", SEEDS_DIR, EXPECTATIONS_DIR)
+CODE_FILES = (DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml")
+CODE_SUFFIXES = {".py", ".sql", ".yml", ".yaml", ".csv", ".json"}
+
+
+def code_fingerprint() -> str:
+    """SHA-256 over every file that shapes the scorecards (a clean or dirty tree alike)."""
+    files = sorted({p for root in CODE_ROOTS for p in root.rglob("*") if p.is_file() and p.suffix in CODE_SUFFIXES}
+                   | set(CODE_FILES))
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(str(path.relative_to(PROJECT_ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def folder_checksums(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file in a month's download folder."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return {}
+    return {p.name: sha256_bytes(p.read_bytes()) for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def unchanged_since_last(root: Path, month: str, folder: Path) -> tuple[int, dict] | None:
+    """(version, manifest) of the month's last publication when the downloads, the code and the
+    packages it was built from are unchanged — publishing again would write nothing — else None."""
+    last, manifest = latest_version(Path(root), month)
+    if manifest is None:
+        return None
+    same = (manifest.get("source_folder") == folder_checksums(folder)
+            and manifest.get("code_fingerprint") == code_fingerprint()
+            and manifest.get("packages") == package_versions())
+    return (last, manifest) if same else None
+
+
+def package_versions() -> dict[str, str]:
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def _frames(warehouse: str, month: str) -> dict[str, pd.DataFrame]:
+    con = duckdb.connect(warehouse, read_only=True)
+    try:
+        q = lambda sql: con.execute(sql, [month]).df()  # noqa: E731
+        return {
+            "employees": q("select * from marts.scorecard_employee_monthly where month = ? order by role, employee_id, kpi_id"),
+            "team": q("select * from marts.scorecard_team_monthly where month = ? order by role"),
+            "trend": q("select * from marts.scorecard_team_monthly where month <= ? order by month, role"),
+            "store": q("select month, value from marts.kpi_store_monthly where kpi_id = 'net_sales' and month <= ? order by month"),
+            "inputs": q("select report_type, source_file, file_sha256, rows_read, rows_loaded, rows_quarantined "
+                        "from raw.load_audit where month = ? order by report_type, source_file"),
+            "roles": con.execute("select role, name_zh, name_en from reference.role_catalog").df(),
+        }
+    finally:
+        con.close()
+
+
+def _csv_bytes(frame: pd.DataFrame) -> bytes:
+    buffer = io.StringIO()
+    frame.map(neutralise_formula).to_csv(buffer, index=False, lineterminator="\r\n")
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel shows the Chinese
+
+
+def _parquet_bytes(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False, engine="pyarrow", compression="zstd")
+    return buffer.getvalue()
+
+
+def build_artifacts(warehouse: str, month: str, version: int) -> tuple[dict[str, bytes], dict]:
+    """Every artefact except the manifest, as bytes, plus the inputs for the manifest."""
+    f = _frames(warehouse, month)
+    if f["employees"].empty:
+        raise ValueError(f"no scorecard rows for {month} in {warehouse}: materialise the month first")
+    roles = {r.role: (r.name_zh, r.name_en) for r in f["roles"].itertuples()}
+    files = {
+        "scorecard_employee.parquet": _parquet_bytes(f["employees"]),
+        "scorecard_team.parquet": _parquet_bytes(f["team"]),
+        "scorecard_employee.csv": _csv_bytes(f["employees"]),
+        "scorecard_team.csv": _csv_bytes(f["team"]),
+        "scorecard.xlsx": write_workbook(f["employees"], f["team"], roles, month),
+        "report.html": render_report(month, version, f["employees"], f["team"], f["trend"], roles, f["store"]).encode("utf-8"),
+    }
+    inputs = {
+        "exports": f["inputs"].to_dict(orient="records"),
+        "config": {name: sha256_bytes((SEEDS_DIR / name).read_bytes()) for name in CONFIG_SEEDS},
+    }
+    return files, inputs
+
+
+def fingerprint(inputs: dict, files: dict[str, bytes]) -> str:
+    content = {name: sha256_bytes(data) for name, data in files.items() if name.endswith(".parquet")}
+    return sha256_bytes(json.dumps({"inputs": inputs, "content": content}, sort_keys=True, default=str).encode())
+
+
+def latest_version(root: Path, month: str) -> tuple[int, dict | None]:
+    folder = root / month
+    versions = sorted(int(p.name[1:]) for p in folder.glob("v*") if p.name[1:].isdigit()) if folder.is_dir() else []
+    if not versions:
+        return 0, None
+    return versions[-1], json.loads((folder / f"v{versions[-1]}" / "manifest.json").read_text(encoding="utf-8"))
+
+
+def _changes(old: dict, inputs: dict, new_fingerprint: str) -> list[str]:
+    changes = []
+    before = {(e["report_type"], e["source_file"]): e["file_sha256"] for e in old["inputs"]["exports"]}
+    after = {(e["report_type"], e["source_file"]): e["file_sha256"] for e in inputs["exports"]}
+    for key in sorted(before.keys() | after.keys()):
+        if before.get(key) != after.get(key):
+            state = "added" if key not in before else "removed" if key not in after else "changed"
+            changes.append(f"export {key[1]} ({key[0]}) {state}")
+    for name, digest in inputs["config"].items():
+        if old["inputs"]["config"].get(name) != digest:
+            changes.append(f"config seeds/{name} changed")
+    if not changes and old["fingerprint"] != new_fingerprint:
+        changes.append("scorecard content changed (code or upstream data)")
+    return changes
+
+
+def _audit_summary(audit_dir: Path | None) -> dict | None:
+    if audit_dir is None:
+        return None
+    summary = json.loads((Path(audit_dir) / "audit.json").read_text(encoding="utf-8"))
+    return {"ok": summary["ok"], "audited_at": summary["audited_at"], "severities": summary["severities"],
+            "findings": summary["findings"], "data_docs": "data-docs/index.html", "summary": "data-docs/audit.html"}
+
+
+def publish(warehouse: str, month: str, root: Path, reason: str | None = None, checks: list[dict] | None = None,
+            audit: Callable[[], Path] | None = None, source_folder: Path | None = None) -> PublishOutcome:
+    """Write vN+1 when the scorecards' fingerprint changed. `audit` is called only then: it
+    builds the month's Data Docs and audit summary, frozen into the version as `data-docs/`.
+    `source_folder` is the month's download folder, whose checksums the manifest records."""
+    root = Path(root)
+    last, last_manifest = latest_version(root, month)
+    files, inputs = build_artifacts(warehouse, month, last + 1)
+    new_fingerprint = fingerprint(inputs, files)
+    if last_manifest is not None:
+        if last_manifest["fingerprint"] == new_fingerprint:
+            return PublishOutcome(month, last, root / month / f"v{last}", False, f"{month} already published as v{last}; nothing written")
+        changes = _changes(last_manifest, inputs, new_fingerprint)
+        if not reason:
+            raise PublishRefused(f"{month} was published as v{last} and its inputs changed ({'; '.join(changes)}); "
+                                 f"publish again with a reason (--reason) to write v{last + 1}")
+    else:
+        changes = []
+    audit_dir = audit() if audit is not None else None
+    version = last + 1
+    manifest = {
+        "month": month,
+        "version": version,
+        "published_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "reason": reason or "first publication",
+        "supersedes": f"v{last}" if last else None,
+        "changes": changes,
+        "code_version": code_version(),
+        "code_fingerprint": code_fingerprint(),
+        "source_folder": folder_checksums(source_folder) if source_folder is not None else None,
+        "packages": package_versions(),
+        "fingerprint": new_fingerprint,
+        "inputs": inputs,
+        "outputs": {name: sha256_bytes(data) for name, data in sorted(files.items())},
+        "checks": checks or [],
+        "audit": _audit_summary(audit_dir),
+    }
+    files["manifest.json"] = json.dumps(manifest, ensure_ascii=False, indent=2, default=str).encode("utf-8")
+    target = root / month / f"v{version}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".v{version}-", dir=target.parent))
+    try:
+        for name, data in files.items():
+            (staging / name).write_bytes(data)
+            os.chmod(staging / name, 0o444)  # published files are read-only
+        if audit_dir is not None:
+            shutil.copytree(audit_dir, staging / "data-docs")
+            for path in (staging / "data-docs").rglob("*"):
+                os.chmod(path, 0o555 if path.is_dir() else 0o444)
+        os.chmod(staging, 0o755)
+        staging.rename(target)  # atomic: a version appears whole or not at all
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return PublishOutcome(month, version, target, True, f"published {month} as v{version} in {target}", changes)

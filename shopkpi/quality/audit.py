@@ -1,0 +1,204 @@
+"""The auditors' view of one month: every GX suite, the reconciliations, the quarantine, Data Docs.
+
+`audit_month` takes each layer's results from the checks the pipeline ran
+(`quality.check_results`) while they still match the warehouse, and validates a
+layer again only when they do not (or when asked to). It builds GX Data Docs into
+`<published>/YYYY-MM/data-docs/` (static HTML, no tool needed to read it) and
+writes beside them `audit.json`, `audit.html` and the reconciliation and
+quarantine tables as CSV. `shopkpi audit` prints it; publishing copies it into
+the version it writes.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import json
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import warehouse as warehouse_db
+from ..spreadsheets import neutralise_formula
+from .gx_duckdb import SuiteOutcome, build_data_docs
+from .results import query_rows, state_fingerprint, stored_results, validate
+from .suites import LAYERS, Suite, load_suites
+
+DATA_DOCS_DIRNAME = "data-docs"
+
+
+@dataclass
+class SuiteRun:
+    suite: Suite
+    outcome: SuiteOutcome
+
+    @property
+    def status(self) -> str:
+        return "passed" if self.outcome.success else "failed"
+
+
+@dataclass
+class AuditReport:
+    month: str
+    runs: list[SuiteRun]
+    reconciliation: list[dict]
+    load_reconciliation: list[dict]
+    quarantine: list[dict]
+    platform_summary: list[dict]
+    data_docs: Path
+    seconds: float = 0.0
+    findings: list[dict] = field(default_factory=list)
+    # Per layer: where its results come from ("checks of run …" or "validated now: <why>").
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def by_severity(self, severity: str) -> list[SuiteRun]:
+        return [r for r in self.runs if r.suite.severity == severity]
+
+    @property
+    def blocking_failed(self) -> list[SuiteRun]:
+        return [r for r in self.by_severity("blocking") if not r.outcome.success]
+
+    @property
+    def warnings(self) -> list[SuiteRun]:
+        return [r for r in self.by_severity("warning") if not r.outcome.success]
+
+    @property
+    def ok(self) -> bool:
+        return not self.blocking_failed
+
+    def summary(self) -> dict:
+        return {
+            "month": self.month,
+            "audited_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "ok": self.ok,
+            "seconds": round(self.seconds, 1),
+            "severities": {
+                sev: {"suites": len(self.by_severity(sev)),
+                      "expectations": sum(len(r.outcome.outcomes) for r in self.by_severity(sev)),
+                      "passed": sum(r.outcome.success for r in self.by_severity(sev)),
+                      "failed": [r.suite.name for r in self.by_severity(sev) if not r.outcome.success]}
+                for sev in ("blocking", "warning")
+            },
+            "findings": self.findings,
+            "reconciliation": self.reconciliation,
+            "load_reconciliation": self.load_reconciliation,
+            "platform_summary": self.platform_summary,
+            "quarantine": self.quarantine,
+            "data_docs": str(self.data_docs / "index.html"),
+            "sources": self.sources,
+        }
+
+
+def _findings(runs: list[SuiteRun]) -> list[dict]:
+    out = []
+    for run in runs:
+        for o in run.outcome.failed:
+            rows = o.observed.get("examples") if isinstance(o.observed, dict) else None
+            out.append({"suite": run.suite.name, "severity": run.suite.severity, "expectation": o.expectation,
+                        "column": o.column, "rule": o.why, "count": o.unexpected_count,
+                        "rows": rows if rows is not None else o.observed})
+    return out
+
+
+def _write_csv(path: Path, rows: list[dict]) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        if not rows:
+            fh.write("(no rows)\r\n")
+            return
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows({k: neutralise_formula(v) for k, v in r.items()} for r in rows)
+
+
+def _table(rows: list[dict]) -> str:
+    if not rows:
+        return "<p>(none)</p>"
+    head = "".join(f"<th>{html.escape(str(k))}</th>" for k in rows[0])
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in r.values()) + "</tr>" for r in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _audit_html(report: AuditReport, s: dict) -> str:
+    suites = [{"suite": r.suite.name, "layer": r.suite.layer, "asset": r.suite.meta["asset"], "severity": r.suite.severity,
+               "expectations": len(r.outcome.outcomes), "status": r.status} for r in report.runs]
+    verdict = "PASS: nothing blocking failed" if report.ok else "FAIL: blocking checks failed"
+    return f"""<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>Audit {report.month}</title>
+<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse;margin-bottom:1.5em}}
+td,th{{border:1px solid #ccc;padding:3px 8px;font-size:13px}}th{{background:#f3f3f3}}</style></head><body>
+<h1>数据质量审计 Data-quality audit · {report.month}</h1>
+<p><b>{verdict}</b>. Blocking suites: {s['severities']['blocking']['passed']}/{s['severities']['blocking']['suites']} passed;
+warning suites: {s['severities']['warning']['passed']}/{s['severities']['warning']['suites']} passed.
+Every expectation's result, with the rows that broke it: <a href="index.html">Great Expectations Data Docs</a>.</p>
+<p>Results: {"; ".join(f"{html.escape(k)}: {html.escape(v)}" for k, v in report.sources.items())}.</p>
+<h2>Findings 问题</h2>{_table(report.findings)}
+<h2>Reconciliation 对账 (raw → staging → marts, to the cent)</h2>{_table(report.reconciliation)}
+<h2>Rows read = loaded + quarantined 行数核对</h2>{_table(report.load_reconciliation)}
+<h2>Platform summary vs marts 平台汇总核对 (within 5%)</h2>{_table(report.platform_summary)}
+<h2>Quarantined rows by reason 隔离行</h2>{_table(report.quarantine)}
+<h2>Suites 校验套件</h2>{_table(suites)}
+</body></html>"""
+
+
+QUARANTINE_BY_REASON = """select report_type, source_file, column_name,
+        regexp_replace(regexp_replace(reason, '''[^'']*''', '…', 'g'),
+            '[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2})?', '…', 'g') as reason_kind, count(*) as rows
+    from raw.quarantine where month = ? group by all order by rows desc, 1, 2"""
+
+
+def audit_month(warehouse: str | Path, month: str, published: Path, revalidate: bool = False) -> AuditReport:
+    """The month's audit, from the checks' stored results where they match the warehouse."""
+    started = time.perf_counter()
+    suites = load_suites()
+    with warehouse_db.connect(warehouse, read_only=True) as con:
+        stored = stored_results(con, month)
+        states = {layer: state_fingerprint(con, month, layer) for layer in LAYERS}
+        quarantine = query_rows(con, QUARANTINE_BY_REASON, [month])
+    outcomes: dict[str, SuiteOutcome] = {}
+    report_rows: dict[str, list[dict]] = {}
+    sources = {}
+    for layer in LAYERS:
+        layer_suites = [s for s in suites if s.layer == layer]
+        kept = [stored.get(s.name) for s in layer_suites]
+        why = ("asked to (--revalidate)" if revalidate
+               else "no stored results" if not all(kept)
+               else "the warehouse changed since the checks ran" if any(k.warehouse_state != states[layer] for k in kept)
+               else None)
+        if why is None:
+            outcomes.update({k.suite: k.outcome for k in kept})
+            report_rows.update({k.suite: k.report_rows for k in kept if k.report_rows is not None})
+            runs = sorted({k.run_id or "outside a run" for k in kept})
+            sources[layer] = f"checks of run {', '.join(runs)} ({max(k.validated_at for k in kept):%Y-%m-%d %H:%M} UTC)"
+        else:
+            fresh, rows = validate(warehouse, layer_suites, month, checkpoint_name=f"audit_{layer}_{month}")
+            outcomes.update({s.name: o for s, o in zip(layer_suites, fresh)})
+            report_rows.update(rows)
+            sources[layer] = f"validated now: {why}"
+    runs = [SuiteRun(s, outcomes[s.name]) for s in suites]
+    month_dir = Path(published) / month
+    month_dir.mkdir(parents=True, exist_ok=True)
+    report = AuditReport(month, runs, report_rows["reconciliation_orders"], report_rows["load_reconciliation"],
+                         quarantine, report_rows["platform_summary_accuracy"],
+                         data_docs=month_dir / DATA_DOCS_DIRNAME, findings=_findings(runs), sources=sources)
+    build = Path(tempfile.mkdtemp(prefix=".data-docs-", dir=month_dir))
+    try:
+        build_data_docs([r.outcome for r in runs], [s.for_month(month) for s in suites], build)
+        report.seconds = time.perf_counter() - started
+        summary = report.summary()
+        (build / "audit.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+        (build / "audit.html").write_text(_audit_html(report, summary), encoding="utf-8")
+        _write_csv(build / "reconciliation.csv", report.reconciliation)
+        _write_csv(build / "quarantine.csv", quarantine)
+        # Swap the month's Data Docs in whole: an auditor never sees half a site.
+        old = month_dir / DATA_DOCS_DIRNAME
+        if old.exists():
+            trash = Path(tempfile.mkdtemp(prefix=".old-docs-", dir=month_dir))
+            old.rename(trash / "docs")
+            shutil.rmtree(trash, ignore_errors=True)
+        build.rename(old)
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    return report

@@ -1,0 +1,191 @@
+"""Great Expectations on the DuckDB warehouse, validated in SQL.
+
+GX 1.x reads metric results after handing its connection back to the
+SQLAlchemy pool; the pool's reset-on-return rollback then discards DuckDB's
+results and every expectation "fails" with no observed value (GX issues
+#10738, #11579). GX already keeps one persisted connection for sqlite and
+mssql; `enable_duckdb_persisted_connection` adds duckdb to that list. The
+shim is tested both ways in tests/test_gx_duckdb.py.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+class _DuckDBDialect(str):
+    """Looks like a GXSqlDialect member to GX's membership and prefix checks."""
+
+    @property
+    def value(self) -> str:
+        return str(self)
+
+
+def enable_duckdb_persisted_connection() -> None:
+    from great_expectations.execution_engine import sqlalchemy_execution_engine as engine
+
+    if "duckdb" not in [str(getattr(d, "value", d)) for d in engine._PERSISTED_CONNECTION_DIALECTS]:
+        engine._PERSISTED_CONNECTION_DIALECTS = (*engine._PERSISTED_CONNECTION_DIALECTS, _DuckDBDialect("duckdb"))
+
+
+@dataclass
+class ExpectationOutcome:
+    expectation: str
+    column: str | None
+    success: bool
+    observed: Any
+    unexpected_count: int | None
+    why: str = ""
+
+
+@dataclass
+class SuiteOutcome:
+    suite: str
+    success: bool
+    outcomes: list[ExpectationOutcome] = field(default_factory=list)
+    # GX's own validation result and its store key, as JSON: what Data Docs are rendered from later.
+    result_json: dict | None = None
+    result_key: list | None = None
+
+    @property
+    def failed(self) -> list[ExpectationOutcome]:
+        return [o for o in self.outcomes if not o.success]
+
+
+def _release(source) -> None:
+    """Close every connection GX opened: DuckDB refuses a second connection to
+    the same file with another configuration (e.g. read-only) in this process."""
+    engines = {id(e): e for e in (source.get_engine(), source.get_execution_engine().engine)}
+    execution_engine = source.get_execution_engine()
+    if execution_engine._connection is not None:
+        execution_engine._connection.close()
+        execution_engine._connection = None
+    for engine in engines.values():
+        engine.dispose()
+
+
+@dataclass
+class Validation:
+    """One suite over the rows of one SQL query."""
+
+    name: str  # unique within a run; GX names its query asset and validation after it
+    spec: dict
+    query: str
+
+
+# SUMMARY: counts plus up to 20 unexpected values, which Data Docs render. The audit suites validate
+# a `finding` column that is NULL when a row is fine, so the values listed are the findings themselves.
+RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 20}
+
+
+def _site_config(directory: Path) -> dict:
+    return {
+        "class_name": "SiteBuilder",
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(directory)},
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+    }
+
+
+def _outcome(suite_result, key=None) -> SuiteOutcome:
+    outcomes = []
+    for r in suite_result.results:
+        cfg = r.expectation_config
+        res = r.result or {}
+        observed = res.get("observed_value", res.get("unexpected_count"))
+        if res.get("partial_unexpected_list"):
+            observed = {"count": res.get("unexpected_count"), "examples": res["partial_unexpected_list"]}
+        outcomes.append(ExpectationOutcome(
+            expectation=cfg.type,
+            column=cfg.kwargs.get("column") or (",".join(cfg.kwargs["column_list"]) if cfg.kwargs.get("column_list") else None),
+            success=bool(r.success),
+            observed=observed,
+            unexpected_count=res.get("unexpected_count", res.get("observed_value") if cfg.type == "unexpected_rows_expectation" else None),
+            why=(cfg.meta or {}).get("why", "") or cfg.kwargs.get("description", ""),
+        ))
+    return SuiteOutcome(suite=suite_result.suite_name, success=bool(suite_result.success), outcomes=outcomes,
+                        result_json=suite_result.to_json_dict(), result_key=list(key.to_tuple()) if key else None)
+
+
+def outcome_from_json(result_json: dict, result_key: list) -> SuiteOutcome:
+    """A stored validation result (see `SuiteOutcome.result_json`) read back."""
+    from great_expectations.core.expectation_validation_result import expectationSuiteValidationResultSchema
+
+    outcome = _outcome(expectationSuiteValidationResultSchema.load(result_json))
+    outcome.result_json, outcome.result_key = result_json, result_key
+    return outcome
+
+
+def build_data_docs(outcomes: list[SuiteOutcome], specs: list[dict], directory: Path) -> None:
+    """GX Data Docs for validation results that were stored earlier: the suites and their
+    results go into an in-memory context's stores and GX renders its static site from them,
+    without validating anything again."""
+    import great_expectations as gx
+    from great_expectations.core.expectation_validation_result import expectationSuiteValidationResultSchema
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.data_context.types.resource_identifiers import ValidationResultIdentifier
+
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    context.add_data_docs_site("audit", _site_config(Path(directory).resolve()))
+    for spec in specs:
+        context.suites.add(_expectation_suite(spec))
+    for outcome in outcomes:
+        key = ValidationResultIdentifier.from_tuple(tuple(outcome.result_key))
+        context.validation_results_store.set(key, expectationSuiteValidationResultSchema.load(outcome.result_json))
+    context.build_data_docs(site_names=["audit"])
+
+
+def _expectation_suite(spec: dict):
+    import great_expectations as gx
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+    return gx.ExpectationSuite(
+        name=spec["name"],
+        expectations=[ExpectationConfiguration(type=e["type"], kwargs=e["kwargs"], meta=e.get("meta", {})).to_domain_obj()
+                      for e in spec["expectations"]],
+        meta=spec.get("meta", {}),
+    )
+
+
+def run_suites(warehouse: str | Path, validations: list[Validation], checkpoint_name: str,
+               data_docs_dir: Path | None = None) -> list[SuiteOutcome]:
+    """Validate each query's rows against its suite, all in one GX checkpoint.
+
+    Every metric runs inside DuckDB (GX pushes each expectation down as SQL; no
+    table is loaded into pandas). With `data_docs_dir`, GX's Data Docs site for
+    the results is built there: static HTML an auditor opens in any browser.
+    """
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    enable_duckdb_persisted_connection()
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    if data_docs_dir is not None:
+        context.add_data_docs_site("audit", _site_config(Path(data_docs_dir).resolve()))
+    source = context.data_sources.add_sql(name="warehouse", connection_string=f"duckdb:///{Path(warehouse).resolve()}")
+    definitions = []
+    for v in validations:
+        batch = source.add_query_asset(name=v.name, query=v.query).add_batch_definition_whole_table("whole")
+        suite = context.suites.add(_expectation_suite(v.spec))
+        definitions.append(context.validation_definitions.add(gx.ValidationDefinition(name=v.name, data=batch, suite=suite)))
+    checkpoint = context.checkpoints.add(gx.Checkpoint(
+        name=checkpoint_name, validation_definitions=definitions, result_format=RESULT_FORMAT))
+    try:
+        result = checkpoint.run()
+        if data_docs_dir is not None:
+            context.build_data_docs(site_names=["audit"])
+    finally:
+        _release(source)
+    by_suite = {r.suite_name: _outcome(r, key) for key, r in result.run_results.items()}
+    return [by_suite[v.spec["name"]] for v in validations]
+
+
+def run_suite(warehouse: str | Path, spec: dict, query: str, run_name: str) -> SuiteOutcome:
+    """One suite over one query (see `run_suites`)."""
+    return run_suites(warehouse, [Validation(run_name, spec, query)], checkpoint_name=f"{run_name}_checkpoint")[0]

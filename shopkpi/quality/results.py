@@ -1,0 +1,157 @@
+"""What the checks found, kept in the warehouse beside the data they judged: `quality.check_results`.
+
+The pipeline validates each layer once per month (the Dagster asset checks). Every suite's GX
+validation result is stored here with a fingerprint of the warehouse state it saw, so
+publishing and `shopkpi audit` render Data Docs from the run's own results instead of
+validating again. A stored result counts only while its fingerprint still matches the
+warehouse: a re-load, a rebuild or a hand edit of anything the layer's suites read makes it
+stale, and the audit then validates that layer afresh.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from .. import warehouse as warehouse_db
+from .gx_duckdb import SuiteOutcome, Validation, outcome_from_json, run_suites
+from .suites import Suite
+
+SCHEMA = "quality"
+TABLE = f"{SCHEMA}.check_results"
+# The schemas whose content a layer's suites read (the marts' audit suites reach back to raw).
+LAYER_SCHEMAS = {
+    "raw": ("raw",),
+    "staging": ("raw", "staging"),
+    "marts": ("raw", "staging", "intermediate", "marts", "reference"),
+}
+# Audit suites whose batch rows are themselves the report (reconciliation tables): kept beside the result.
+REPORT_ROW_SUITES = ("reconciliation_orders", "load_reconciliation", "platform_summary_accuracy")
+
+DDL = f"""
+create schema if not exists {SCHEMA};
+create table if not exists {TABLE} (
+    month varchar not null,
+    layer varchar not null,
+    suite varchar not null,
+    severity varchar not null,
+    success boolean not null,
+    warehouse_state varchar not null,   -- state_fingerprint() of the layer when validated
+    run_id varchar,                     -- the Dagster run whose checks produced it
+    validated_at timestamp not null,
+    result_key varchar not null,        -- GX ValidationResultIdentifier, JSON
+    result_json varchar not null,       -- GX ExpectationSuiteValidationResult, JSON
+    report_rows varchar                 -- batch rows of the reconciliation suites, JSON
+)"""
+
+
+@dataclass
+class StoredResult:
+    suite: str
+    layer: str
+    warehouse_state: str
+    run_id: str | None
+    validated_at: dt.datetime
+    outcome: SuiteOutcome
+    report_rows: list[dict] | None
+
+
+def _json_value(value):
+    if hasattr(value, "as_tuple"):  # Decimal
+        return float(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def query_rows(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> list[dict]:
+    cursor = con.execute(sql, params or [])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, (_json_value(v) for v in row))) for row in cursor.fetchall()]
+
+
+def state_fingerprint(con: duckdb.DuckDBPyConnection, month: str, layer: str) -> str:
+    """Row count and an order-independent content hash of every table the layer's suites read
+    (the month's rows where a table is partitioned by month), plus the SQL of every view."""
+    schemas = LAYER_SCHEMAS[layer]
+    marks = ", ".join("?" for _ in schemas)
+    tables = con.execute(
+        f"""select t.table_schema, t.table_name,
+                   bool_or(c.column_name = 'month') as by_month
+            from information_schema.tables t join information_schema.columns c
+              on c.table_schema = t.table_schema and c.table_name = t.table_name
+            where t.table_type = 'BASE TABLE' and t.table_schema in ({marks})
+            group by all order by 1, 2""", list(schemas)).fetchall()
+    parts = []
+    for schema, table, by_month in tables:
+        where = "where month = ?" if by_month else ""
+        count, content = con.execute(
+            f'select count(*), coalesce(sum(hash(t)::hugeint), 0) from "{schema}"."{table}" t {where}',
+            [month] if by_month else []).fetchone()
+        parts.append(f"{schema}.{table}:{count}:{content}")
+    views = con.execute(f"select schema_name, view_name, sql from duckdb_views() where not internal "
+                        f"and schema_name in ({marks}) order by 1, 2", list(schemas)).fetchall()
+    parts += [f"{schema}.{view}:{hash_text(sql)}" for schema, view, sql in views]
+    return hash_text("\n".join(parts))
+
+
+def hash_text(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def validations_for(suites: list[Suite], month: str) -> list[Validation]:
+    return [Validation(f"{s.name}_{month.replace('-', '_')}", s.for_month(month), s.batch_query(month)) for s in suites]
+
+
+def validate(warehouse: str | Path, suites: list[Suite], month: str, checkpoint_name: str
+             ) -> tuple[list[SuiteOutcome], dict[str, list[dict]]]:
+    """Run the suites (one GX checkpoint) and read the report rows of the reconciliation suites."""
+    outcomes = run_suites(warehouse, validations_for(suites, month), checkpoint_name=checkpoint_name)
+    rows = {}
+    wanted = [s for s in suites if s.name in REPORT_ROW_SUITES]
+    if wanted:
+        with warehouse_db.connect(warehouse, read_only=True) as con:
+            rows = {s.name: query_rows(con, s.batch_query(month)) for s in wanted}
+    return outcomes, rows
+
+
+def validate_and_store(warehouse: str | Path, suites: list[Suite], month: str, layer: str,
+                       run_id: str | None) -> list[SuiteOutcome]:
+    """What a layer's asset checks do: fingerprint the state, validate it, keep the results."""
+    with warehouse_db.connect(warehouse) as con:
+        state = state_fingerprint(con, month, layer)
+    outcomes, rows = validate(warehouse, suites, month, checkpoint_name=f"{layer}_{month}")
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    with warehouse_db.connect(warehouse) as con:
+        con.execute(DDL)
+        con.execute("begin")
+        con.executemany(f"delete from {TABLE} where month = ? and suite = ?", [[month, s.name] for s in suites])
+        con.executemany(
+            f"insert into {TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [[month, layer, s.name, s.severity, o.success, state, run_id, now, json.dumps(o.result_key),
+              json.dumps(o.result_json, ensure_ascii=False, default=str),
+              json.dumps(rows[s.name], ensure_ascii=False, default=str) if s.name in rows else None]
+             for s, o in zip(suites, outcomes)])
+        con.execute("commit")
+    return outcomes
+
+
+def stored_results(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, StoredResult]:
+    exists = con.execute("select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+                         [SCHEMA, "check_results"]).fetchone()[0]
+    if not exists:
+        return {}
+    rows = con.execute(f"select suite, layer, warehouse_state, run_id, validated_at, result_key, result_json, report_rows "
+                       f"from {TABLE} where month = ?", [month]).fetchall()
+    return {
+        suite: StoredResult(suite, layer, state, run_id, validated_at,
+                            outcome_from_json(json.loads(result_json), json.loads(result_key)),
+                            json.loads(report_rows) if report_rows else None)
+        for suite, layer, state, run_id, validated_at, result_key, result_json, report_rows in rows
+    }

@@ -1,0 +1,92 @@
+"""Validate the scorecard configuration (seeds/kpi_targets.csv, seeds/kpi_weights.csv).
+
+Checked before any month is built, so a bad edit fails with the file, row and
+reason instead of producing silently wrong scores.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from pathlib import Path
+
+from ..settings import SEEDS_DIR
+
+COMPARATORS = {"higher": {">=", ">"}, "lower": {"<=", "<"}}
+WEIGHT_TOLERANCE = 1e-9
+
+
+class ScoringConfigError(ValueError):
+    """One line per problem, each naming file and row."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("scorecard configuration is invalid:\n  " + "\n  ".join(problems))
+
+
+def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [(i, row) for i, row in enumerate(csv.DictReader(fh), start=2)]  # row 1 is the header
+
+
+def _number(value: str) -> float | None:
+    try:
+        return float(value) if value.strip() != "" else None
+    except ValueError:
+        return None
+
+
+def config_problems(seeds: Path = SEEDS_DIR) -> list[str]:
+    registry = {row["kpi_id"]: row for _, row in _rows(seeds / "kpi_registry.csv")}
+    problems: list[str] = []
+    targeted: dict[tuple[str, str], bool] = {}
+    name = "seeds/kpi_targets.csv"
+    for line, row in _rows(seeds / "kpi_targets.csv"):
+        where = f"{name} row {line} ({row['role']}, {row['kpi_id']})"
+        kpi = registry.get(row["kpi_id"])
+        if kpi is None:
+            problems.append(f"{where}: unknown kpi_id '{row['kpi_id']}' (not in seeds/kpi_registry.csv)")
+            continue
+        if kpi["role"] != row["role"]:
+            problems.append(f"{where}: kpi_id belongs to role '{kpi['role']}', not '{row['role']}'")
+        target, stretch = _number(row["target"]), _number(row["stretch"])
+        if target is None:
+            problems.append(f"{where}: target '{row['target']}' is not a number")
+            continue
+        if row["comparator"] not in COMPARATORS[kpi["direction"]]:
+            problems.append(f"{where}: comparator '{row['comparator']}' is on the wrong side for a "
+                            f"'{kpi['direction']}'-is-better KPI (use {' or '.join(sorted(COMPARATORS[kpi['direction']]))})")
+        if row["stretch"].strip() and stretch is None:
+            problems.append(f"{where}: stretch '{row['stretch']}' is not a number")
+        elif stretch is not None and ((kpi["direction"] == "higher" and stretch <= target)
+                                      or (kpi["direction"] == "lower" and stretch >= target)):
+            problems.append(f"{where}: stretch {row['stretch']} is on the wrong side of target {row['target']} "
+                            f"for a '{kpi['direction']}'-is-better KPI")
+        if (row["role"], row["kpi_id"]) in targeted:
+            problems.append(f"{where}: duplicate target")
+        targeted[(row["role"], row["kpi_id"])] = True
+    sums: dict[str, float] = defaultdict(float)
+    name = "seeds/kpi_weights.csv"
+    for line, row in _rows(seeds / "kpi_weights.csv"):
+        where = f"{name} row {line} ({row['role']}, {row['kpi_id']})"
+        weight = _number(row["weight"])
+        if row["kpi_id"] not in registry:
+            problems.append(f"{where}: unknown kpi_id '{row['kpi_id']}' (not in seeds/kpi_registry.csv)")
+        elif registry[row["kpi_id"]]["role"] != row["role"]:
+            problems.append(f"{where}: kpi_id belongs to role '{registry[row['kpi_id']]['role']}', not '{row['role']}'")
+        if weight is None or weight < 0:
+            problems.append(f"{where}: weight '{row['weight']}' must be a number ≥ 0")
+            continue
+        if weight > 0 and (row["role"], row["kpi_id"]) not in targeted:
+            problems.append(f"{where}: weight {row['weight']} on a KPI without a target (unscored KPIs carry no weight)")
+        sums[row["role"]] += weight
+    for role, total in sorted(sums.items()):
+        if abs(total - 1) > WEIGHT_TOLERANCE:
+            problems.append(f"{name}: weights of role '{role}' sum to {total:g}, not 1")
+    return problems
+
+
+def validate_scoring_config(seeds: Path = SEEDS_DIR) -> None:
+    problems = config_problems(seeds)
+    if problems:
+        raise ScoringConfigError(problems)
