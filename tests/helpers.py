@@ -49,20 +49,26 @@ class CliResult:
     stderr: str
 
 
+@contextlib.contextmanager
+def environment(env: dict[str, str] | None = None):
+    """Run with `env` added to os.environ, and the whole environment restored afterwards."""
+    saved = dict(os.environ)
+    os.environ.update(env or {})
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 def run_cli(*args: str, env: dict[str, str] | None = None) -> CliResult:
     """`shopkpi ARGS` in this process (no cold start of Python, Dagster and dbt), output captured.
     The environment is restored afterwards: the CLI points DAGSTER_HOME at the project by default."""
     from shopkpi.cli import main
 
-    saved = dict(os.environ)
-    os.environ.update(env or {})
     out, err = io.StringIO(), io.StringIO()
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(list(args))
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+    with environment(env), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
     return CliResult(code, out.getvalue(), err.getvalue())
 
 

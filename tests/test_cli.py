@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from tests.helpers import TMALL_HEADER, dagster_home, run_cli, write_csv
+from tests.helpers import TMALL_HEADER, dagster_home, environment, run_cli, write_csv
 
 
 def test_bad_month_is_a_one_line_error():
@@ -41,15 +41,9 @@ def test_materialize_in_a_subprocess_is_a_dagster_run_and_query_reads_the_mart(t
 
     from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
-    saved = dict(os.environ)
-    os.environ.update(env)
-    try:
-        with DagsterInstance.get() as instance:
-            runs = instance.get_runs(RunsFilter(job_name="monthly_kpis", tags={"dagster/partition": "2019-03-01"}))
-            assert [r.status for r in runs] == [DagsterRunStatus.SUCCESS]
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+    with environment(env), DagsterInstance.get() as instance:
+        runs = instance.get_runs(RunsFilter(job_name="monthly_kpis", tags={"dagster/partition": "2019-03-01"}))
+        assert [r.status for r in runs] == [DagsterRunStatus.SUCCESS]
 
     out = run_cli("query", "select kpi_id, value from kpi_store_monthly where kpi_id in ('gmv', 'payment_rate') order by 1",
                   "--warehouse", warehouse, "--format", "json")
@@ -72,15 +66,9 @@ def test_backfill_materialises_each_month_of_the_range(tmall_months):
     assert out.stdout.splitlines() == ["month,n", "2020-01,2", "2020-02,5"]  # tests/tmall_months.py: T1 T2 | F1..F5
     from dagster import DagsterInstance, DagsterRunStatus
 
-    saved = dict(os.environ)
-    os.environ.update(dagster_home(root))
-    try:
-        with DagsterInstance.get() as instance:
-            runs = sorted((r.tags["dagster/partition"], r.status) for r in instance.get_runs())
-            assert runs == [("2020-01-01", DagsterRunStatus.SUCCESS), ("2020-02-01", DagsterRunStatus.SUCCESS)]
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+    with environment(dagster_home(root)), DagsterInstance.get() as instance:
+        runs = sorted((r.tags["dagster/partition"], r.status) for r in instance.get_runs())
+        assert runs == [("2020-01-01", DagsterRunStatus.SUCCESS), ("2020-02-01", DagsterRunStatus.SUCCESS)]
     backwards = run_cli("backfill", "--from", "2019-03", "--to", "2019-01", "--exports", str(root / "exports"),
                         "--warehouse", str(warehouse))
     assert backwards.returncode == 2 and "after --to" in backwards.stderr
@@ -101,7 +89,7 @@ def test_every_command_defaults_to_one_exports_root(tmp_path, monkeypatch):
     monkeypatch.setenv("SHOPKPI_EXPORTS", str(tmp_path / "downloads"))
     parser = build_parser()
     for argv in (["materialize"], ["publish", "--month", "2017-05"], ["backfill", "--from", "2017-01", "--to", "2017-02"],
-                 ["demo"], ["ui"]):
+                 ["demo"], ["ui"], ["simulate", "--month", "2017-05"]):
         assert parser.parse_args(argv).exports == str(tmp_path / "downloads"), argv
     monkeypatch.delenv("SHOPKPI_EXPORTS")
     from shopkpi.settings import DATA_DIR
@@ -121,19 +109,23 @@ def test_backfill_submit_records_a_dagster_asset_backfill_for_the_daemon(tmp_pat
     from dagster import DagsterInstance
     from dagster._core.execution.backfill import BulkActionStatus
 
-    saved = dict(os.environ)
-    os.environ.update(dagster_home(tmp_path))
-    try:
-        with DagsterInstance.get() as instance:
-            (backfill,) = instance.get_backfills()
-            assert backfill.status == BulkActionStatus.REQUESTED and backfill.is_asset_backfill
-            subset = backfill.asset_backfill_data.target_subset
-            partitions = {str(k) for k in subset.get_partitions_subset(
-                next(k for k in subset.asset_keys if k.to_user_string() == "raw/orders")).get_partition_keys()}
-            assert partitions == {"2019-11-01", "2019-12-01", "2020-01-01"}
-            assert instance.get_runs() == []  # nothing ran here: the daemon will
-            # The project's instance queues runs one at a time (one DuckDB writer).
-            assert type(instance.run_coordinator).__name__ == "QueuedRunCoordinator"
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+    with environment(dagster_home(tmp_path)), DagsterInstance.get() as instance:
+        (backfill,) = instance.get_backfills()
+        assert backfill.status == BulkActionStatus.REQUESTED and backfill.is_asset_backfill
+        subset = backfill.asset_backfill_data.target_subset
+        partitions = {str(k) for k in subset.get_partitions_subset(
+            next(k for k in subset.asset_keys if k.to_user_string() == "raw/orders")).get_partition_keys()}
+        assert partitions == {"2019-11-01", "2019-12-01", "2020-01-01"}
+        assert instance.get_runs() == []  # nothing ran here: the daemon will
+        # The project's instance queues runs one at a time (one DuckDB writer).
+        assert type(instance.run_coordinator).__name__ == "QueuedRunCoordinator"
+        assert instance.run_coordinator.get_run_queue_config().max_concurrent_runs == 1
+
+
+def test_simulate_writes_into_the_exports_root_by_default(tmp_path):
+    from tests.helpers import REAL_EXPORTS
+
+    proc = run_cli("simulate", "--orders", str(REAL_EXPORTS), "--month", "2017-05", "--exports", str(tmp_path / "root"))
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "root" / "2017-05" / "员工花名册.xlsx").is_file()  # the staff roster, among the others
+    assert run_cli("simulate", "--orders", str(REAL_EXPORTS)).returncode == 2  # neither --month nor --out

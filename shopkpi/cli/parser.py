@@ -103,8 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
                                    "consistent with the orders it is given. Same seed, same bytes. A development and "
                                    "benchmark tool (package shopkpi_simulator); the pipeline never imports it.")
     s.add_argument("--orders", help="folder holding the month's order report (or use --orders-per-month)")
-    s.add_argument("--out", required=True, help="folder to write the exports into")
+    s.add_argument("--out", help="folder to write the exports into (default: EXPORTS/MONTH, which needs --month)")
     s.add_argument("--month", help="YYYY-MM (default: the month with most orders)")
+    s.add_argument("--exports", default=str(default_exports()), help=EXPORTS_HELP)
     s.add_argument("--seed", type=int, default=42)
     s.add_argument("--orders-per-month", type=int, help="synthesise this many orders (Taobao layout) into --out first")
     s.add_argument("--copy-orders", action="store_true", help="also copy the given order/line/item reports into --out")

@@ -174,7 +174,7 @@ def raw_suite(spec: ReportSpec) -> dict:
         "meta": {
             "layer": "raw", "asset": f"raw/{spec.table}", "severity": "blocking",
             "description": f"{spec.name_zh} ({spec.report_type}) as loaded: schema, lineage, keys, amounts, month.",
-            "generated_from": "orchestration/ingest/specs.py",
+            "generated_from": "shopkpi/ingest/specs.py",
             "batch_query": f"select * from raw.{spec.table} where month = '{{month}}'",
         },
         "expectations": expectations,

@@ -87,7 +87,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     exports_root = Path(args.exports).resolve()
     print(f"simulating the {DEMO_MONTH} exports beside the real order report into {exports_root / DEMO_MONTH}")
-    cmd_simulate(argparse.Namespace(orders=str(DEMO_ORDERS), out=str(exports_root / DEMO_MONTH), month=DEMO_MONTH,
+    cmd_simulate(argparse.Namespace(orders=str(DEMO_ORDERS), out=None, exports=str(exports_root), month=DEMO_MONTH,
                                     seed=args.seed, orders_per_month=None, copy_orders=True))
     return cmd_materialize(argparse.Namespace(month=DEMO_MONTH, exports=str(exports_root), warehouse=args.warehouse,
                                               verbose=args.verbose))

@@ -19,6 +19,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
     if args.month:
         checked_month(args.month)
+    if args.out is None:
+        if not args.month:
+            raise CliError("give --month (the exports go to EXPORTS/MONTH) or --out DIR")
+        args.out = str(Path(args.exports) / args.month)
     if args.orders_per_month is None and (args.orders is None or not Path(args.orders).is_dir()):
         raise CliError(f"orders folder not found: {args.orders} (give --orders DIR, or --orders-per-month N to synthesise)")
     started = time.perf_counter()

@@ -1,0 +1,68 @@
+"""docs/architecture.md stays true: every path its tree names exists, and the layering it states holds."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from shopkpi.settings import PROJECT_ROOT
+
+DOC = PROJECT_ROOT / "docs" / "architecture.md"
+
+
+TOKEN = re.compile(r"[\w-]+\.(?:py|md|yml|yaml|toml|json|sql)\b|[\w.-]+/(?=[\s,]|$)")
+
+
+def tree_paths() -> list[str]:
+    """Every file and folder the ``` block under "## The tree" names. A line's first name sits in
+    the folder of the nearest less-indented folder line; when it is a folder, the line's other
+    names are inside it, otherwise they are its siblings."""
+    block = DOC.read_text(encoding="utf-8").split("## The tree", 1)[1].split("```")[1]
+    paths, folders = [], []  # folders: (indent, path) of the enclosing folder lines
+    for line in block.splitlines():
+        names = TOKEN.findall(line)
+        if not names:
+            continue
+        indent = len(line) - len(line.lstrip())
+        folders = [(i, f) for i, f in folders if i < indent]
+        parent = folders[-1][1] if folders else ""
+        first = parent + names[0]
+        inside = first if first.endswith("/") else parent
+        paths += [first] + [inside + n for n in names[1:]]
+        if first.endswith("/"):
+            folders.append((indent, first))
+    return paths
+
+
+def test_every_path_in_the_architecture_tree_exists():
+    paths = tree_paths()
+    assert "shopkpi/defs/quality/" in paths and "shopkpi/quality/" in paths  # the parser sees nested folders
+    missing = [p for p in paths if not (PROJECT_ROOT / p.rstrip("/")).exists()]
+    assert missing == []
+
+
+def imports_of(package: str) -> dict[str, set[str]]:
+    found = {}
+    for path in (PROJECT_ROOT / package).rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        module = ".".join(path.relative_to(PROJECT_ROOT).with_suffix("").parts)
+        names = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                base = module.rsplit(".", node.level)[0] + "." if node.level else ""
+                names.add(base + (node.module or ""))
+            elif isinstance(node, ast.Import):
+                names.update(a.name for a in node.names)
+        found[str(path.relative_to(PROJECT_ROOT))] = names
+    return found
+
+
+def test_libraries_never_import_dagster_code_or_the_simulator():
+    for path, names in imports_of("shopkpi").items():
+        if path.startswith(("shopkpi/defs/", "shopkpi/cli/")) or path == "shopkpi/definitions.py":
+            continue
+        bad = {n for n in names if n.startswith(("shopkpi.defs", "shopkpi.cli", "shopkpi.definitions", "shopkpi_simulator",
+                                                 "dagster"))}
+        assert bad == set(), path
+    simulator_users = {p for p, names in imports_of("shopkpi").items() if any(n.startswith("shopkpi_simulator") for n in names)}
+    assert simulator_users == {"shopkpi/cli/commands/tools.py"}
