@@ -380,7 +380,7 @@ class Simulator:
                         FROM paid)
             SELECT order_id, CASE WHEN u(order_id || 'lc') < 0.55 THEN 'L01' ELSE 'L02' END,
                    strftime(shipped_at, '%Y-%m-%d %H:%M:%S'),
-                   strftime(CAST(paid_at AS DATE) + INTERVAL 4 DAY - INTERVAL 1 SECOND, '%Y-%m-%d %H:%M:%S'),
+                   strftime(CAST(paid_at AS DATE) + INTERVAL 3 DAY, '%Y-%m-%d'),
                    CASE WHEN u(order_id || 'transit') < 0.03 THEN NULL ELSE
                    strftime(shipped_at + INTERVAL 1 MINUTE * CAST(60 * (18 + 60 * pow(u(order_id || 'dlv'), 2)) AS INTEGER), '%Y-%m-%d %H:%M:%S') END
             FROM s ORDER BY paid_at, order_id""",

@@ -30,6 +30,7 @@ STAFF = [
     ["C3", "新客服", "客服专员", "客服部", "2022-03-16 09:00:00", ""],  # joins mid-month, no sessions
     ["D2", "老美工", "美工", "设计部", "2020-05-01 00:00:00", "2022-03-20 18:00:00"],  # leaves mid-month
     ["X9", "前员工", "美工", "设计部", "2020-05-01 00:00:00", "2022-02-28 18:00:00"],  # left before March
+    ["M3", "新分析", "市场分析", "市场部", "2021-06-01 00:00:00", ""],  # on the roster all month, delivered nothing
 ]
 TRAFFIC = [  # visitor, day, channel, landing page, page views, new/returning, bounced, order
     ["v1", "2022-03-05", "直通车", "item/I1", "3", "新访客", "否", "O1"],
@@ -46,9 +47,12 @@ ADS = [  # day, channel, plan, impressions, clicks, arrivals, spend, owner
     ["2022-03-08", "钻展", "计划B", 2000, 40, 30, 80.00, "P2"],
 ]
 CAMPAIGNS = [  # id, name, planner, start, end, cost, page UV, page clicks
-    ["HD1", "春季活动", "K1", "2022-03-05 00:00:00", "2022-03-09 23:59:59", 100, 10, 15],
+    # HD1 starts at noon: its days are 5-9 March whole, so O1 (10:00 on the 5th) is in its window
+    ["HD1", "春季活动", "K1", "2022-03-05 12:00:00", "2022-03-09 23:59:59", 100, 10, 15],
     ["HD2", "限时秒杀", "K1", "2022-03-15 00:00:00", "2022-03-15 23:59:59", 0, 1, 2],  # zero cost
     ["HD3", "新品日", "K2", "2022-03-08 00:00:00", "2022-03-08 23:59:59", 50, 0, 0],  # no page traffic
+    # HD4 runs past the month end: credited to March, its window is 30-31 March (no orders, no visitors)
+    ["HD4", "月末促销", "K2", "2022-03-30 20:00:00", "2022-04-02 23:59:59", 0, 0, 0],
 ]
 CAMPAIGN_ORDERS = [["HD1", "O2"], ["HD1", "O3"], ["HD2", "O5"]]
 SESSIONS = [  # id, agent, buyer, first message, first reply, messages, forbidden, converted order, rating, complaint, resolved
@@ -88,11 +92,11 @@ ANALYST = [  # report, analyst, week start, submitted, deadline, metric, value
     ["R4", "A2", "2022-03-21", "2022-03-28 08:00:00", "2022-03-28 10:00:00", "实际成交额", 0],
     ["R5", "A2", "2022-03-28", "2022-04-04 08:00:00", "2022-04-04 10:00:00", "实际成交额", 5],  # truth 0: undefined
 ]
-LOGISTICS = [  # order, coordinator, shipped, promised, delivered
-    ["O1", "L1", "2022-03-05 14:05:00", "2022-03-08 23:59:59", "2022-03-07 10:00:00"],  # 4 h, on time
-    ["O2", "L1", "2022-03-09 12:01:00", "2022-03-11 23:59:59", "2022-03-12 09:00:00"],  # 24 h, late
-    ["O3", "L2", "2022-03-09 11:02:00", "2022-03-12 23:59:59", ""],  # 2 h, in transit
-    ["O5", "L2", "2022-03-16 02:10:00", "2022-03-18 23:59:59", "2022-03-18 23:59:59"],  # 6 h, exactly on the promise
+LOGISTICS = [  # order, coordinator, shipped, promised date (承诺送达日期), delivered
+    ["O1", "L1", "2022-03-05 14:05:00", "2022-03-07", "2022-03-07 10:00:00"],  # 4 h; 10:00 on the promised day: on time
+    ["O2", "L1", "2022-03-09 12:01:00", "2022-03-11", "2022-03-12 09:00:00"],  # 24 h, a day late
+    ["O3", "L2", "2022-03-09 11:02:00", "2022-03-12", ""],  # 2 h, in transit
+    ["O5", "L2", "2022-03-16 02:10:00", "2022-03-18", "2022-03-18 23:59:59"],  # 6 h, the last second of the promised day
 ]
 MARKET = [["MR1", "M1", "市场调研", "2022-03-10 16:00:00", "2022-03-15 18:00:00"],
           ["MR2", "M1", "市场调研", "2022-03-20 16:00:00", "2022-03-25 18:00:00"],

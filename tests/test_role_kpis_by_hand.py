@@ -23,12 +23,14 @@ EXPECTED = {
     ("P2", "promo_uv"): 2, ("P2", "arrival_rate"): 30 / 2000, ("P2", "bounce_rate"): 1 / 2, ("P2", "cost_per_uv"): 80 / 2,
     ("P2", "cost_per_order"): 80 / 1, ("P2", "new_uv_share"): 1 / 2, ("P2", "spend_roi"): 40 / 80,
     # 策划专员. K1: HD1 (orders O2 O3 = 70 of the window's O1 O2 O3 = 170; buyers b2 b1) + HD2 (O5 of O5).
+    # HD1 starts at 12:00 on 5 March; its days are whole days, so O1 (10:00 that morning) is in its window.
     ("K1", "campaign_ctr"): (15 + 2) / (10 + 1), ("K1", "campaign_order_share"): (2 + 1) / (3 + 1),
     ("K1", "campaign_gmv_share"): (70 + 80) / (170 + 80), ("K1", "campaign_conversion"): (2 + 1) / (10 + 1),
     ("K1", "campaign_roi"): (70 + 80) / (100 + 0), ("K1", "campaigns_per_quarter"): 2,
-    # K2: HD3 has no page traffic and no orders; the window holds O2 (40).
+    # K2: HD3 has no page traffic and no orders; the window holds O2 (40). HD4 (30 March - 2 April) is
+    # credited to March with a window of 30-31 March: no orders, no visitors, no cost. Launched: HD3, HD4.
     ("K2", "campaign_ctr"): None, ("K2", "campaign_order_share"): 0.0, ("K2", "campaign_gmv_share"): 0.0,
-    ("K2", "campaign_conversion"): None, ("K2", "campaign_roi"): 0.0, ("K2", "campaigns_per_quarter"): 1,
+    ("K2", "campaign_conversion"): None, ("K2", "campaign_roi"): 0.0, ("K2", "campaigns_per_quarter"): 2,
     # 客服专员. C1: replies 30 s and 45 s, one never; served b1 b2 x9, paid b1 b2; converted O1 O2 (140).
     ("C1", "first_response_s"): 37.5, ("C1", "slow_responses"): 2, ("C1", "violations"): 2, ("C1", "bad_reviews"): 1,
     ("C1", "consult_conversion"): 2 / 3, ("C1", "gmv_index"): 140 / ((140 + 80) / 2), ("C1", "return_rate"): 1 / 2,
@@ -54,11 +56,15 @@ EXPECTED = {
     ("A1", "report_error_rate"): 0.0, ("A1", "reports_on_time"): 1 / 4,
     ("A2", "report_error_rate"): 2 / 5, ("A2", "reports_on_time"): 3 / 4,
     # 物流协调员. L1: 4 h and 24 h, one of two delivered on time; L2: 2 h and 6 h, the one delivered is on time.
+    # 承诺送达 is a date: O1 signed at 10:00 on its promised day and O5 at 23:59:59 on its day are on time.
     ("L1", "ship_hours"): 14.0, ("L1", "on_time_delivery"): 1 / 2,
     ("L2", "ship_hours"): 4.0, ("L2", "on_time_delivery"): 1.0,
     # 市场分析.
     ("M1", "market_reports"): 2, ("M1", "competitor_report_on_time"): 1.0,
     ("M2", "market_reports"): 1, ("M2", "competitor_report_on_time"): 0.0,
+    # M3 is on the roster and delivered nothing in a month whose 市场报告 export was loaded: 0, a fail, not no data.
+    # Competitor reports on time is a share of reports delivered: none delivered, so no data.
+    ("M3", "market_reports"): 0, ("M3", "competitor_report_on_time"): None,
 }
 
 

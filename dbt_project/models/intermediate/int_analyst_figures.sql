@@ -1,6 +1,7 @@
 -- Every figure in the analysts' weekly reports, recomputed from fct_orders over the week's
 -- days inside the report's month: [week_start, min(week_start + 7 days, month end)).
--- relative_error = |reported - recomputed| / |recomputed| (NULL when undefined).
+-- relative_error = |reported - recomputed| / |recomputed| (NULL when undefined), shown to people;
+-- is_accurate applies the 5% rule exactly (macros/accuracy.sql), and every consumer reads it.
 with figures as (
     select *,
            least({{ dbt.dateadd('day', 7, 'week_start') }}, {{ month_end('month') }}) as window_end
@@ -23,7 +24,8 @@ select
     -- recomputed 0: exact when the report says 0 too, otherwise undefined (NULL, counted as inaccurate)
     case when recomputed_value = 0 and reported_value = 0 then 0
          when recomputed_value = 0 then null
-         else abs(reported_value - recomputed_value) / abs(recomputed_value) end as relative_error
+         else abs(reported_value - recomputed_value) / abs(recomputed_value) end as relative_error,
+    {{ analyst_figure_is_accurate('reported_value', 'recomputed_value') }} as is_accurate
 from (
 select
     figures.month,

@@ -1,15 +1,25 @@
 -- One row per campaign: its orders, paid amount and buyers against the whole store on the
 -- campaign's days. "Daily average over the campaign's days" cancels out (same days in
 -- numerator and denominator), so shares are ratios of totals. Orders are paid orders.
+-- The campaign's days are whole calendar days, from its start day to its end day, limited
+-- to the month it starts in (the month it is credited to): a campaign starting at 10:00
+-- counts that morning's orders and visitors on both sides of every ratio, and one running
+-- past the month end never changes its month when the next month's files arrive.
 with campaigns as (
-    select * from {{ ref('stg_campaigns') }}
+    select *,
+           cast(starts_at as date) as first_day,
+           least(cast(ends_at as date), cast({{ dbt.dateadd('day', -1, month_end('month')) }} as date)) as last_day
+    from {{ ref('stg_campaigns') }}
 ),
 
 campaign_orders as (
     select campaign_orders.campaign_id, orders.order_id, orders.paid_amount, orders.buyer_key
     from {{ ref('stg_campaign_orders') }} as campaign_orders
+    inner join campaigns on campaign_orders.campaign_id = campaigns.campaign_id
     inner join {{ ref('fct_orders') }} as orders
         on campaign_orders.order_id = orders.order_id and campaign_orders.month = orders.month
+        and orders.month = campaigns.month
+        and cast(orders.created_at as date) between campaigns.first_day and campaigns.last_day
     where orders.is_paid
 ),
 
@@ -25,7 +35,8 @@ window_totals as (
            count(distinct orders.buyer_key) as window_buyers, count(orders.buyer_key) as window_orders_with_buyer
     from campaigns
     inner join {{ ref('fct_orders') }} as orders
-        on orders.created_at between campaigns.starts_at and campaigns.ends_at and orders.is_paid
+        on orders.month = campaigns.month and orders.is_paid
+        and cast(orders.created_at as date) between campaigns.first_day and campaigns.last_day
     group by campaigns.campaign_id
 ),
 
@@ -33,7 +44,7 @@ window_traffic as (
     select campaigns.campaign_id, count(distinct traffic.visitor_id) as window_uv
     from campaigns
     inner join {{ ref('stg_traffic') }} as traffic
-        on traffic.visit_date between cast(campaigns.starts_at as date) and cast(campaigns.ends_at as date)
+        on traffic.month = campaigns.month and traffic.visit_date between campaigns.first_day and campaigns.last_day
     group by campaigns.campaign_id
 )
 

@@ -1,9 +1,17 @@
 -- 策划专员: KPIs per planner and month, summed over the campaigns starting in that month.
 -- campaigns_per_quarter counts the planner's campaigns launched in the month's calendar
--- quarter up to and including the month (quarter to date).
+-- quarter up to and including the month (quarter to date), for every planner on the month's
+-- roster: a planner who launched nothing has 0, not "no data" (kpi_employee_monthly turns it
+-- into no data when the month's campaign export is absent).
 with performance as (
     select *, {{ month_index('month') }} as month_index
     from {{ ref('int_campaign_performance') }}
+),
+
+planner_months as (
+    select month, planner_id as employee_id from performance
+    union
+    select month, employee_id from {{ ref('stg_staff') }} where role = 'campaign_planner'
 ),
 
 planners as (
@@ -17,19 +25,22 @@ planners as (
 ),
 
 launches as (
-    select planners.month, planners.employee_id, count(*) as campaigns_qtd
-    from planners
-    inner join performance
-        on performance.planner_id = planners.employee_id
-        and floor((performance.month_index - 1) / 3.0) = floor(({{ month_index('planners.month') }} - 1) / 3.0)
-        and performance.month_index <= {{ month_index('planners.month') }}
-    group by planners.month, planners.employee_id
+    select planner_months.month, planner_months.employee_id, count(performance.campaign_id) as campaigns_qtd
+    from planner_months
+    left join performance
+        on performance.planner_id = planner_months.employee_id
+        and floor((performance.month_index - 1) / 3.0) = floor(({{ month_index('planner_months.month') }} - 1) / 3.0)
+        and performance.month_index <= {{ month_index('planner_months.month') }}
+    group by planner_months.month, planner_months.employee_id
 ),
 
 facts as (
-    select planners.*, launches.campaigns_qtd
-    from planners
-    left join launches on planners.month = launches.month and planners.employee_id = launches.employee_id
+    select launches.month, launches.employee_id,
+           planners.page_clicks, planners.page_uv, planners.campaign_orders, planners.window_orders,
+           planners.campaign_paid_amount, planners.window_paid_amount, planners.campaign_buyers, planners.cost,
+           launches.campaigns_qtd
+    from launches
+    left join planners on launches.month = planners.month and launches.employee_id = planners.employee_id
 )
 
 {{ kpi_unpivot('facts', ['month', 'employee_id'], [

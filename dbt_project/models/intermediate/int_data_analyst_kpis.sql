@@ -8,7 +8,7 @@ with figures as (
 accuracy as (
     select month, analyst_id as employee_id,
            count(*) as figures,
-           sum(case when relative_error >= 0.05 or relative_error is null then 1 else 0 end) as inaccurate_figures,
+           sum(case when is_accurate then 0 else 1 end) as inaccurate_figures,
            max(relative_error) as max_relative_error
     from figures
     group by month, analyst_id

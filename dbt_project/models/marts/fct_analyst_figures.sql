@@ -1,5 +1,6 @@
 -- Every analyst figure with its recomputed value and relative error, for the 5% accuracy
--- rule (数据误差率低于5%): is_accurate is false at an error of 5% or more.
+-- rule (数据误差率低于5%): is_accurate is false at an error of 5% or more (decided once, in
+-- int_analyst_figures through macros/accuracy.sql).
 with figures as (
     select * from {{ ref('int_analyst_figures') }}
     {{ month_filter() }}
@@ -15,5 +16,5 @@ select
     reported_value,
     recomputed_value,
     cast(relative_error as decimal(38, 6)) as relative_error,
-    coalesce(relative_error < 0.05, false) as is_accurate
+    is_accurate
 from figures

@@ -1,6 +1,8 @@
 -- Every KPI of catalog sections 2-10 for every employee on the roster in the month, long form.
--- A KPI with no input data has value NULL ("no data"), never 0. is_part_month flags people
--- who joined or left during the month.
+-- A KPI with no input data has value NULL ("no data"), never 0 — except a KPI that counts what
+-- a person delivers (kpi_registry.counts_deliverables_of): in a month whose export of that type
+-- was loaded, delivering nothing is 0 (a fail); without that export it stays no data.
+-- is_part_month flags people who joined or left during the month.
 {%- set role_facts = [
     'int_promotion_kpis', 'int_campaign_planner_kpis', 'int_customer_service_kpis', 'int_designer_kpis',
     'int_product_editor_kpis', 'int_copywriter_kpis', 'int_data_analyst_kpis', 'int_logistics_kpis',
@@ -32,9 +34,14 @@ facts as (
 ),
 
 registry as (
-    select kpi_id, role, name_zh, name_en, direction
+    select kpi_id, role, name_zh, name_en, direction, counts_deliverables_of
     from {{ ref('kpi_registry') }}
     where role <> 'store'
+),
+
+loaded as (
+    select * from {{ ref('stg_loaded_reports') }}
+    {{ month_filter() }}
 )
 
 select
@@ -45,8 +52,12 @@ select
     registry.name_zh,
     registry.name_en,
     registry.direction,
-    facts.value,
-    facts.numerator,
+    case when registry.counts_deliverables_of is null then facts.value
+         when loaded.report_type is null then null
+         else coalesce(facts.value, 0) end as value,
+    case when registry.counts_deliverables_of is null then facts.numerator
+         when loaded.report_type is null then null
+         else coalesce(facts.numerator, 0) end as numerator,
     facts.denominator,
     roster.is_part_month
 from roster
@@ -56,3 +67,6 @@ left join facts
     on roster.month = facts.month
     and roster.employee_id = facts.employee_id
     and registry.kpi_id = facts.kpi_id
+left join loaded
+    on roster.month = loaded.month
+    and registry.counts_deliverables_of = loaded.report_type
