@@ -30,7 +30,8 @@ STAFF = [
     ["C3", "新客服", "客服专员", "客服部", "2022-03-16 09:00:00", ""],  # joins mid-month, no sessions
     ["D2", "老美工", "美工", "设计部", "2020-05-01 00:00:00", "2022-03-20 18:00:00"],  # leaves mid-month
     ["X9", "前员工", "美工", "设计部", "2020-05-01 00:00:00", "2022-02-28 18:00:00"],  # left before March
-    ["M3", "新分析", "市场分析", "市场部", "2021-06-01 00:00:00", ""],  # on the roster all month, delivered nothing
+    # on the roster all month (leaves at 18:00 on the last day: a whole month), delivered nothing
+    ["M3", "新分析", "市场分析", "市场部", "2021-06-01 00:00:00", "2022-03-31 18:00:00"],
 ]
 TRAFFIC = [  # visitor, day, channel, landing page, page views, new/returning, bounced, order
     ["v1", "2022-03-05", "直通车", "item/I1", "3", "新访客", "否", "O1"],
@@ -61,6 +62,9 @@ SESSIONS = [  # id, agent, buyer, first message, first reply, messages, forbidde
     ["S3", "C1", "x9", "2022-03-10 10:00:00", "", 2, 0, "", "", "是", "否"],  # never answered
     ["S4", "C2", "b4", "2022-03-15 19:00:00", "2022-03-15 19:00:10", 4, 1, "O5", "满意", "否", ""],
     ["S5", "C2", "b3", "2022-03-10 10:30:00", "2022-03-11 12:00:00", 6, 0, "", "一般", "否", ""],  # 25.5 h
+    ["S6", "C2", "", "2022-03-20 10:00:00", "2022-03-20 10:00:40", 2, 0, "", "", "否", ""],  # no buyer id, 40 s
+    # 23:50 on the last day; the platform records the order b6 placed after midnight (April's A9)
+    ["S7", "C2", "b6", "2022-03-31 23:50:00", "2022-03-31 23:50:05", 3, 0, "A9", "", "否", ""],
 ]
 AFTER_SALES = [["AS1", "O1", "退货", "2022-03-12 10:00:00", "C1"], ["AS2", "O2", "仅退款", "2022-03-10 10:00:00", "C1"],
                ["AS3", "O5", "换货", "2022-03-20 10:00:00", "C2"]]

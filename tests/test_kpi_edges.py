@@ -58,8 +58,9 @@ def test_deliverable_counts_are_no_data_in_a_month_without_that_export(march_the
     april = {(e, k): v for e, k, v in query(
         warehouse, "select employee_id, kpi_id, value from marts.kpi_employee_monthly where month = '2022-04'")}
     # No 活动列表 / 美工任务 / 数据分析周报 / 市场报告 in April: nobody is failed for not delivering.
-    for key in (("K2", "campaigns_per_quarter"), ("D1", "design_output"), ("A1", "reports_on_time"), ("M3", "market_reports")):
+    for key in (("K2", "campaigns_per_quarter"), ("D1", "design_output"), ("A1", "reports_on_time"), ("M1", "market_reports")):
         assert april[key] is None, key
     march = {(e, k): v for e, k, v in query(
         warehouse, "select employee_id, kpi_id, value from marts.kpi_employee_monthly where month = ?", [MONTH])}
     assert float(march[("M3", "market_reports")]) == 0.0  # loaded in March, nothing delivered
+    assert ("M3", "market_reports") not in april  # left on 31 March: not on April's roster

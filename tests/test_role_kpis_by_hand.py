@@ -36,10 +36,12 @@ EXPECTED = {
     ("C1", "consult_conversion"): 2 / 3, ("C1", "gmv_index"): 140 / ((140 + 80) / 2), ("C1", "return_rate"): 1 / 2,
     ("C1", "exchange_rate"): 0.0, ("C1", "cs_refund_rate"): 1 / 2, ("C1", "reply_within_24h"): 2 / 3,
     ("C1", "satisfaction"): 1 / 2, ("C1", "complaint_resolution"): 1 / 2,
-    # C2: replies 10 s and 91,800 s; served b4 (paid) b3 (unpaid); converted O5 (80), exchanged.
-    ("C2", "first_response_s"): (10 + 91800) / 2, ("C2", "slow_responses"): 1, ("C2", "violations"): 1, ("C2", "bad_reviews"): 0,
-    ("C2", "consult_conversion"): 1 / 2, ("C2", "gmv_index"): 80 / 110, ("C2", "return_rate"): 0.0,
-    ("C2", "exchange_rate"): 1.0, ("C2", "cs_refund_rate"): 0.0, ("C2", "reply_within_24h"): 1 / 2,
+    # C2: replies 10 s, 91,800 s, 40 s (S6, no buyer id: a customer of its own) and 5 s (S7, b6 at 23:50 on 31 March,
+    # converted to April's order A9 per the platform): median (10 + 40) / 2. Served b4 (paid O5), b3 (unpaid), S6, b6
+    # (paid: the session's 转化订单编号 is after the month) -> 2 of 4; slow b3 and S6; converted O5 (80), exchanged.
+    ("C2", "first_response_s"): (10 + 40) / 2, ("C2", "slow_responses"): 2, ("C2", "violations"): 1, ("C2", "bad_reviews"): 0,
+    ("C2", "consult_conversion"): 2 / 4, ("C2", "gmv_index"): 80 / 110, ("C2", "return_rate"): 0.0,
+    ("C2", "exchange_rate"): 1.0, ("C2", "cs_refund_rate"): 0.0, ("C2", "reply_within_24h"): 3 / 4,
     ("C2", "satisfaction"): 1 / 2, ("C2", "complaint_resolution"): None,
     # 美工. D1: delivered DT1 DT2 DT3 (DT2 late), reviewed DT1 (通过) DT2, planned 4.
     ("D1", "design_on_time"): 2 / 3, ("D1", "design_pass_rate"): 1 / 2, ("D1", "design_output"): 6 + 3 + 6,
@@ -101,6 +103,7 @@ def test_roster_and_part_month_flags(warehouse):
     rows = dict(query(warehouse, "select distinct employee_id, is_part_month from marts.kpi_employee_monthly where month = ?", [MONTH]))
     assert "X9" not in rows  # left before the month
     assert rows["C3"] is True and rows["D2"] is True and rows["D1"] is False
+    assert rows["M3"] is False  # leaves at 18:00 on 31 March: worked the whole month
 
 
 def test_store_conversion_and_marketing_roi(warehouse):

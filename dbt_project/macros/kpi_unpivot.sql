@@ -15,13 +15,3 @@ from {{ relation }}
 {% if not loop.last %}union all{% endif %}
 {%- endfor %}
 {%- endmacro %}
-
-{# Seconds between two timestamps, portable across adapters. #}
-{% macro seconds_between(start, finish) -%}
-    {{ dbt.datediff(start, finish, 'second') }}
-{%- endmacro %}
-
-{# First instant of the month after 'YYYY-MM'. #}
-{% macro month_end(month_column='month') -%}
-    {{ dbt.dateadd('month', 1, "cast(" ~ month_column ~ " || '-01' as timestamp)") }}
-{%- endmacro %}

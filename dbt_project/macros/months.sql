@@ -31,8 +31,7 @@
   (cast(substr({{ column }}, 1, 4) as integer) * 12 + cast(substr({{ column }}, 6, 2) as integer))
 {%- endmacro %}
 
-{# A ratio whose denominator is 0 or NULL is NULL, never 0 and never an error. #}
-{% macro safe_ratio(numerator, denominator) -%}
-  case when {{ denominator }} is null or {{ denominator }} = 0 then null
-       else cast({{ numerator }} as double) / cast({{ denominator }} as double) end
+{# First instant of the month after 'YYYY-MM'. #}
+{% macro month_end(month_column='month') -%}
+    {{ dbt.dateadd('month', 1, "cast(" ~ month_column ~ " || '-01' as timestamp)") }}
 {%- endmacro %}

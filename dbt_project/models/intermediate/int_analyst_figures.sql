@@ -13,7 +13,7 @@ recomputed as (
            sum(case when orders.is_paid then 1 else 0 end) as orders_paid,
            sum(orders.paid_amount) as net_sales
     from figures
-    left join {{ ref('fct_orders') }} as orders
+    left join {{ ref('int_orders') }} as orders
         on orders.month = figures.month
         and orders.created_at >= figures.week_start and orders.created_at < figures.window_end
     group by figures.report_id, figures.metric_id, figures.week_start

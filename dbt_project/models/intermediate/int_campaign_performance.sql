@@ -16,7 +16,7 @@ campaign_orders as (
     select campaign_orders.campaign_id, orders.order_id, orders.paid_amount, orders.buyer_key
     from {{ ref('stg_campaign_orders') }} as campaign_orders
     inner join campaigns on campaign_orders.campaign_id = campaigns.campaign_id
-    inner join {{ ref('fct_orders') }} as orders
+    inner join {{ ref('int_orders') }} as orders
         on campaign_orders.order_id = orders.order_id and campaign_orders.month = orders.month
         and orders.month = campaigns.month
         and cast(orders.created_at as date) between campaigns.first_day and campaigns.last_day
@@ -34,7 +34,7 @@ window_totals as (
     select campaigns.campaign_id, count(*) as window_orders, sum(orders.paid_amount) as window_paid_amount,
            count(distinct orders.buyer_key) as window_buyers, count(orders.buyer_key) as window_orders_with_buyer
     from campaigns
-    inner join {{ ref('fct_orders') }} as orders
+    inner join {{ ref('int_orders') }} as orders
         on orders.month = campaigns.month and orders.is_paid
         and cast(orders.created_at as date) between campaigns.first_day and campaigns.last_day
     group by campaigns.campaign_id

@@ -4,13 +4,21 @@
 -- month on those orders (a later month's case counts in that month). gmv_index divides by
 -- the mean over the month's agents who had sessions. A table built per month (incremental):
 -- its tests and the marts read it instead of re-joining the month's orders each time.
+-- Customers: a session belongs to the month of its first message. A customer is the session's
+-- buyer; a session without a buyer id is a customer of its own (its session id), counted in
+-- every KPI like any other customer and never matched to a payment or refund. A customer
+-- served in the month paid when they paid an order created in the month, or when their
+-- session's 转化订单编号 names an order outside the month's orders (the platform's record of
+-- a chat converted after midnight on the last day): a conversion counts in the chat's month
+-- only, and a built month never changes when the next month's orders arrive.
 with sessions as (
-    select * from {{ ref('stg_cs_sessions') }}
+    select *, coalesce(buyer_key, 'session:' || session_id) as customer_key
+    from {{ ref('stg_cs_sessions') }}
     {{ month_filter() }}
 ),
 
 orders as (
-    select * from {{ ref('fct_orders') }}
+    select * from {{ ref('int_orders') }}
     {{ month_filter() }}
 ),
 
@@ -57,13 +65,23 @@ refund_buyers as (
     where after_sales.refunded = 1 and orders.buyer_key is not null
 ),
 
+converted_after_the_month as (
+    select distinct sessions.month, sessions.customer_key
+    from sessions
+    left join orders on sessions.converted_order_id = orders.order_id and sessions.month = orders.month
+    where sessions.converted_order_id is not null and orders.order_id is null
+),
+
 served as (
-    select distinct sessions.month, sessions.agent_id, sessions.buyer_key,
-           paid_buyers.buyer_key is not null as paid,
-           refund_buyers.buyer_key is not null as asked_refund
+    select sessions.month, sessions.agent_id, sessions.customer_key,
+           bool_or(paid_buyers.buyer_key is not null or converted_after_the_month.customer_key is not null) as paid,
+           bool_or(refund_buyers.buyer_key is not null) as asked_refund
     from sessions
     left join paid_buyers on sessions.month = paid_buyers.month and sessions.buyer_key = paid_buyers.buyer_key
+    left join converted_after_the_month
+        on sessions.month = converted_after_the_month.month and sessions.customer_key = converted_after_the_month.customer_key
     left join refund_buyers on sessions.month = refund_buyers.month and sessions.buyer_key = refund_buyers.buyer_key
+    group by sessions.month, sessions.agent_id, sessions.customer_key
 ),
 
 served_totals as (
@@ -77,10 +95,11 @@ served_totals as (
 service_attitude_reviews as (
     select reviews.month, sessions.agent_id, count(*) as bad_reviews
     from (select * from {{ ref('stg_reviews') }} {{ month_filter() }}) as reviews
-    -- every month's sessions: a review this month may be about an order converted last month
-    inner join (select distinct agent_id, converted_order_id from {{ ref('stg_cs_sessions') }}
+    -- same month only (DECISIONLOG): the review and the session that converted the order fall in
+    -- one month, so a month's KPIs depend on that month's files alone
+    inner join (select distinct month, agent_id, converted_order_id from sessions
                 where converted_order_id is not null) as sessions
-        on reviews.order_id = sessions.converted_order_id
+        on reviews.month = sessions.month and reviews.order_id = sessions.converted_order_id
     where reviews.is_negative and reviews.is_service_attitude
     group by reviews.month, sessions.agent_id
 ),
@@ -88,7 +107,7 @@ service_attitude_reviews as (
 session_totals as (
     select month, agent_id,
            percentile_cont(0.5) within group (order by first_response_s) as median_first_response_s,
-           count(distinct case when first_reply_at is null or first_response_s > 30 then buyer_key end) as slow_customers,
+           count(distinct case when first_reply_at is null or first_response_s > 30 then customer_key end) as slow_customers,
            sum(forbidden_phrases) as violations,
            count(*) as inquiries,
            sum(case when first_response_s <= 86400 then 1 else 0 end) as answered_24h,

@@ -5,7 +5,7 @@ with shipments as (
     select logistics.month, logistics.coordinator_id as employee_id, logistics.shipped_at, logistics.promised_date,
            logistics.delivered_at, {{ seconds_between('orders.paid_at', 'logistics.shipped_at') }} / 3600.0 as hours_to_ship
     from {{ ref('stg_logistics') }} as logistics
-    inner join {{ ref('fct_orders') }} as orders
+    inner join {{ ref('int_orders') }} as orders
         on logistics.order_id = orders.order_id and logistics.month = orders.month
 ),
 

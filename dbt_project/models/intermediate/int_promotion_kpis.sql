@@ -1,5 +1,6 @@
 -- 营销推广专员: KPIs per promotion specialist and month, over the channels they own
--- (a channel belongs to the specialist named as 负责人 in that month's ad report).
+-- (a channel belongs to the specialist named as 负责人 in that month's ad report). Orders and
+-- paid amount are the paid-channel attribution of int_paid_channel_orders.
 with ads as (
     select month, owner_id as employee_id, channel, sum(impressions) as impressions,
            sum(page_arrivals) as page_arrivals, sum(spend) as spend
@@ -8,7 +9,7 @@ with ads as (
 ),
 
 owned_visits as (
-    select ads.month, ads.employee_id, traffic.visitor_id, traffic.is_new_visitor, traffic.is_bounce, traffic.order_id
+    select ads.month, ads.employee_id, traffic.visitor_id, traffic.is_new_visitor, traffic.is_bounce
     from {{ ref('stg_traffic') }} as traffic
     inner join ads
         on traffic.month = ads.month and traffic.source_channel = ads.channel
@@ -24,11 +25,8 @@ visitors as (
 ),
 
 attributed_orders as (
-    select distinct owned_visits.month, owned_visits.employee_id, orders.order_id, orders.paid_amount
-    from owned_visits
-    inner join {{ ref('fct_orders') }} as orders
-        on owned_visits.order_id = orders.order_id and owned_visits.month = orders.month
-    where orders.is_paid
+    select distinct month, owner_id as employee_id, order_id, paid_amount
+    from {{ ref('int_paid_channel_orders') }}
 ),
 
 orders as (

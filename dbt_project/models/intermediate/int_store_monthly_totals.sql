@@ -4,7 +4,7 @@
 -- re-aggregating the month's orders each time.
 -- Buyer counts are NULL when the month's export has no buyer column (Tmall layout).
 with orders as (
-    select * from {{ ref('fct_orders') }}
+    select * from {{ ref('int_orders') }}
     {{ month_filter() }}
 ),
 
@@ -55,22 +55,16 @@ ad_spend as (
     group by month
 ),
 
--- Orders whose buying visit came through a channel that appears in the month's ad report.
 paid_channel_orders as (
-    select distinct traffic.month, traffic.order_id
-    from {{ ref('stg_traffic') }} as traffic
-    inner join (select distinct month, channel from {{ ref('stg_ad_spend') }}) as paid_channels
-        on traffic.month = paid_channels.month and traffic.source_channel = paid_channels.channel
-    where traffic.order_id is not null
-    {{ month_filter('traffic.month') | replace('where', 'and') }}
+    select distinct month, order_id, paid_amount
+    from {{ ref('int_paid_channel_orders') }}
+    {{ month_filter() }}
 ),
 
 paid_channel_sales as (
-    select paid_channel_orders.month, sum(orders.paid_amount) as paid_channel_net_sales
+    select month, sum(paid_amount) as paid_channel_net_sales
     from paid_channel_orders
-    inner join orders
-        on paid_channel_orders.month = orders.month and paid_channel_orders.order_id = orders.order_id
-    group by paid_channel_orders.month
+    group by month
 )
 
 select

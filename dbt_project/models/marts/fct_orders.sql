@@ -1,45 +1,4 @@
--- One row per order, in the month of its 订单创建时间, with its lines summarised.
-with orders as (
-    select * from {{ ref('stg_orders') }}
-    {{ month_filter() }}
-),
-
-lines as (
-    select
-        month,
-        order_id,
-        count(*) as line_count,
-        sum(quantity) as line_quantity,
-        sum(line_amount) as line_amount,
-        sum(case when is_closed then 1 else 0 end) as closed_line_count
-    from {{ ref('stg_order_lines') }}
-    {{ month_filter() }}
-    group by month, order_id
-)
-
-select
-    orders.month,
-    orders.order_id,
-    orders.buyer_key,
-    orders.created_at,
-    orders.paid_at,
-    orders.is_paid,
-    orders.total_amount,
-    orders.paid_amount,
-    orders.refund_amount,
-    orders.is_paid and orders.refund_amount > 0 as has_refund,
-    orders.paid_amount = 0 as is_lost,
-    orders.goods_amount,
-    orders.shipping_fee,
-    orders.order_status,
-    orders.ship_province,
-    lines.line_count,
-    lines.line_quantity,
-    lines.line_amount,
-    lines.closed_line_count,
-    orders.source_file,
-    orders.source_row
-from orders
-left join lines
-    on orders.month = lines.month
-    and orders.order_id = lines.order_id
+{{ config(materialized='view') }}
+-- One row per order, in the month of its 订单创建时间, with its lines summarised: the analysts'
+-- view of intermediate.int_orders (which the KPI models build on), column for column.
+select * from {{ ref('int_orders') }}

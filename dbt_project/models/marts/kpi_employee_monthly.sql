@@ -2,7 +2,7 @@
 -- A KPI with no input data has value NULL ("no data"), never 0 — except a KPI that counts what
 -- a person delivers (kpi_registry.counts_deliverables_of): in a month whose export of that type
 -- was loaded, delivering nothing is 0 (a fail); without that export it stays no data.
--- is_part_month flags people who joined or left during the month.
+-- is_part_month flags people who joined after the 1st or left before the last day of the month.
 {%- set role_facts = [
     'int_promotion_kpis', 'int_campaign_planner_kpis', 'int_customer_service_kpis', 'int_designer_kpis',
     'int_product_editor_kpis', 'int_copywriter_kpis', 'int_data_analyst_kpis', 'int_logistics_kpis',
@@ -18,8 +18,10 @@ roster as (
         month,
         employee_id,
         role,
-        start_date > cast(month || '-01' as timestamp)
-            or coalesce(end_date < {{ month_end('month') }}, false) as is_part_month
+        -- 入职/离职日期 are days: joining on the 1st or leaving on the last day, at any hour, is a whole month
+        cast(start_date as date) > cast(month || '-01' as date)
+            or coalesce(cast(end_date as date) < cast({{ dbt.dateadd('day', -1, month_end('month')) }} as date), false)
+            as is_part_month
     from staff
     where start_date < {{ month_end('month') }}
       and (end_date is null or end_date >= cast(month || '-01' as timestamp))

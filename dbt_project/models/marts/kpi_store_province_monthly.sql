@@ -7,6 +7,6 @@ select
     sum(case when is_paid then 1 else 0 end) as orders_paid,
     sum(case when has_refund then 1 else 0 end) as refunded_orders,
     cast({{ safe_ratio('sum(case when has_refund then 1 else 0 end)', 'sum(case when is_paid then 1 else 0 end)') }} as decimal(38, 6)) as refund_rate
-from {{ ref('fct_orders') }}
+from {{ ref('int_orders') }}
 {{ month_filter() }}
 group by month, coalesce(ship_province, '未知')

@@ -5,7 +5,8 @@
 -- fail = 80 x the fraction of the target reached (higher-is-better: value / target; lower-is-
 -- better: target / value), so any fail scores below any pass. The weighted total averages the
 -- scores of KPIs with data by their weights (no-data KPIs are left out and reported in
--- weight_with_data); rank is within the role and month, 1 = best.
+-- weight_with_data); rank is within the role and month, 1 = best, by the published (2-decimal)
+-- total: equal published totals share a rank (rank(): 1, 1, 3).
 with kpis as (
     select * from {{ ref('kpi_employee_monthly') }}
     {{ month_filter() }}
@@ -54,8 +55,9 @@ totals as (
         month,
         employee_id,
         role,
-        sum(case when status in ('pass', 'fail') then weight * score end)
-            / nullif(sum(case when status in ('pass', 'fail') then weight end), 0) as weighted_total,
+        -- rounded here, to the 2 decimals that are published, so ranks follow the totals people see
+        cast(round(sum(case when status in ('pass', 'fail') then weight * score end)
+            / nullif(sum(case when status in ('pass', 'fail') then weight end), 0), 2) as decimal(5, 2)) as weighted_total,
         sum(case when status in ('pass', 'fail') then weight else 0 end) as weight_with_data,
         sum(case when status = 'pass' then 1 else 0 end) as kpis_passed,
         sum(case when status = 'fail' then 1 else 0 end) as kpis_failed,

@@ -1,0 +1,48 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='month', on_schema_change='fail') }}
+-- One row per order, in the month of its 订单创建时间, with its lines summarised: the order facts
+-- every role model and the store totals build on (marts.fct_orders publishes them). A table built
+-- per month, so the month's orders are joined to their lines once.
+with orders as (
+    select * from {{ ref('stg_orders') }}
+    {{ month_filter() }}
+),
+
+lines as (
+    select
+        month,
+        order_id,
+        count(*) as line_count,
+        sum(quantity) as line_quantity,
+        sum(line_amount) as line_amount,
+        sum(case when is_closed then 1 else 0 end) as closed_line_count
+    from {{ ref('stg_order_lines') }}
+    {{ month_filter() }}
+    group by month, order_id
+)
+
+select
+    orders.month,
+    orders.order_id,
+    orders.buyer_key,
+    orders.created_at,
+    orders.paid_at,
+    orders.is_paid,
+    orders.total_amount,
+    orders.paid_amount,
+    orders.refund_amount,
+    orders.is_paid and orders.refund_amount > 0 as has_refund,
+    orders.paid_amount = 0 as is_lost,
+    orders.goods_amount,
+    orders.shipping_fee,
+    orders.order_status,
+    orders.ship_province,
+    lines.line_count,
+    lines.line_quantity,
+    lines.line_amount,
+    lines.closed_line_count,
+    orders.source_file,
+    orders.source_row
+from orders
+left join lines
+    on orders.month = lines.month
+    and orders.order_id = lines.order_id
