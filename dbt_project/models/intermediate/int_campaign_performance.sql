@@ -25,19 +25,25 @@ campaign_orders as (
 
 campaign_totals as (
     select campaign_id, count(distinct order_id) as campaign_orders, sum(paid_amount) as campaign_paid_amount,
-           count(distinct buyer_key) as campaign_buyers, count(buyer_key) as orders_with_buyer
+           count(distinct buyer_key) as campaign_buyers
     from campaign_orders
     group by campaign_id
 ),
 
 window_totals as (
     select campaigns.campaign_id, count(*) as window_orders, sum(orders.paid_amount) as window_paid_amount,
-           count(distinct orders.buyer_key) as window_buyers, count(orders.buyer_key) as window_orders_with_buyer
+           count(distinct orders.buyer_key) as window_buyers
     from campaigns
     inner join {{ ref('int_orders') }} as orders
         on orders.month = campaigns.month and orders.is_paid
         and cast(orders.created_at as date) between campaigns.first_day and campaigns.last_day
     group by campaigns.campaign_id
+),
+
+buyer_months as (
+    select month, count(buyer_key) as orders_with_buyer
+    from {{ ref('int_orders') }}
+    group by month
 ),
 
 window_traffic as (
@@ -60,13 +66,15 @@ select
     campaigns.page_clicks,
     coalesce(campaign_totals.campaign_orders, 0) as campaign_orders,
     coalesce(campaign_totals.campaign_paid_amount, 0) as campaign_paid_amount,
-    case when coalesce(campaign_totals.orders_with_buyer, 0) = 0 and coalesce(campaign_totals.campaign_orders, 0) > 0
-         then null else coalesce(campaign_totals.campaign_buyers, 0) end as campaign_buyers,
+    {{ unless_month_has_no_buyers('coalesce(campaign_totals.campaign_buyers, 0)', 'buyer_months.orders_with_buyer') }}
+        as campaign_buyers,
     coalesce(window_totals.window_orders, 0) as window_orders,
     coalesce(window_totals.window_paid_amount, 0) as window_paid_amount,
-    case when coalesce(window_totals.window_orders_with_buyer, 0) = 0 then null else window_totals.window_buyers end as window_buyers,
+    {{ unless_month_has_no_buyers('coalesce(window_totals.window_buyers, 0)', 'buyer_months.orders_with_buyer') }}
+        as window_buyers,
     window_traffic.window_uv
 from campaigns
 left join campaign_totals on campaigns.campaign_id = campaign_totals.campaign_id
 left join window_totals on campaigns.campaign_id = window_totals.campaign_id
 left join window_traffic on campaigns.campaign_id = window_traffic.campaign_id
+left join buyer_months on campaigns.month = buyer_months.month

@@ -26,8 +26,8 @@ paid_buyers as (
     select distinct month, buyer_key from orders where is_paid and buyer_key is not null
 ),
 
-month_has_buyers as (
-    select month, count(buyer_key) > 0 as has_buyers from orders group by month
+buyer_months as (
+    select month, count(buyer_key) as orders_with_buyer from orders group by month
 ),
 
 converted as (
@@ -124,9 +124,10 @@ facts as (
         session_totals.*,
         session_totals.agent_id as employee_id,
         coalesce(service_attitude_reviews.bad_reviews, 0) as bad_reviews,
-        case when month_has_buyers.has_buyers then served_totals.customers_paid end as customers_paid,
-        case when month_has_buyers.has_buyers then served_totals.customers_served end as customers_served,
-        case when month_has_buyers.has_buyers then served_totals.paid_customers_refunding end as paid_customers_refunding,
+        {{ unless_month_has_no_buyers('served_totals.customers_paid', 'buyer_months.orders_with_buyer') }} as customers_paid,
+        {{ unless_month_has_no_buyers('served_totals.customers_served', 'buyer_months.orders_with_buyer') }} as customers_served,
+        {{ unless_month_has_no_buyers('served_totals.paid_customers_refunding', 'buyer_months.orders_with_buyer') }}
+            as paid_customers_refunding,
         coalesce(converted_totals.converted_orders, 0) as converted_orders,
         coalesce(converted_totals.paid_amount, 0) as attributed_paid_amount,
         coalesce(converted_totals.returned_orders, 0) as returned_orders,
@@ -136,7 +137,7 @@ facts as (
     left join served_totals on session_totals.month = served_totals.month and session_totals.agent_id = served_totals.agent_id
     left join converted_totals on session_totals.month = converted_totals.month and session_totals.agent_id = converted_totals.agent_id
     left join service_attitude_reviews on session_totals.month = service_attitude_reviews.month and session_totals.agent_id = service_attitude_reviews.agent_id
-    left join month_has_buyers on session_totals.month = month_has_buyers.month
+    left join buyer_months on session_totals.month = buyer_months.month
 )
 
 {{ kpi_unpivot('facts', ['month', 'employee_id'], [

@@ -73,10 +73,8 @@ select
     ad_spend.marketing_spend,
     case when ad_spend.marketing_spend is null then null
          else coalesce(paid_channel_sales.paid_channel_net_sales, 0) end as paid_channel_net_sales,
-    case when order_totals.orders_with_buyer = 0 then null
-         else coalesce(buyer_totals.paid_buyers, 0) end as paid_buyers,
-    case when order_totals.orders_with_buyer = 0 then null
-         else coalesce(buyer_totals.repeat_buyers, 0) end as repeat_buyers
+    {{ unless_month_has_no_buyers('coalesce(buyer_totals.paid_buyers, 0)', 'order_totals.orders_with_buyer') }} as paid_buyers,
+    {{ unless_month_has_no_buyers('coalesce(buyer_totals.repeat_buyers, 0)', 'order_totals.orders_with_buyer') }} as repeat_buyers
 from order_totals
 left join buyer_totals
     on order_totals.month = buyer_totals.month

@@ -1,12 +1,15 @@
--- Analysts' weekly report figures, one row per figure, with the metric id it claims.
+-- Analysts' weekly report figures, one row per figure, with the metric id it claims: the store
+-- KPI whose Chinese name (kpi_registry.name_zh) the report's 指标 uses; NULL when none does.
 select
-    month,
-    report_id,
-    analyst_id,
-    week_start,
-    submitted_at,
-    deadline_at,
-    metric as metric_zh,
-    case metric when '付款订单数' then 'orders_paid' when '实际成交额' then 'net_sales' end as metric_id,
-    reported_value
-from {{ source('raw', 'analyst_reports') }}
+    reports.month,
+    reports.report_id,
+    reports.analyst_id,
+    reports.week_start,
+    reports.submitted_at,
+    reports.deadline_at,
+    reports.metric as metric_zh,
+    registry.kpi_id as metric_id,
+    reports.reported_value
+from {{ source('raw', 'analyst_reports') }} as reports
+left join {{ ref('kpi_registry') }} as registry
+    on reports.metric = registry.name_zh and registry.role = 'store'
