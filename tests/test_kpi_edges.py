@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from tests.helpers import materialize_month, query, write_csv
-from tests.role_month import MONTH, ORDER_HEADER
+from tests.role_month import MONTH, ORDER_HEADER, TRAFFIC
 
 # The shared hand-made month is built once, on one worker (see pytest -n in pyproject.toml).
 pytestmark = pytest.mark.xdist_group("role_month")
@@ -25,20 +25,24 @@ def march_marts(warehouse):
 
 @pytest.fixture(scope="module")
 def march_then_april(role_month, tmp_path_factory):
-    """March as built, then April's files arrive and both months are (re)built on a copy."""
-    root, built, _ = role_month
+    """March built, then April's files arrive: April is built and March rebuilt, in a warehouse of its own.
+    March's visitor log gains v9 on 31 March through 直通车 (a paid channel that month) buying A1, an order
+    created at 09:00 on 1 April (the evening visit, paid after midnight)."""
+    root, _, _ = role_month
     work = tmp_path_factory.mktemp("edges")
     exports, warehouse = work / "exports", work / "warehouse.duckdb"
     shutil.copytree(root / "exports", exports / MONTH)
-    shutil.copy(built, warehouse)
+    write_csv(exports / MONTH / "traffic.csv", TRAFFIC_HEADER,
+              TRAFFIC + [["v9", "2022-03-31", "直通车", "item/I1", "2", "新访客", "否", "A1"]])
+    assert materialize_month(MONTH, exports, warehouse).success
     before = march_marts(warehouse)
     april = exports / "2022-04"
     # 1 April: order A1 bought through HD4 (a March campaign running to 2 April), listed in April's 活动订单,
-    # and its visitor. April's folder has the roster but no campaign, design, analyst or market export.
+    # and a visitor that day. April's folder has the roster but no campaign, design, analyst or market export.
     write_csv(april / "orders.csv", ORDER_HEADER,
               [["A1", "b5", "60", "60", "浙江省 杭州市", "2022-04-01 09:00:00", "2022-04-01 09:05:00", "0"]])
     write_csv(april / "campaign_orders.csv", ["活动ID", "订单编号"], [["HD4", "A1"]])
-    write_csv(april / "traffic.csv", TRAFFIC_HEADER, [["v9", "2022-04-01", "直通车", "item/I1", "2", "新访客", "否", "A1"]])
+    write_csv(april / "traffic.csv", TRAFFIC_HEADER, [["v10", "2022-04-01", "自然搜索", "home", "1", "新访客", "是", ""]])
     shutil.copy(root / "exports" / "staff.xlsx", april / "staff.xlsx")
     assert materialize_month("2022-04", exports, warehouse).success
     assert materialize_month(MONTH, exports, warehouse).success  # March rebuilt after April arrived
@@ -64,3 +68,11 @@ def test_deliverable_counts_are_no_data_in_a_month_without_that_export(march_the
         warehouse, "select employee_id, kpi_id, value from marts.kpi_employee_monthly where month = ?", [MONTH])}
     assert float(march[("M3", "market_reports")]) == 0.0  # loaded in March, nothing delivered
     assert ("M3", "market_reports") not in april  # left on 31 March: not on April's roster
+
+
+def test_a_visit_on_the_last_evening_is_attributed_once_in_the_orders_month(march_then_april):
+    warehouse, _ = march_then_april
+    rows = query(warehouse, "select month, order_id, channel, owner_id, paid_amount from intermediate.int_paid_channel_orders "
+                            "where order_id = 'A1'")
+    # v9's visit (31 March, 直通车 owned by P1 in March's ad report) bought A1 (1 April, 60.00): April, once.
+    assert [(m, o, c, p, float(a)) for m, o, c, p, a in rows] == [("2022-04", "A1", "直通车", "P1", 60.0)]
