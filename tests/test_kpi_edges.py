@@ -13,6 +13,8 @@ from tests.role_month import MONTH, ORDER_HEADER, TRAFFIC
 # The shared hand-made month is built once, on one worker (see pytest -n in pyproject.toml).
 pytestmark = pytest.mark.xdist_group("role_month")
 
+SESSION_HEADER = ["会话ID", "客服工号", "买家", "首条消息时间", "首次回复时间", "消息数", "违规用语数", "转化订单编号",
+                  "满意度评价", "是否投诉", "投诉是否解决"]
 TRAFFIC_HEADER = ["访客ID", "访问日期", "来源渠道", "着陆页", "浏览量", "新老访客", "是否跳失", "成交订单编号"]
 
 
@@ -44,6 +46,11 @@ def march_then_april(role_month, tmp_path_factory):
     write_csv(april / "campaign_orders.csv", ["活动ID", "订单编号"], [["HD4", "A1"]])
     write_csv(april / "traffic.csv", TRAFFIC_HEADER, [["v10", "2022-04-01", "自然搜索", "home", "1", "新访客", "是", ""]])
     shutil.copy(root / "exports" / "staff.xlsx", april / "staff.xlsx")
+    # C1 chats in April too; a 差评 about service arrives on 2 April for O1, which C1 converted in March (S1).
+    write_csv(april / "sessions.csv", SESSION_HEADER,
+              [["S9", "C1", "b7", "2022-04-03 10:00:00", "2022-04-03 10:00:05", "2", "0", "", "", "否", ""]])
+    write_csv(april / "reviews.csv", ["订单编号", "评价", "评价标签", "评价时间", "评价内容"],
+              [["O1", "差评", "服务态度", "2022-04-02 10:00:00", "慢"]])
     assert materialize_month("2022-04", exports, warehouse).success
     assert materialize_month(MONTH, exports, warehouse).success  # March rebuilt after April arrived
     return warehouse, before
@@ -76,3 +83,10 @@ def test_a_visit_on_the_last_evening_is_attributed_once_in_the_orders_month(marc
                             "where order_id = 'A1'")
     # v9's visit (31 March, 直通车 owned by P1 in March's ad report) bought A1 (1 April, 60.00): April, once.
     assert [(m, o, c, p, float(a)) for m, o, c, p, a in rows] == [("2022-04", "A1", "直通车", "P1", 60.0)]
+
+
+def test_bad_reviews_count_only_with_a_same_month_conversion(march_then_april):
+    warehouse, _ = march_then_april
+    (april,) = query(warehouse, "select value from marts.kpi_employee_monthly "
+                                "where month = '2022-04' and employee_id = 'C1' and kpi_id = 'bad_reviews'")
+    assert float(april[0]) == 0.0  # O1's review is April's, its conversion (S1) March's: not attributed (DECISIONLOG)
