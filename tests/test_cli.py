@@ -129,3 +129,34 @@ def test_simulate_writes_into_the_exports_root_by_default(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "root" / "2017-05" / "员工花名册.xlsx").is_file()  # the staff roster, among the others
     assert run_cli("simulate", "--orders", str(REAL_EXPORTS)).returncode == 2  # neither --month nor --out
+
+
+@pytest.mark.xdist_group("demo")
+def test_query_is_truly_read_only(demo_run, tmp_path):
+    """Each of these worked (or wrote, read or downloaded) before; now each is refused in one line."""
+    _, built = demo_run
+    warehouse = tmp_path / "w.duckdb"
+    shutil.copy(built, warehouse)
+    target, other = tmp_path / "out.csv", tmp_path / "other.duckdb"
+    attacks = {
+        "attach": f"attach '{other}' as other",
+        "re-attach read-write": f"detach warehouse; attach '{warehouse}' as w2; delete from w2.marts.fct_orders",
+        "delete": "delete from marts.fct_orders",
+        "copy to": f"copy (select * from fct_orders) to '{target}'",
+        "read any file": "select * from read_csv('/etc/passwd')",
+        "install": "install httpfs",
+        "two statements": "select 1; select 2",
+        "set": "set enable_external_access = true",
+    }
+    for name, sql in attacks.items():
+        proc = run_cli("query", sql, "--warehouse", str(warehouse))
+        assert proc.returncode == 2, name
+        assert len(proc.stderr.strip().splitlines()) == 1, name
+    assert not target.exists() and not other.exists()
+    count = run_cli("query", "select count(*) as n from fct_orders", "--warehouse", str(warehouse), "--format", "csv")
+    assert count.stdout.splitlines() == ["n", "3989"]  # the real export's 3,989 orders, all still there
+    for sql in ("with o as (select * from fct_orders) select count(*) from o", "describe fct_orders", "show tables",
+                "summarize kpi_store_monthly", "explain select * from fct_orders"):
+        assert run_cli("query", sql, "--warehouse", str(warehouse)).returncode == 0, sql
+    empty = run_cli("query", "  ", "--warehouse", str(warehouse))
+    assert empty.returncode == 2 and "no SQL statement" in empty.stderr

@@ -12,18 +12,45 @@ SEARCH_PATH = "marts,intermediate,staging,reference,raw,main"
 STATUS_LABELS = {"pass": "达标 pass", "fail": "未达标 fail", "no_data": "无数据 no data", "unscored": "不计分 unscored"}
 
 
+READ_STATEMENTS = ("SELECT", "EXPLAIN")  # DuckDB parses WITH, DESCRIBE, SHOW, SUMMARIZE, FROM and VALUES as SELECT
+
+
+def read_only_statement(sql: str) -> str:
+    """The one read statement in `sql`, or a CliError: no writes, no ATTACH/COPY/INSTALL/SET/PRAGMA,
+    no second statement."""
+    import duckdb
+
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise CliError(str(exc).splitlines()[0]) from None
+    if not statements:
+        raise CliError("no SQL statement given")
+    if len(statements) > 1:
+        raise CliError(f"one statement at a time, got {len(statements)}")
+    kind = statements[0].type.name
+    if kind not in READ_STATEMENTS:
+        raise CliError(f"the warehouse is read-only here: {kind} is not allowed "
+                       "(SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE or EXPLAIN only)")
+    return sql
+
+
 def query(warehouse: Path, sql: str, params: list | None = None) -> tuple[list[str], list[tuple]]:
-    """Run SQL on the warehouse opened read-only; values the user typed go in as parameters."""
+    """Run one read statement on the warehouse, opened read-only with external access disabled
+    (no ATTACH, COPY … TO, file readers or extension installs) and its configuration locked;
+    values the user typed go in as parameters."""
     import duckdb
 
     if not warehouse.exists():
         raise CliError(f"warehouse not found: {warehouse} (run `shopkpi materialize` first)")
+    read_only_statement(sql)
     try:
-        con = duckdb.connect(str(warehouse), read_only=True)
+        con = duckdb.connect(str(warehouse), read_only=True, config={"enable_external_access": False})
     except duckdb.Error as exc:
         raise CliError(f"cannot open {warehouse}: {exc}") from None
     try:
         con.execute(f"SET search_path = '{SEARCH_PATH}'")
+        con.execute("SET lock_configuration = true")
         cursor = con.execute(sql, params or [])
         if cursor.description is None:
             return [], []
