@@ -35,3 +35,13 @@
 {% macro month_end(month_column='month') -%}
     {{ dbt.dateadd('month', 1, "cast(" ~ month_column ~ " || '-01' as timestamp)") }}
 {%- endmacro %}
+
+{# Pre-hook of every per-month table: delete the build month's rows before the insert, so a
+   month rebuilt with an empty batch (its export is gone) keeps no stale rows. dbt's
+   delete+insert deletes only the months present in the new batch. #}
+{% macro delete_build_month() -%}
+  {%- set month = build_month() -%}
+  {%- if month and is_incremental() -%}
+    delete from {{ this }} where month = '{{ month }}'
+  {%- endif -%}
+{%- endmacro %}

@@ -75,6 +75,8 @@ class MonthLoad:
     folder: str
     files: list[FileLoad] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)  # file -> why not used
+    # report types an earlier load of this month had and this one lacks (raw.load_changes)
+    missing_since_earlier_load: list[str] = field(default_factory=list)
 
     def totals(self, report_type: str) -> dict[str, int]:
         rows = [f for f in self.files if f.report_type == report_type]
@@ -114,6 +116,11 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         """CREATE TABLE IF NOT EXISTS raw.quarantine (
             month VARCHAR NOT NULL, report_type VARCHAR NOT NULL, source_file VARCHAR NOT NULL,
             source_row BIGINT NOT NULL, column_name VARCHAR, reason VARCHAR NOT NULL)"""
+    )
+    con.execute(
+        """CREATE TABLE IF NOT EXISTS raw.load_changes (
+            month VARCHAR NOT NULL, report_type VARCHAR NOT NULL, change VARCHAR NOT NULL,
+            first_detected_at TIMESTAMP NOT NULL)"""
     )
     con.execute(
         """CREATE TABLE IF NOT EXISTS raw.load_audit (
@@ -268,12 +275,14 @@ class MonthLoader:
         with tempfile.TemporaryDirectory(prefix="shopkpi-") as workdir:
             self.con.execute("BEGIN TRANSACTION")
             try:
+                earlier = self._report_types_of_earlier_loads()
                 self._delete_month()
                 for spec in REPORT_SPECS:  # orders first: lines need the month's order ids
                     for f in (f for f in usable if f.spec is spec):
                         self._load_file(f, Path(workdir))
                     self._quarantine_duplicates(spec)
                     self._write_audit(spec)
+                self._record_missing_reports(earlier)
                 self.con.execute("COMMIT")
             except BaseException:
                 self.con.execute("ROLLBACK")
@@ -281,6 +290,28 @@ class MonthLoader:
         return self.result
 
     # -- steps ------------------------------------------------------------
+    def _report_types_of_earlier_loads(self) -> dict[str, dt.datetime | None]:
+        """Report types this month had before: in its last load, or still missing since an earlier one."""
+        rows = self.con.execute(
+            """SELECT report_type, min(first_detected_at) FROM (
+                   SELECT DISTINCT report_type, NULL::TIMESTAMP AS first_detected_at FROM raw.load_audit WHERE month = ?
+                   UNION ALL
+                   SELECT report_type, first_detected_at FROM raw.load_changes WHERE month = ?)
+               GROUP BY report_type""", [self.month, self.month]).fetchall()
+        return dict(rows)
+
+    def _record_missing_reports(self, earlier: dict[str, dt.datetime | None]) -> None:
+        """A rebuild with fewer report types than before: their KPIs turn into no data. Recorded in
+        raw.load_changes until the export is back, so the run and the audit can say so."""
+        loaded = {f.report_type for f in self.result.files}
+        missing = sorted(set(earlier) - loaded)
+        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+        self.con.execute("DELETE FROM raw.load_changes WHERE month = ?", [self.month])
+        for report_type in missing:
+            self.con.execute("INSERT INTO raw.load_changes VALUES (?, ?, ?, ?)",
+                             [self.month, report_type, "missing since an earlier load", earlier[report_type] or now])
+        self.result.missing_since_earlier_load = missing
+
     def _delete_month(self) -> None:
         for table in [s.table for s in REPORT_SPECS] + ["quarantine", "load_audit"]:
             self.con.execute(f"DELETE FROM raw.{table} WHERE month = ?", [self.month])

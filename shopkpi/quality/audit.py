@@ -53,6 +53,8 @@ class AuditReport:
     findings: list[dict] = field(default_factory=list)
     # Per layer: where its results come from ("checks of run …" or "validated now: <why>").
     sources: dict[str, str] = field(default_factory=dict)
+    # Report types an earlier load of the month had and the current one lacks (raw.load_changes).
+    missing_since_earlier_load: list[str] = field(default_factory=list)
 
     def by_severity(self, severity: str) -> list[SuiteRun]:
         return [r for r in self.runs if r.suite.severity == severity]
@@ -89,6 +91,7 @@ class AuditReport:
             "quarantine": self.quarantine,
             "data_docs": str(self.data_docs / "index.html"),
             "sources": self.sources,
+            "missing_since_earlier_load": self.missing_since_earlier_load,
         }
 
 
@@ -133,6 +136,8 @@ td,th{{border:1px solid #ccc;padding:3px 8px;font-size:13px}}th{{background:#f3f
 warning suites: {s['severities']['warning']['passed']}/{s['severities']['warning']['suites']} passed.
 Every expectation's result, with the rows that broke it: <a href="index.html">Great Expectations Data Docs</a>.</p>
 <p>Results: {"; ".join(f"{html.escape(k)}: {html.escape(v)}" for k, v in report.sources.items())}.</p>
+<p>Report types an earlier load of this month had and this one lacks (their KPIs are no data):
+{html.escape(", ".join(report.missing_since_earlier_load)) or "none"}.</p>
 <h2>Findings 问题</h2>{_table(report.findings)}
 <h2>Reconciliation 对账 (raw → staging → marts, to the cent)</h2>{_table(report.reconciliation)}
 <h2>Rows read = loaded + quarantined 行数核对</h2>{_table(report.load_reconciliation)}
@@ -156,6 +161,10 @@ def audit_month(warehouse: str | Path, month: str, published: Path, revalidate: 
         stored = stored_results(con, month)
         states = {layer: state_fingerprint(con, month, layer) for layer in LAYERS}
         quarantine = query_rows(con, QUARANTINE_BY_REASON, [month])
+        has_changes = con.execute("select count(*) from information_schema.tables "
+                                  "where table_schema = 'raw' and table_name = 'load_changes'").fetchone()[0]
+        missing = [r for (r,) in con.execute("select report_type from raw.load_changes where month = ? order by 1",
+                                             [month]).fetchall()] if has_changes else []
     outcomes: dict[str, SuiteOutcome] = {}
     report_rows: dict[str, list[dict]] = {}
     sources = {}
@@ -181,7 +190,8 @@ def audit_month(warehouse: str | Path, month: str, published: Path, revalidate: 
     month_dir.mkdir(parents=True, exist_ok=True)
     report = AuditReport(month, runs, report_rows["reconciliation_orders"], report_rows["load_reconciliation"],
                          quarantine, report_rows["platform_summary_accuracy"],
-                         data_docs=month_dir / DATA_DOCS_DIRNAME, findings=_findings(runs), sources=sources)
+                         data_docs=month_dir / DATA_DOCS_DIRNAME, findings=_findings(runs), sources=sources,
+                         missing_since_earlier_load=missing)
     build = Path(tempfile.mkdtemp(prefix=".data-docs-", dir=month_dir))
     try:
         build_data_docs([r.outcome for r in runs], [s.for_month(month) for s in suites], build)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
@@ -44,6 +45,11 @@ def cmd_materialize(args: argparse.Namespace) -> int:
           + (f"; blocking failed: {', '.join(failed)}" if failed else "")
           + (f"; warnings: {', '.join(warned)} (see `shopkpi audit --month {args.month}`)" if warned else ""))
     print(f"  wall time   {elapsed:.1f} s")
+    missing = [r for (r,) in query(warehouse, "select report_type from raw.load_changes where month = ? order by 1",
+                                   [args.month])[1]]
+    if missing:
+        print(f"  warning     rebuilt without {', '.join(missing)}, which an earlier load of this month had: "
+              "their KPIs are now no data", file=sys.stderr)
     if log_file:
         print(f"  dbt log     {log_file}")
     print_rows(*query(warehouse, STORE_KPIS_SQL, [args.month]), fmt="table")

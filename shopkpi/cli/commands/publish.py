@@ -64,6 +64,9 @@ def print_audit(report) -> None:
     out.print(f"[bold]数据质量审计 Data-quality audit · {report.month}[/bold]  {verdict}")
     for layer, source in report.sources.items():
         out.print(f"  {layer:<8} results: {source}")
+    if report.missing_since_earlier_load:
+        out.print(f"[yellow]warning[/yellow]: rebuilt without {', '.join(report.missing_since_earlier_load)}, which an "
+                  "earlier load of this month had: their KPIs are no data")
     summary = report.summary()["severities"]
     t = Table("severity", "suites", "expectations", "passed", "failed")
     for sev, label in (("blocking", "blocking 阻断"), ("warning", "warning 警告")):

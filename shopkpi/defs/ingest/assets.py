@@ -13,6 +13,7 @@ RAW_GROUP = "raw"
 BOOKKEEPING = {
     "quarantine": "Rows of the month's exports that were not loaded, with file, row, column and reason.",
     "load_audit": "Per file: rows read, loaded, quarantined, SHA-256 checksum and encoding.",
+    "load_changes": "Report types an earlier load of the month had and the current load lacks.",
 }
 
 
@@ -58,10 +59,14 @@ def raw_exports(context: AssetExecutionContext, warehouse: WarehouseResource, ex
         ).fetchall()
     for name, why in result.skipped.items():
         context.log.warning(f"not used: {folder / name}: {why}")
+    if result.missing_since_earlier_load:
+        context.log.warning(f"{month} rebuilt without {', '.join(result.missing_since_earlier_load)}, which an earlier load "
+                            "of this month had: their KPIs are now no data (raw.load_changes)")
     common = {
         "month": month,
         "folder": str(folder),
         "unrecognised_files": MetadataValue.json(result.skipped),
+        "missing_since_earlier_load": MetadataValue.json(result.missing_since_earlier_load),
     }
     for spec in REPORT_SPECS:
         totals = result.totals(spec.report_type)
@@ -81,4 +86,8 @@ def raw_exports(context: AssetExecutionContext, warehouse: WarehouseResource, ex
     yield MaterializeResult(
         asset_key=raw_key("load_audit"),
         metadata={**common, "files": MetadataValue.md(_files_table(result.files))},
+    )
+    yield MaterializeResult(
+        asset_key=raw_key("load_changes"),
+        metadata={**common, "report_types": MetadataValue.json(result.missing_since_earlier_load)},
     )
