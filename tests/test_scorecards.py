@@ -262,3 +262,28 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(month, tmp_path):
     with (published / MONTH / "v1" / "scorecard_employee.csv").open(encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     assert all(not r["name_zh"].startswith("=") for r in rows)
+
+
+def test_a_published_file_edited_afterwards_is_caught(month, tmp_path):
+    root, warehouse, published = month
+    copy = tmp_path / "published"
+    shutil.copytree(published, copy)
+    ok = run_cli("verify", "--published", str(copy))
+    assert ok.returncode == 0 and ok.stdout.splitlines()[-1].startswith("1/1 published versions match"), ok.stdout
+    # readable by other users: no 0700 folders in what is published
+    for folder in [copy / MONTH / "v1", copy / MONTH / "v1" / "data-docs", published / MONTH / "data-docs"]:
+        assert folder.stat().st_mode & 0o055 == 0o055, folder
+    edited = copy / MONTH / "v1" / "scorecard_team.csv"
+    os.chmod(edited, 0o644)
+    edited.write_bytes(edited.read_bytes().replace(b"customer_service", b"customer_servic3"))
+    frozen_doc = next((copy / MONTH / "v1" / "data-docs").rglob("*.html"))
+    os.chmod(frozen_doc.parent, 0o755)
+    (frozen_doc.parent / "extra.html").write_text("not published", encoding="utf-8")
+    bad = run_cli("verify", "--published", str(copy), "--month", MONTH)
+    assert bad.returncode == 1
+    assert "scorecard_team.csv changed" in bad.stdout and "extra.html added" in bad.stdout
+    # publish checks the latest version before deciding: unchanged inputs are no excuse
+    refused = run_cli("publish", "--month", MONTH, "--exports", str(root / "exports"), "--warehouse", str(warehouse),
+                      "--published", str(copy), env=dagster_home(tmp_path))
+    assert refused.returncode == 1
+    assert "does not match its manifest" in refused.stderr and "scorecard_team.csv changed" in refused.stderr

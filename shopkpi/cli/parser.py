@@ -6,7 +6,7 @@ import argparse
 
 from ..settings import DEMO_MONTH, EXPORTS_ENV, WAREHOUSE_ENV, default_exports, default_published, default_warehouse
 from .commands.build import cmd_backfill, cmd_demo, cmd_materialize
-from .commands.publish import cmd_audit, cmd_publish
+from .commands.publish import cmd_audit, cmd_publish, cmd_verify
 from .commands.read import SEARCH_PATH, cmd_query, cmd_scorecard
 from .commands.tools import cmd_simulate, cmd_ui
 
@@ -69,6 +69,14 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--format", choices=["table", "json"], default="table")
     _common(a, published=True)
     a.set_defaults(func=cmd_audit)
+
+    v = sub.add_parser("verify", help="check published versions against their manifests",
+                       description="Every file of every published version (or of one month's versions) is checked "
+                                   "against the SHA-256 its manifest records; exit 1 on any changed, missing or added file.")
+    v.add_argument("--month", help="YYYY-MM (default: every month)")
+    v.add_argument("--published", default=str(default_published()),
+                   help="publication root (default: $SHOPKPI_PUBLISHED or published/)")
+    v.set_defaults(func=cmd_verify)
 
     c = sub.add_parser("scorecard", help="show a month's scorecard in the terminal",
                        description="Per employee: each KPI's value, target, status, score, weighted total and rank.")

@@ -97,6 +97,7 @@ def unchanged_since_last(root: Path, month: str, folder: Path) -> tuple[int, dic
     last, manifest = latest_version(Path(root), month)
     if manifest is None:
         return None
+    refuse_if_tampered(root, month, last)
     same = (manifest.get("source_folder") == folder_checksums(folder)
             and manifest.get("code_fingerprint") == code_fingerprint()
             and manifest.get("packages") == package_versions())
@@ -169,11 +170,52 @@ def fingerprint(inputs: dict, files: dict[str, bytes]) -> str:
 
 
 def latest_version(root: Path, month: str) -> tuple[int, dict | None]:
-    folder = root / month
-    versions = sorted(int(p.name[1:]) for p in folder.glob("v*") if p.name[1:].isdigit()) if folder.is_dir() else []
+    folder = Path(root) / month
+    versions = versions_of(root, month)
     if not versions:
         return 0, None
     return versions[-1], json.loads((folder / f"v{versions[-1]}" / "manifest.json").read_text(encoding="utf-8"))
+
+
+def _tree_checksums(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): sha256_bytes(p.read_bytes()) for p in sorted(Path(folder).rglob("*")) if p.is_file()}
+
+
+def verify_version(folder: Path) -> list[str]:
+    """What in a published version differs from its manifest: files changed, missing or added
+    (the artefacts, and the frozen Data Docs where the manifest lists them). [] when intact."""
+    folder = Path(folder)
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        expected = dict(manifest["outputs"])
+    except (OSError, ValueError, KeyError):
+        return ["manifest.json missing or unreadable"]
+    docs = manifest.get("data_docs_files")
+    if docs is not None:
+        expected.update({f"data-docs/{name}": digest for name, digest in docs.items()})
+    actual = {name: digest for name, digest in _tree_checksums(folder).items()
+              if name != "manifest.json" and (docs is not None or not name.startswith("data-docs/"))}
+    problems = []
+    for name in sorted(expected.keys() | actual.keys()):
+        if name not in actual:
+            problems.append(f"{name} missing")
+        elif name not in expected:
+            problems.append(f"{name} added")
+        elif actual[name] != expected[name]:
+            problems.append(f"{name} changed")
+    return problems
+
+
+def versions_of(root: Path, month: str) -> list[int]:
+    folder = Path(root) / month
+    return sorted(int(p.name[1:]) for p in folder.glob("v*") if p.name[1:].isdigit()) if folder.is_dir() else []
+
+
+def refuse_if_tampered(root: Path, month: str, version: int) -> None:
+    problems = verify_version(Path(root) / month / f"v{version}")
+    if problems:
+        raise PublishRefused(f"{month}: published v{version} does not match its manifest ({'; '.join(problems)}); "
+                             "restore it before publishing again (`shopkpi verify`)")
 
 
 def _changes(old: dict, inputs: dict, new_fingerprint: str) -> list[str]:
@@ -210,6 +252,7 @@ def publish(warehouse: str, month: str, root: Path, reason: str | None = None, c
     files, inputs = build_artifacts(warehouse, month, last + 1)
     new_fingerprint = fingerprint(inputs, files)
     if last_manifest is not None:
+        refuse_if_tampered(root, month, last)
         if last_manifest["fingerprint"] == new_fingerprint:
             return PublishOutcome(month, last, root / month / f"v{last}", False, f"{month} already published as v{last}; nothing written")
         changes = _changes(last_manifest, inputs, new_fingerprint)
@@ -236,6 +279,7 @@ def publish(warehouse: str, month: str, root: Path, reason: str | None = None, c
         "outputs": {name: sha256_bytes(data) for name, data in sorted(files.items())},
         "checks": checks or [],
         "audit": _audit_summary(audit_dir),
+        "data_docs_files": _tree_checksums(audit_dir) if audit_dir is not None else None,
     }
     files["manifest.json"] = json.dumps(manifest, ensure_ascii=False, indent=2, default=str).encode("utf-8")
     target = root / month / f"v{version}"

@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import html
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -207,6 +208,7 @@ def audit_month(warehouse: str | Path, month: str, published: Path, revalidate: 
             trash = Path(tempfile.mkdtemp(prefix=".old-docs-", dir=month_dir))
             old.rename(trash / "docs")
             shutil.rmtree(trash, ignore_errors=True)
+        os.chmod(build, 0o755)  # mkdtemp makes it 0700; auditors and other users read it
         build.rename(old)
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)

@@ -16,12 +16,15 @@ from .read import query
 
 def cmd_publish(args: argparse.Namespace) -> int:
     from ...defs.jobs import PUBLISH_JOB_NAME
-    from ...publish.publisher import unchanged_since_last
+    from ...publish.publisher import PublishRefused, unchanged_since_last
 
     checked_month(args.month)
     exports, warehouse, published = existing_exports(args.exports), Path(args.warehouse).resolve(), Path(args.published).resolve()
     # The fingerprint first: same downloads, code and packages as the last version -> nothing to run or write.
-    unchanged = unchanged_since_last(published, args.month, month_folder(exports, args.month))
+    try:
+        unchanged = unchanged_since_last(published, args.month, month_folder(exports, args.month))
+    except PublishRefused as exc:
+        raise CliError(str(exc), code=1) from None
     if unchanged is not None:
         version, _ = unchanged
         print(f"{args.month} already published as v{version}; inputs unchanged, nothing run or written")
@@ -38,6 +41,30 @@ def cmd_publish(args: argparse.Namespace) -> int:
         print(f"  report     {meta['report'].value}")
         print(f"  data docs  {meta['data_docs'].value}")
     return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Every published version (of one month, or all) checked file by file against its manifest."""
+    from ...publish.publisher import verify_version, versions_of
+    from ...settings import MONTH_FOLDER
+
+    root = Path(args.published).resolve()
+    if args.month:
+        months = [checked_month(args.month)]
+    else:
+        months = sorted(p.name for p in root.iterdir() if p.is_dir() and MONTH_FOLDER.match(p.name)) if root.is_dir() else []
+    checked = bad = 0
+    for month in months:
+        versions = versions_of(root, month)
+        if args.month and not versions:
+            raise CliError(f"{month} has no published version in {root}")
+        for version in versions:
+            problems = verify_version(root / month / f"v{version}")
+            checked += 1
+            bad += bool(problems)
+            print(f"{month} v{version}  " + ("ok" if not problems else "MISMATCH: " + "; ".join(problems)))
+    print(f"{checked - bad}/{checked} published versions match their manifests in {root}")
+    return 1 if bad else 0
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
