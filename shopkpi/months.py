@@ -11,7 +11,7 @@ _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 def check_month(month: str) -> str:
     """Return `month` if it looks like YYYY-MM; raise ValueError otherwise."""
-    if not isinstance(month, str) or not _MONTH.match(month):
+    if not isinstance(month, str) or not _MONTH.fullmatch(month):  # fullmatch: "2017-05\n" is not a month
         raise ValueError(f"month must look like YYYY-MM, got {month!r}")
     return month
 

@@ -55,7 +55,7 @@ def month_folder(root: Path, month: str) -> Path:
     per_month = root / month
     if per_month.is_dir():
         return per_month
-    if root.is_dir() and any(p.is_dir() and MONTH_FOLDER.match(p.name) for p in root.iterdir()):
+    if root.is_dir() and any(p.is_dir() and MONTH_FOLDER.fullmatch(p.name) for p in root.iterdir()):
         return per_month
     return root
 

@@ -160,3 +160,22 @@ def test_query_is_truly_read_only(demo_run, tmp_path):
         assert run_cli("query", sql, "--warehouse", str(warehouse)).returncode == 0, sql
     empty = run_cli("query", "  ", "--warehouse", str(warehouse))
     assert empty.returncode == 2 and "no SQL statement" in empty.stderr
+
+
+def test_a_month_with_a_trailing_newline_is_not_a_month():
+    proc = run_cli("scorecard", "--month", "2017-05\n")
+    assert proc.returncode == 2 and "month must look like YYYY-MM" in proc.stderr
+
+
+def test_query_csv_neutralises_formula_cells(tmp_path):
+    import duckdb
+
+    warehouse = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(warehouse))
+    for schema in ("marts", "intermediate", "staging", "reference", "raw"):  # a warehouse's schemas, no data needed
+        con.execute(f"create schema {schema}")
+    con.close()
+    out = run_cli("query", "select '=HYPERLINK(\"http://x\")' as cell, -5.5 as amount", "--warehouse", str(warehouse),
+                  "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["cell,amount", "\"'=HYPERLINK(\"\"http://x\"\")\",-5.5"]

@@ -7,6 +7,8 @@ import json
 import sys
 from decimal import Decimal
 
+from ..spreadsheets import neutralise_formula
+
 
 def plain(value):
     """Decimals without trailing zeros (2.500000 -> 2.5), everything else as is."""
@@ -27,7 +29,7 @@ def print_rows(columns: list[str], rows: list[tuple], fmt: str) -> None:
     elif fmt == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow(columns)
-        writer.writerows([[plain(v) for v in r] for r in rows])
+        writer.writerows([[neutralise_formula(plain(v)) for v in r] for r in rows])  # like every CSV we write
     else:
         from rich.table import Table
 

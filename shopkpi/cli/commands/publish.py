@@ -52,7 +52,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if args.month:
         months = [checked_month(args.month)]
     else:
-        months = sorted(p.name for p in root.iterdir() if p.is_dir() and MONTH_FOLDER.match(p.name)) if root.is_dir() else []
+        months = sorted(p.name for p in root.iterdir() if p.is_dir() and MONTH_FOLDER.fullmatch(p.name)) if root.is_dir() else []
     checked = bad = 0
     for month in months:
         versions = versions_of(root, month)

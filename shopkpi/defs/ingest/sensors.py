@@ -30,7 +30,7 @@ def closed_month_folders(root: Path, now: dt.datetime) -> dict[str, Path]:
     current = now.astimezone(ZoneInfo(SHOP_TIMEZONE)).strftime("%Y-%m")
     if not root.is_dir():
         return {}
-    return {p.name: p for p in sorted(root.iterdir()) if p.is_dir() and MONTH_FOLDER.match(p.name) and p.name < current}
+    return {p.name: p for p in sorted(root.iterdir()) if p.is_dir() and MONTH_FOLDER.fullmatch(p.name) and p.name < current}
 
 
 @sensor(job=monthly_kpis_job, minimum_interval_seconds=300, default_status=DefaultSensorStatus.STOPPED,
