@@ -68,14 +68,14 @@ def test_truncated_row_is_quarantined(tmp_path):
 def test_non_numeric_amount_is_quarantined_naming_the_column(tmp_path):
     write_csv(tmp_path / "orders.csv", TMALL_HEADER, [GOOD, row("1002", total="abc")])
     con, result = load(tmp_path)
-    assert quarantine(con) == [(2, "总金额", "总金额: not an amount 'abc'")]
+    assert quarantine(con) == [(2, "总金额", "总金额: not an amount, shape 'aaa'")]  # 'abc', letters as a
     assert_reconciles(con, result, 2)
 
 
 def test_unparseable_date_is_quarantined(tmp_path):
     write_csv(tmp_path / "orders.csv", TMALL_HEADER, [GOOD, row("1002", created="2017-13-45 10:00:00")])
     con, result = load(tmp_path)
-    assert quarantine(con) == [(2, "订单创建时间", "订单创建时间: not a date-time '2017-13-45 10:00:00'")]
+    assert quarantine(con) == [(2, "订单创建时间", "订单创建时间: not a date-time, shape '9999-99-99 99:99:99'")]
     assert_reconciles(con, result, 2)
 
 
@@ -171,3 +171,24 @@ def test_cli_gives_a_one_line_reason_and_nonzero_exit(tmp_path):
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith("shopkpi: error: 2017-05: step raw_exports failed:")
     assert "required column '订单编号' (order_id) is missing" in last
+
+
+def test_quarantine_reasons_quote_no_cell_content(tmp_path):
+    """A shifted row can put a buyer's phone, name or address into any typed column: the reason
+    describes the cell's shape and never carries its content."""
+    pii = ["13812345678", "张三丰", "浙江省杭州市西湖区文三路1号", "alice88@example.com"]
+    rows = []
+    for i, value in enumerate(pii):
+        for position in (1, 2, 4, 5, 6):  # 总金额, 买家实际支付金额, 订单创建时间, 订单付款时间, 退款金额
+            row = [f"P{i}{position}", "10.00", "10.00", "", "2017-05-02 10:00:00", "2017-05-02 10:05:00", "0"]
+            row[position] = value
+            rows.append(row)
+    write_csv(tmp_path / "orders.csv", TMALL_HEADER, rows)
+    con, _ = load(tmp_path)
+    reasons = [r for _, _, r in quarantine(con)]
+    # every row is quarantined but the phone number in the three amount columns, where it reads as an amount
+    assert len(reasons) == len(rows) - 3
+    for value in pii:
+        assert not any(value[:3] in r for r in reasons), value
+    assert "订单创建时间: not a date-time, shape '99999999999'" in reasons  # the phone, as its shape only
+    assert "总金额: not an amount, shape '字字字'" in reasons  # the name

@@ -197,6 +197,14 @@ def _typed_expr(column: Column, name: str) -> str:
     return name
 
 
+def _cell_shape(name: str) -> str:
+    """SQL for a cell's shape, never its content: digits become 9, Latin letters a, any other
+    non-ASCII character 字 (punctuation and ¥ stay). A shifted row can put a phone number, a
+    name or an address into any column; a quarantine reason must not carry it."""
+    return (f"regexp_replace(regexp_replace(regexp_replace(left({name}, 40), '[0-9]', '9', 'g'), "
+            f"'[A-Za-z]', 'a', 'g'), '[^ -~¥￥]', '字', 'g')")
+
+
 def _problem_exprs(spec: ReportSpec, present: set[str], month: str) -> list[tuple[str, str, str]]:
     """(column zh, condition, reason expression) for every per-row check."""
     checks = []
@@ -212,7 +220,7 @@ def _problem_exprs(spec: ReportSpec, present: set[str], month: str) -> list[tupl
                 (
                     c.zh,
                     f"{name} IS NOT NULL AND {_typed_expr(c, name)} IS NULL",
-                    f"{sql_literal(c.zh + ': ' + kind + ' ')} || '''' || left({name}, 40) || ''''",
+                    f"{sql_literal(c.zh + ': ' + kind + ', shape ')} || '''' || {_cell_shape(name)} || ''''",
                 )
             )
     for en in spec.past_only:
