@@ -90,7 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     logs = work / "logs"
     logs.mkdir(exist_ok=True)
     months = months_from(args.start, args.months)
-    env = {"SHOPKPI_DAGSTER_STORAGE": str(work / "dagster"), "SHOPKPI_PUBLISHED": str(work / "published")}
+    # Synthetic orders: the public development PII key is allowed (a real deployment sets SHOPKPI_PII_KEY).
+    env = {"SHOPKPI_DAGSTER_STORAGE": str(work / "dagster"), "SHOPKPI_PUBLISHED": str(work / "published"),
+           "SHOPKPI_ALLOW_DEV_PII_KEY": "1"}
     py = sys.executable
     shopkpi = [py, "-m", "shopkpi.cli"]
     print(f"benchmark: {args.orders:,} orders/month, months {months[0]}..{months[-1]}, "

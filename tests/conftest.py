@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import warnings
 
 import pytest
@@ -12,6 +13,8 @@ from tests.tmall_months import MONTHS as TMALL_MONTHS
 from tests.tmall_months import write_tmall_months
 
 warnings.filterwarnings("ignore")
+# Test data only: hashing with the public development key is allowed here (tests that check the refusal unset it).
+os.environ.setdefault("SHOPKPI_ALLOW_DEV_PII_KEY", "1")
 
 
 @pytest.fixture(scope="session")

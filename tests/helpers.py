@@ -116,7 +116,9 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]], encoding: st
 
 
 # Run bookkeeping that differs between two identical builds by design (which run, when).
-SNAPSHOT_COLUMNS = {"quality.check_results": "month, layer, suite, severity, success, warehouse_state"}
+SNAPSHOT_COLUMNS = {"quality.check_results": "month, layer, suite, severity, success, warehouse_state",
+                    "raw.pii_key_fingerprints": "month, key_fingerprint, is_development_key",
+                    "raw.load_changes": "month, report_type, change"}
 
 
 def table_snapshot(warehouse: Path) -> dict[str, list[tuple]]:

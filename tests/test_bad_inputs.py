@@ -192,3 +192,28 @@ def test_quarantine_reasons_quote_no_cell_content(tmp_path):
         assert not any(value[:3] in r for r in reasons), value
     assert "订单创建时间: not a date-time, shape '99999999999'" in reasons  # the phone, as its shape only
     assert "总金额: not an amount, shape '字字字'" in reasons  # the name
+
+
+def test_the_public_development_key_needs_an_opt_in(tmp_path, monkeypatch):
+    write_csv(tmp_path / "orders.csv", TMALL_HEADER, [GOOD])
+    monkeypatch.delenv("SHOPKPI_PII_KEY", raising=False)
+    monkeypatch.delenv("SHOPKPI_ALLOW_DEV_PII_KEY", raising=False)
+    con = duckdb.connect()
+    with pytest.raises(IngestError, match="SHOPKPI_PII_KEY is not set: buyer ids would be hashed with the public"):
+        load_month(con, MONTH, tmp_path)
+    assert con.execute("select count(*) from information_schema.tables where table_schema = 'raw'").fetchone()[0] == 0
+
+
+def test_months_hashed_with_different_keys_are_named(tmp_path, monkeypatch):
+    feb = ["F1", "10.00", "10.00", "", "2017-06-02 10:00:00", "2017-06-02 10:05:00", "0"]
+    write_csv(tmp_path / "2017-05" / "orders.csv", TMALL_HEADER, [GOOD])
+    write_csv(tmp_path / "2017-06" / "orders.csv", TMALL_HEADER, [feb])
+    con = duckdb.connect()
+    monkeypatch.setenv("SHOPKPI_PII_KEY", "first-secret-key-0123456789")
+    assert load_month(con, "2017-05", tmp_path / "2017-05").months_with_another_key == []
+    monkeypatch.setenv("SHOPKPI_PII_KEY", "rotated-secret-key-9876543210")
+    june = load_month(con, "2017-06", tmp_path / "2017-06")
+    assert june.months_with_another_key == ["2017-05"]
+    rows = con.execute("select month, key_fingerprint, is_development_key from raw.pii_key_fingerprints order by 1").fetchall()
+    assert len({r[1] for r in rows}) == 2 and [r[2] for r in rows] == [False, False]
+    assert all("secret" not in r[1] for r in rows)  # a fingerprint, never the key

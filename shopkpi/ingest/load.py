@@ -27,6 +27,8 @@ from .detect import XLSX, DetectedFile, scan_folder, xlsx_rows
 from .specs import ORDERS, REPORT_SPECS, Column, ColumnType, Pii, ReportSpec
 
 PII_KEY_ENV = "SHOPKPI_PII_KEY"
+# The development key is public (it is in this file): loading with it needs an explicit opt-in.
+ALLOW_DEV_KEY_ENV = "SHOPKPI_ALLOW_DEV_PII_KEY"
 # Development default only; set SHOPKPI_PII_KEY in production (see README).
 DEV_PII_KEY = "shopkpi-development-key-do-not-use-in-production"
 
@@ -77,6 +79,8 @@ class MonthLoad:
     skipped: dict[str, str] = field(default_factory=dict)  # file -> why not used
     # report types an earlier load of this month had and this one lacks (raw.load_changes)
     missing_since_earlier_load: list[str] = field(default_factory=list)
+    # other loaded months whose buyer ids were hashed with another key (raw.pii_key_fingerprints)
+    months_with_another_key: list[str] = field(default_factory=list)
 
     def totals(self, report_type: str) -> dict[str, int]:
         rows = [f for f in self.files if f.report_type == report_type]
@@ -90,6 +94,21 @@ class MonthLoad:
 
 def pii_key() -> str:
     return os.environ.get(PII_KEY_ENV) or DEV_PII_KEY
+
+
+def checked_pii_key() -> str:
+    """The key to hash buyer ids with; the public development key only when opted in (demo, tests)."""
+    key = pii_key()
+    if key == DEV_PII_KEY and os.environ.get(ALLOW_DEV_KEY_ENV) != "1":
+        raise IngestError(f"{PII_KEY_ENV} is not set: buyer ids would be hashed with the public development key, "
+                          f"which anyone can reverse by guessing. Set {PII_KEY_ENV} to a long random secret "
+                          f"(or {ALLOW_DEV_KEY_ENV}=1 for demo data)")
+    return key
+
+
+def key_fingerprint(key: str) -> str:
+    """Identifies the key a month was hashed with, without revealing it (never the key itself)."""
+    return hashlib.sha256(b"shopkpi pii-key fingerprint\0" + key.encode("utf-8")).hexdigest()[:16]
 
 
 def sql_literal(value: str) -> str:
@@ -116,6 +135,11 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         """CREATE TABLE IF NOT EXISTS raw.quarantine (
             month VARCHAR NOT NULL, report_type VARCHAR NOT NULL, source_file VARCHAR NOT NULL,
             source_row BIGINT NOT NULL, column_name VARCHAR, reason VARCHAR NOT NULL)"""
+    )
+    con.execute(
+        """CREATE TABLE IF NOT EXISTS raw.pii_key_fingerprints (
+            month VARCHAR NOT NULL, key_fingerprint VARCHAR NOT NULL, is_development_key BOOLEAN NOT NULL,
+            loaded_at TIMESTAMP NOT NULL)"""
     )
     con.execute(
         """CREATE TABLE IF NOT EXISTS raw.load_changes (
@@ -275,8 +299,9 @@ class MonthLoader:
             seen = "; ".join(f"{k}: {v}" for k, v in self.result.skipped.items()) or "no files"
             raise IngestError(f"no {ORDERS.name_zh} (order report) found in {self.folder} ({seen})")
 
+        key = checked_pii_key()
         ensure_raw_schema(self.con)
-        self.con.execute("SET VARIABLE pii_key = ?", [pii_key()])
+        self.con.execute("SET VARIABLE pii_key = ?", [key])
         # Shop time (Asia/Shanghai, naive like the exports): an order cannot be created or paid after it.
         now = dt.datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None, microsecond=0)
         self.con.execute("SET VARIABLE load_time = ?", [now])
@@ -291,6 +316,7 @@ class MonthLoader:
                     self._quarantine_duplicates(spec)
                     self._write_audit(spec)
                 self._record_missing_reports(earlier)
+                self._record_key(key)
                 self.con.execute("COMMIT")
             except BaseException:
                 self.con.execute("ROLLBACK")
@@ -319,6 +345,17 @@ class MonthLoader:
             self.con.execute("INSERT INTO raw.load_changes VALUES (?, ?, ?, ?)",
                              [self.month, report_type, "missing since an earlier load", earlier[report_type] or now])
         self.result.missing_since_earlier_load = missing
+
+    def _record_key(self, key: str) -> None:
+        """Which key hashed this month's buyer ids; months hashed with different keys cannot be
+        compared buyer by buyer, so the load names them."""
+        fingerprint = key_fingerprint(key)
+        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+        self.con.execute("DELETE FROM raw.pii_key_fingerprints WHERE month = ?", [self.month])
+        self.con.execute("INSERT INTO raw.pii_key_fingerprints VALUES (?, ?, ?, ?)",
+                         [self.month, fingerprint, key == DEV_PII_KEY, now])
+        self.result.months_with_another_key = [m for (m,) in self.con.execute(
+            "SELECT month FROM raw.pii_key_fingerprints WHERE key_fingerprint <> ? ORDER BY month", [fingerprint]).fetchall()]
 
     def _delete_month(self) -> None:
         for table in [s.table for s in REPORT_SPECS] + ["quarantine", "load_audit"]:

@@ -56,6 +56,8 @@ class AuditReport:
     sources: dict[str, str] = field(default_factory=dict)
     # Report types an earlier load of the month had and the current one lacks (raw.load_changes).
     missing_since_earlier_load: list[str] = field(default_factory=list)
+    # Loaded months whose buyer ids were hashed with another PII key than this month's.
+    months_with_another_key: list[str] = field(default_factory=list)
 
     def by_severity(self, severity: str) -> list[SuiteRun]:
         return [r for r in self.runs if r.suite.severity == severity]
@@ -93,6 +95,7 @@ class AuditReport:
             "data_docs": str(self.data_docs / "index.html"),
             "sources": self.sources,
             "missing_since_earlier_load": self.missing_since_earlier_load,
+            "months_with_another_pii_key": self.months_with_another_key,
         }
 
 
@@ -138,7 +141,9 @@ warning suites: {s['severities']['warning']['passed']}/{s['severities']['warning
 Every expectation's result, with the rows that broke it: <a href="index.html">Great Expectations Data Docs</a>.</p>
 <p>Results: {"; ".join(f"{html.escape(k)}: {html.escape(v)}" for k, v in report.sources.items())}.</p>
 <p>Report types an earlier load of this month had and this one lacks (their KPIs are no data):
-{html.escape(", ".join(report.missing_since_earlier_load)) or "none"}.</p>
+{html.escape(", ".join(report.missing_since_earlier_load)) or "none"}.
+Months whose buyer ids were hashed with another PII key (buyers cannot be matched across them):
+{html.escape(", ".join(report.months_with_another_key)) or "none"}.</p>
 <h2>Findings 问题</h2>{_table(report.findings)}
 <h2>Reconciliation 对账 (raw → staging → marts, to the cent)</h2>{_table(report.reconciliation)}
 <h2>Rows read = loaded + quarantined 行数核对</h2>{_table(report.load_reconciliation)}
@@ -166,6 +171,12 @@ def audit_month(warehouse: str | Path, month: str, published: Path, revalidate: 
                                   "where table_schema = 'raw' and table_name = 'load_changes'").fetchone()[0]
         missing = [r for (r,) in con.execute("select report_type from raw.load_changes where month = ? order by 1",
                                              [month]).fetchall()] if has_changes else []
+        has_keys = con.execute("select count(*) from information_schema.tables "
+                               "where table_schema = 'raw' and table_name = 'pii_key_fingerprints'").fetchone()[0]
+        other_keys = [m for (m,) in con.execute(
+            """select other.month from raw.pii_key_fingerprints other, raw.pii_key_fingerprints this
+               where this.month = ? and other.key_fingerprint <> this.key_fingerprint order by 1""",
+            [month]).fetchall()] if has_keys else []
     outcomes: dict[str, SuiteOutcome] = {}
     report_rows: dict[str, list[dict]] = {}
     sources = {}
@@ -192,7 +203,7 @@ def audit_month(warehouse: str | Path, month: str, published: Path, revalidate: 
     report = AuditReport(month, runs, report_rows["reconciliation_orders"], report_rows["load_reconciliation"],
                          quarantine, report_rows["platform_summary_accuracy"],
                          data_docs=month_dir / DATA_DOCS_DIRNAME, findings=_findings(runs), sources=sources,
-                         missing_since_earlier_load=missing)
+                         missing_since_earlier_load=missing, months_with_another_key=other_keys)
     build = Path(tempfile.mkdtemp(prefix=".data-docs-", dir=month_dir))
     try:
         build_data_docs([r.outcome for r in runs], [s.for_month(month) for s in suites], build)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -91,6 +92,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Simulate the demo month's other exports beside the real orders, then materialise it."""
     from .tools import cmd_simulate
 
+    from ...ingest.load import ALLOW_DEV_KEY_ENV
+
+    # Demo data: the public development key is fine unless the user set a key of their own.
+    os.environ.setdefault(ALLOW_DEV_KEY_ENV, "1")
     exports_root = Path(args.exports).resolve()
     print(f"simulating the {DEMO_MONTH} exports beside the real order report into {exports_root / DEMO_MONTH}")
     cmd_simulate(argparse.Namespace(orders=str(DEMO_ORDERS), out=None, exports=str(exports_root), month=DEMO_MONTH,

@@ -91,6 +91,9 @@ def print_audit(report) -> None:
     out.print(f"[bold]数据质量审计 Data-quality audit · {report.month}[/bold]  {verdict}")
     for layer, source in report.sources.items():
         out.print(f"  {layer:<8} results: {source}")
+    if report.months_with_another_key:
+        out.print(f"[yellow]warning[/yellow]: buyer ids hashed with another PII key than in "
+                  f"{', '.join(report.months_with_another_key)}: buyers cannot be matched across those months")
     if report.missing_since_earlier_load:
         out.print(f"[yellow]warning[/yellow]: rebuilt without {', '.join(report.missing_since_earlier_load)}, which an "
                   "earlier load of this month had: their KPIs are no data")

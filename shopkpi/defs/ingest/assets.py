@@ -14,6 +14,7 @@ BOOKKEEPING = {
     "quarantine": "Rows of the month's exports that were not loaded, with file, row, column and reason.",
     "load_audit": "Per file: rows read, loaded, quarantined, SHA-256 checksum and encoding.",
     "load_changes": "Report types an earlier load of the month had and the current load lacks.",
+    "pii_key_fingerprints": "Per month, a fingerprint of the key its buyer ids were hashed with (never the key).",
 }
 
 
@@ -49,7 +50,7 @@ def raw_exports(context: AssetExecutionContext, warehouse: WarehouseResource, ex
     month = month_of(context.partition_key)
     folder = exports.folder_for(month)
     if pii_key() == DEV_PII_KEY:
-        context.log.warning("SHOPKPI_PII_KEY is not set: hashing PII with the development key")
+        context.log.warning("SHOPKPI_PII_KEY is not set: hashing PII with the public development key (opted in)")
     with warehouse.connect() as con:
         result = load_month(con, month, folder)
         quarantine_reasons = con.execute(
@@ -59,6 +60,10 @@ def raw_exports(context: AssetExecutionContext, warehouse: WarehouseResource, ex
         ).fetchall()
     for name, why in result.skipped.items():
         context.log.warning(f"not used: {folder / name}: {why}")
+    if result.months_with_another_key:
+        context.log.warning(f"{month}'s buyer ids are hashed with another key than {', '.join(result.months_with_another_key)}: "
+                            "buyers cannot be matched across those months until they are re-loaded with one key "
+                            "(raw.pii_key_fingerprints; README: rotating the PII key)")
     if result.missing_since_earlier_load:
         context.log.warning(f"{month} rebuilt without {', '.join(result.missing_since_earlier_load)}, which an earlier load "
                             "of this month had: their KPIs are now no data (raw.load_changes)")
@@ -67,6 +72,7 @@ def raw_exports(context: AssetExecutionContext, warehouse: WarehouseResource, ex
         "folder": str(folder),
         "unrecognised_files": MetadataValue.json(result.skipped),
         "missing_since_earlier_load": MetadataValue.json(result.missing_since_earlier_load),
+        "months_with_another_pii_key": MetadataValue.json(result.months_with_another_key),
     }
     for spec in REPORT_SPECS:
         totals = result.totals(spec.report_type)
@@ -90,4 +96,8 @@ def raw_exports(context: AssetExecutionContext, warehouse: WarehouseResource, ex
     yield MaterializeResult(
         asset_key=raw_key("load_changes"),
         metadata={**common, "report_types": MetadataValue.json(result.missing_since_earlier_load)},
+    )
+    yield MaterializeResult(
+        asset_key=raw_key("pii_key_fingerprints"),
+        metadata={**common, "months_with_another_key": MetadataValue.json(result.months_with_another_key)},
     )
