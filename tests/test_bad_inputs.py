@@ -167,7 +167,7 @@ def test_cli_gives_a_one_line_reason_and_nonzero_exit(tmp_path):
     write_csv(tmp_path / "exports" / "orders.csv", header, [GOOD[1:]])
     proc = run_cli("materialize", "--month", MONTH, "--exports", str(tmp_path / "exports"),
                    "--warehouse", str(tmp_path / "w.duckdb"), env=dagster_home(tmp_path))
-    assert proc.returncode == 1
+    assert proc.returncode == 2  # bad input, as the README's exit codes say
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith("shopkpi: error: 2017-05: step raw_exports failed:")
     assert "required column '订单编号' (order_id) is missing" in last
@@ -217,3 +217,19 @@ def test_months_hashed_with_different_keys_are_named(tmp_path, monkeypatch):
     rows = con.execute("select month, key_fingerprint, is_development_key from raw.pii_key_fingerprints order by 1").fetchall()
     assert len({r[1] for r in rows}) == 2 and [r[2] for r in rows] == [False, False]
     assert all("secret" not in r[1] for r in rows)  # a fingerprint, never the key
+
+
+def test_only_chinese_provinces_become_provinces(tmp_path):
+    rows = [
+        ["P1", "10.00", "10.00", "浙江省 杭州市 西湖区", "2017-05-02 10:00:00", "2017-05-02 10:05:00", "0"],  # Taobao style
+        ["P2", "10.00", "10.00", "新疆维吾尔自治区乌鲁木齐市", "2017-05-02 10:00:00", "2017-05-02 10:05:00", "0"],  # Tmall style
+        ["P3", "10.00", "10.00", "=HYPERLINK(\"x\") 杭州", "2017-05-02 10:00:00", "2017-05-02 10:05:00", "0"],  # formula
+        ["P4", "10.00", "10.00", "火星省 奥林匹斯山", "2017-05-02 10:00:00", "2017-05-02 10:05:00", "0"],  # no such province
+        ["P5", "10.00", "10.00", "", "2017-05-02 10:00:00", "2017-05-02 10:05:00", "0"],  # no address: not counted
+    ]
+    write_csv(tmp_path / "orders.csv", TMALL_HEADER, rows)
+    con, result = load(tmp_path)
+    got = dict(con.execute("select order_id, ship_province from raw.orders").fetchall())
+    assert got == {"P1": "浙江省", "P2": "新疆维吾尔自治区", "P3": None, "P4": None, "P5": None}
+    assert result.files[0].provinces_unrecognised == 2  # P3 and P4, counted in the load audit
+    assert con.execute("select provinces_unrecognised from raw.load_audit").fetchone() == (2,)

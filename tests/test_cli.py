@@ -79,7 +79,7 @@ def test_a_month_missing_from_the_exports_root_names_the_folder_looked_in(tmp_pa
               [["B1", "10.00", "10.00", "", "2019-01-05 10:00:00", "2019-01-05 10:00:05", "0"]])
     proc = run_cli("materialize", "--month", "2019-04", "--exports", str(tmp_path / "exports"),
                    "--warehouse", str(tmp_path / "w.duckdb"), env=dagster_home(tmp_path))
-    assert proc.returncode == 1
+    assert proc.returncode == 2  # bad input: no such folder
     assert str(tmp_path / "exports" / "2019-04") in proc.stderr.strip().splitlines()[-1]
 
 

@@ -19,14 +19,33 @@ def use_project_dagster_instance() -> None:
     storage.mkdir(parents=True, exist_ok=True)
 
 
-def failure_reason(result) -> str:
-    """The first failed step's innermost error, or the first failed blocking check."""
+# Errors that mean the month's downloads are unusable as given: bad input, exit code 2 (README).
+BAD_INPUT_ERRORS = ("IngestError", "MissingColumnError", "FileNotFoundError")
+
+
+def innermost_error(result):
+    """The innermost error of the run's first failed step, or None."""
     for event in result.all_events:
         if event.is_step_failure:
             error = event.step_failure_data.error
             while error.cause is not None:
                 error = error.cause
-            return f"step {event.step_key} failed: {error.message.strip().splitlines()[-1]}"
+            return event.step_key, error
+    return None
+
+
+def exit_code(result) -> int:
+    """2 when the run failed on bad input files, 1 for any other failure."""
+    failed = innermost_error(result)
+    return 2 if failed is not None and failed[1].cls_name in BAD_INPUT_ERRORS else 1
+
+
+def failure_reason(result) -> str:
+    """The first failed step's innermost error, or the first failed blocking check."""
+    failed = innermost_error(result)
+    if failed is not None:
+        step, error = failed
+        return f"step {step} failed: {error.message.strip().splitlines()[-1]}"
     for event in result.all_events:
         data = event.event_specific_data
         if event.event_type_value == "ASSET_CHECK_EVALUATION" and not data.passed and data.severity.value == "ERROR":

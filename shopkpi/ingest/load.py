@@ -69,6 +69,7 @@ class FileLoad:
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
+    provinces_unrecognised: int = 0  # loaded rows whose address names no Chinese province (province NULL)
 
 
 @dataclass
@@ -152,6 +153,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
             file_sha256 VARCHAR NOT NULL, encoding VARCHAR NOT NULL, rows_read BIGINT NOT NULL,
             rows_loaded BIGINT NOT NULL, rows_quarantined BIGINT NOT NULL)"""
     )
+    con.execute("ALTER TABLE raw.load_audit ADD COLUMN IF NOT EXISTS provinces_unrecognised BIGINT DEFAULT 0")
 
 
 def file_sha256(path: Path) -> str:
@@ -193,13 +195,25 @@ def _select_expr(column: Column, source: str) -> str:
     if column.pii is Pii.HASH:
         return f"left(sha256(getvariable('pii_key') || '|' || {value}), 32)"
     if column.pii is Pii.PROVINCE:
-        # Taobao: '广东省 广州市 越秀区 ***'; Tmall: no spaces, cut at the province suffix.
-        return (
-            f"CASE WHEN {value} IS NULL THEN NULL "
-            f"WHEN strpos({value}, ' ') > 0 THEN split_part({value}, ' ', 1) "
-            f"ELSE nullif(regexp_extract({value}, '^(.*?(省|自治区|特别行政区|市))', 1), '') END"
-        )
+        return province_expr(value)
     return value
+
+
+# China's 34 provincial divisions, by the name before their suffix (省, 市, 自治区, 特别行政区).
+PROVINCES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西",
+             "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古",
+             "广西", "西藏", "宁夏", "新疆", "香港", "澳门")
+_PROVINCE_SUFFIX = "(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$"
+
+
+def province_expr(address: str) -> str:
+    """The province cut from an address (Taobao: '广东省 广州市 越秀区 ***'; Tmall: no spaces, cut at
+    the province suffix), kept only when it is one of China's provincial divisions: anything else
+    (a formula, a shifted cell, a typo) is NULL, never a new dimension value."""
+    cut = (f"CASE WHEN strpos({address}, ' ') > 0 THEN split_part({address}, ' ', 1) "
+           f"ELSE nullif(regexp_extract({address}, '^(.*?(省|自治区|特别行政区|市))', 1), '') END")
+    known = ", ".join(sql_literal(p) for p in PROVINCES)
+    return f"CASE WHEN regexp_replace({cut}, '{_PROVINCE_SUFFIX}', '') IN ({known}) THEN {cut} END"
 
 
 def _money_text(name: str) -> str:
@@ -374,6 +388,9 @@ class MonthLoader:
             if column is not None and column.en not in present and cell not in dropped:
                 present.add(column.en)
                 selects.append(f"{_select_expr(column, f'c{i}')} AS {column.loaded_name}")
+                if column.pii is Pii.PROVINCE:  # an address given whose province is not a Chinese one
+                    address = f"nullif(trim(c{i}), '')"
+                    selects.append(f"({address} IS NOT NULL AND {province_expr(address)} IS NULL) AS _province_unrecognised")
         skip = found.header_row + 1
         self.con.execute("DROP TABLE IF EXISTS _rejects; DROP TABLE IF EXISTS _reject_scans; DROP TABLE IF EXISTS _stage")
         scan = scan_export_sql(found, workdir, options=(
@@ -469,6 +486,9 @@ class MonthLoader:
             SELECT {month_lit}, {file_lit}, source_row, {values} FROM _checked WHERE NOT _bad"""
         ).fetchone()
         quarantined += con.execute("SELECT count(*) FROM _rejected").fetchone()[0]
+        if any(c.pii is Pii.PROVINCE and c.en in present for c in spec.loaded_columns):
+            (stats.provinces_unrecognised,) = con.execute(
+                "SELECT count(*) FROM _checked WHERE NOT _bad AND _province_unrecognised").fetchone()
         con.execute("DROP VIEW _checked")
         stats.rows_loaded, stats.rows_quarantined = loaded, quarantined
 
@@ -508,8 +528,10 @@ class MonthLoader:
     def _write_audit(self, spec: ReportSpec) -> None:
         for s in (s for s in self.result.files if s.report_type == spec.report_type):
             self.con.execute(
-                "INSERT INTO raw.load_audit VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [self.month, s.report_type, s.file, s.sha256, s.encoding, s.rows_read, s.rows_loaded, s.rows_quarantined],
+                "INSERT INTO raw.load_audit (month, report_type, source_file, file_sha256, encoding, rows_read, rows_loaded, "
+                "rows_quarantined, provinces_unrecognised) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [self.month, s.report_type, s.file, s.sha256, s.encoding, s.rows_read, s.rows_loaded, s.rows_quarantined,
+                 s.provinces_unrecognised],
             )
 
 

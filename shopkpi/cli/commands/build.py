@@ -12,7 +12,7 @@ from ...months import months_between
 from ...settings import DATA_DIR, DEMO_MONTH, DEMO_ORDERS, month_folder
 from ..errors import CliError, checked_month
 from ..render import print_rows
-from ..runs import check_evaluations, failure_reason, run_month
+from ..runs import check_evaluations, exit_code, failure_reason, run_month
 from .read import query
 
 STORE_KPIS_SQL = ("select kpi_id, name_zh, name_en, value, numerator, denominator from kpi_store_monthly "
@@ -34,7 +34,7 @@ def cmd_materialize(args: argparse.Namespace) -> int:
     result = run_month(args.month, exports, warehouse, log_file=log_file)
     elapsed = time.perf_counter() - started
     if not result.success:
-        raise CliError(f"{args.month}: {failure_reason(result)} (run {result.run_id})", code=1)
+        raise CliError(f"{args.month}: {failure_reason(result)} (run {result.run_id})", code=exit_code(result))
     checks = check_evaluations(result)
     failed = [c.check_name for c in checks if not c.passed and c.severity.value == "ERROR"]
     warned = [c.check_name for c in checks if not c.passed and c.severity.value != "ERROR"]

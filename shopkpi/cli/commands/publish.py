@@ -9,7 +9,7 @@ from pathlib import Path
 from ...settings import DATA_DIR, month_folder
 from ..errors import CliError, checked_month
 from ..render import compact, console
-from ..runs import failure_reason, run_month
+from ..runs import exit_code, failure_reason, run_month
 from .build import existing_exports
 from .read import query
 
@@ -34,7 +34,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
                        published=published, reason=args.reason, trigger="publish")
     events = [e for e in result.get_asset_materialization_events() if e.asset_key.to_user_string() == "published/scorecards"]
     if not result.success or not events:
-        raise CliError(f"{args.month}: not published: {failure_reason(result)} (run {result.run_id})", code=1)
+        raise CliError(f"{args.month}: not published: {failure_reason(result)} (run {result.run_id})",
+                       code=exit_code(result) if not result.success else 1)
     meta = events[0].step_materialization_data.materialization.metadata
     print(meta["message"].value)
     if meta["written"].value:
