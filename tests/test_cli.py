@@ -179,3 +179,14 @@ def test_query_csv_neutralises_formula_cells(tmp_path):
                   "--format", "csv")
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == ["cell,amount", "\"'=HYPERLINK(\"\"http://x\"\")\",-5.5"]
+
+
+def test_out_of_memory_names_the_step_and_the_setting_to_raise(tmp_path):
+    from tests.helpers import REAL_EXPORTS
+
+    proc = run_cli("materialize", "--month", "2017-05", "--exports", str(REAL_EXPORTS), "--warehouse", str(tmp_path / "w.duckdb"),
+                   env={**dagster_home(tmp_path), "SHOPKPI_DUCKDB_MEMORY_LIMIT": "20MB"})
+    assert proc.returncode == 1
+    last = proc.stderr.strip().splitlines()[-1]
+    assert "step raw_exports ran out of memory (" in last and "Out of Memory Error" in last
+    assert "raise SHOPKPI_DUCKDB_MEMORY_LIMIT (now 20MB)" in last

@@ -45,7 +45,14 @@ def failure_reason(result) -> str:
     failed = innermost_error(result)
     if failed is not None:
         step, error = failed
-        return f"step {step} failed: {error.message.strip().splitlines()[-1]}"
+        lines = [line.strip() for line in error.message.strip().splitlines() if line.strip()]
+        first = lines[0] if lines else error.cls_name
+        if error.cls_name == "OutOfMemoryException" or "Out of Memory" in first:
+            from ..settings import MEMORY_LIMIT_ENV, duckdb_memory_limit
+
+            return (f"step {step} ran out of memory ({first}); raise {MEMORY_LIMIT_ENV} "
+                    f"(now {duckdb_memory_limit()}), DuckDB's memory cap")
+        return f"step {step} failed: {first}"
     for event in result.all_events:
         data = event.event_specific_data
         if event.event_type_value == "ASSET_CHECK_EVALUATION" and not data.passed and data.severity.value == "ERROR":
