@@ -93,6 +93,18 @@ class MonthLoad:
         }
 
 
+def missing_reports_warning(month: str, report_types: list[str]) -> str:
+    """The run's, the CLI's and the audit's words for raw.load_changes."""
+    return (f"{month} rebuilt without {', '.join(report_types)}, which an earlier load of this month had: "
+            "their KPIs are now no data")
+
+
+def other_key_warning(month: str, months: list[str]) -> str:
+    """The run's and the audit's words for months hashed with another PII key (raw.pii_key_fingerprints)."""
+    return (f"{month}'s buyer ids are hashed with another PII key than {', '.join(months)}: buyers cannot be matched "
+            "across those months until they are re-loaded with one key (README: rotating the PII key)")
+
+
 def pii_key() -> str:
     return os.environ.get(PII_KEY_ENV) or DEV_PII_KEY
 

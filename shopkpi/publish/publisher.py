@@ -27,6 +27,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
+from ..ingest.load import file_sha256
 from ..settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR, PROJECT_ROOT, SEEDS_DIR
 from ..spreadsheets import neutralise_formula
 from .report import render_report
@@ -88,7 +89,7 @@ def folder_checksums(folder: Path) -> dict[str, str]:
     folder = Path(folder)
     if not folder.is_dir():
         return {}
-    return {p.name: sha256_bytes(p.read_bytes()) for p in sorted(folder.iterdir()) if p.is_file()}
+    return {p.name: file_sha256(p) for p in sorted(folder.iterdir()) if p.is_file()}  # streamed: GBs at 大促 sizes
 
 
 def unchanged_since_last(root: Path, month: str, folder: Path) -> tuple[int, dict] | None:
@@ -178,7 +179,7 @@ def latest_version(root: Path, month: str) -> tuple[int, dict | None]:
 
 
 def _tree_checksums(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): sha256_bytes(p.read_bytes()) for p in sorted(Path(folder).rglob("*")) if p.is_file()}
+    return {str(p.relative_to(folder)): file_sha256(p) for p in sorted(Path(folder).rglob("*")) if p.is_file()}
 
 
 def verify_version(folder: Path) -> list[str]:

@@ -25,7 +25,7 @@ from pathlib import Path
 from .. import warehouse as warehouse_db
 from ..spreadsheets import neutralise_formula
 from .gx_duckdb import SuiteOutcome, build_data_docs
-from .results import query_rows, state_fingerprint, stored_results, validate
+from .results import query_rows, state_fingerprints, stored_results, validate
 from .suites import LAYERS, Suite, load_suites
 
 DATA_DOCS_DIRNAME = "data-docs"
@@ -165,18 +165,14 @@ def audit_month(warehouse: str | Path, month: str, published: Path, revalidate: 
     suites = load_suites()
     with warehouse_db.connect(warehouse, read_only=True) as con:
         stored = stored_results(con, month)
-        states = {layer: state_fingerprint(con, month, layer) for layer in LAYERS}
+        states = state_fingerprints(con, month, LAYERS)
         quarantine = query_rows(con, QUARANTINE_BY_REASON, [month])
-        has_changes = con.execute("select count(*) from information_schema.tables "
-                                  "where table_schema = 'raw' and table_name = 'load_changes'").fetchone()[0]
         missing = [r for (r,) in con.execute("select report_type from raw.load_changes where month = ? order by 1",
-                                             [month]).fetchall()] if has_changes else []
-        has_keys = con.execute("select count(*) from information_schema.tables "
-                               "where table_schema = 'raw' and table_name = 'pii_key_fingerprints'").fetchone()[0]
+                                             [month]).fetchall()] if warehouse_db.table_exists(con, "raw", "load_changes") else []
         other_keys = [m for (m,) in con.execute(
             """select other.month from raw.pii_key_fingerprints other, raw.pii_key_fingerprints this
                where this.month = ? and other.key_fingerprint <> this.key_fingerprint order by 1""",
-            [month]).fetchall()] if has_keys else []
+            [month]).fetchall()] if warehouse_db.table_exists(con, "raw", "pii_key_fingerprints") else []
     outcomes: dict[str, SuiteOutcome] = {}
     report_rows: dict[str, list[dict]] = {}
     sources = {}

@@ -122,14 +122,10 @@ def build_data_docs(outcomes: list[SuiteOutcome], specs: list[dict], directory: 
     """GX Data Docs for validation results that were stored earlier: the suites and their
     results go into an in-memory context's stores and GX renders its static site from them,
     without validating anything again."""
-    import great_expectations as gx
     from great_expectations.core.expectation_validation_result import expectationSuiteValidationResultSchema
-    from great_expectations.data_context.types.base import ProgressBarsConfig
     from great_expectations.data_context.types.resource_identifiers import ValidationResultIdentifier
 
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    context = _ephemeral_context()
     context.add_data_docs_site("audit", _site_config(Path(directory).resolve()))
     for spec in specs:
         context.suites.add(_expectation_suite(spec))
@@ -137,6 +133,17 @@ def build_data_docs(outcomes: list[SuiteOutcome], specs: list[dict], directory: 
         key = ValidationResultIdentifier.from_tuple(tuple(outcome.result_key))
         context.validation_results_store.set(key, expectationSuiteValidationResultSchema.load(outcome.result_json))
     context.build_data_docs(site_names=["audit"])
+
+
+def _ephemeral_context():
+    """An in-memory GX context, quiet: no progress bars, warnings only."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return context
 
 
 def _expectation_suite(spec: dict):
@@ -151,23 +158,17 @@ def _expectation_suite(spec: dict):
     )
 
 
-def run_suites(warehouse: str | Path, validations: list[Validation], checkpoint_name: str,
-               data_docs_dir: Path | None = None) -> list[SuiteOutcome]:
+def run_suites(warehouse: str | Path, validations: list[Validation], checkpoint_name: str) -> list[SuiteOutcome]:
     """Validate each query's rows against its suite, all in one GX checkpoint.
 
     Every metric runs inside DuckDB (GX pushes each expectation down as SQL; no
-    table is loaded into pandas). With `data_docs_dir`, GX's Data Docs site for
-    the results is built there: static HTML an auditor opens in any browser.
+    table is loaded into pandas). Data Docs are built later from the results
+    (`build_data_docs`), without validating again.
     """
     import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
 
     enable_duckdb_persisted_connection()
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    if data_docs_dir is not None:
-        context.add_data_docs_site("audit", _site_config(Path(data_docs_dir).resolve()))
+    context = _ephemeral_context()
     source = context.data_sources.add_sql(name="warehouse", connection_string=f"duckdb:///{Path(warehouse).resolve()}")
     definitions = []
     for v in validations:
@@ -178,8 +179,6 @@ def run_suites(warehouse: str | Path, validations: list[Validation], checkpoint_
         name=checkpoint_name, validation_definitions=definitions, result_format=RESULT_FORMAT))
     try:
         result = checkpoint.run()
-        if data_docs_dir is not None:
-            context.build_data_docs(site_names=["audit"])
     finally:
         _release(source)
     by_suite = {r.suite_name: _outcome(r, key) for key, r in result.run_results.items()}

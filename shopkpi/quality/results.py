@@ -42,7 +42,7 @@ create table if not exists {TABLE} (
     suite varchar not null,
     severity varchar not null,
     success boolean not null,
-    warehouse_state varchar not null,   -- state_fingerprint() of the layer when validated
+    warehouse_state varchar not null,   -- state_fingerprints() of the layer when validated
     run_id varchar,                     -- the Dagster run whose checks produced it
     validated_at timestamp not null,
     result_key varchar not null,        -- GX ValidationResultIdentifier, JSON
@@ -76,31 +76,39 @@ def query_rows(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> list[di
     return [dict(zip(names, (_json_value(v) for v in row))) for row in cursor.fetchall()]
 
 
-def state_fingerprint(con: duckdb.DuckDBPyConnection, month: str, layer: str) -> str:
-    """Row count and an order-independent content hash of every table the layer's suites read
-    (the month's rows where a table is partitioned by month), plus the SQL of every view."""
-    schemas = LAYER_SCHEMAS[layer]
-    marks = ", ".join("?" for _ in schemas)
+def _schema_parts(con: duckdb.DuckDBPyConnection, month: str, schema: str) -> tuple[list[str], list[str]]:
+    """(table parts, view parts) of one schema: row count and an order-independent content hash of
+    every table (the month's rows where it is partitioned by month), and the SQL of every view."""
     tables = con.execute(
-        f"""select t.table_schema, t.table_name,
-                   bool_or(c.column_name = 'month') as by_month
-            from information_schema.tables t join information_schema.columns c
-              on c.table_schema = t.table_schema and c.table_name = t.table_name
-            where t.table_type = 'BASE TABLE' and t.table_schema in ({marks})
-            group by all order by 1, 2""", list(schemas)).fetchall()
-    parts = []
-    for schema, table, by_month in tables:
+        """select t.table_name, bool_or(c.column_name = 'month') as by_month
+           from information_schema.tables t join information_schema.columns c
+             on c.table_schema = t.table_schema and c.table_name = t.table_name
+           where t.table_type = 'BASE TABLE' and t.table_schema = ?
+           group by all order by 1""", [schema]).fetchall()
+    table_parts = []
+    for table, by_month in tables:
         if (schema, table) in UNFINGERPRINTED:
             continue
         where = "where month = ?" if by_month else ""
         count, content = con.execute(
             f'select count(*), coalesce(sum(hash(t)::hugeint), 0) from "{schema}"."{table}" t {where}',
             [month] if by_month else []).fetchone()
-        parts.append(f"{schema}.{table}:{count}:{content}")
-    views = con.execute(f"select schema_name, view_name, sql from duckdb_views() where not internal "
-                        f"and schema_name in ({marks}) order by 1, 2", list(schemas)).fetchall()
-    parts += [f"{schema}.{view}:{hash_text(sql)}" for schema, view, sql in views]
-    return hash_text("\n".join(parts))
+        table_parts.append(f"{schema}.{table}:{count}:{content}")
+    views = con.execute("select view_name, sql from duckdb_views() where not internal and schema_name = ? order by 1",
+                        [schema]).fetchall()
+    return table_parts, [f"{schema}.{view}:{hash_text(sql)}" for view, sql in views]
+
+
+def state_fingerprints(con: duckdb.DuckDBPyConnection, month: str, layers) -> dict[str, str]:
+    """The warehouse state each layer's suites read (LAYER_SCHEMAS), hashing every schema once."""
+    schemas = sorted({schema for layer in layers for schema in LAYER_SCHEMAS[layer]})
+    parts = {schema: _schema_parts(con, month, schema) for schema in schemas}
+    fingerprints = {}
+    for layer in layers:
+        chosen = sorted(LAYER_SCHEMAS[layer])
+        lines = [t for schema in chosen for t in parts[schema][0]] + [v for schema in chosen for v in parts[schema][1]]
+        fingerprints[layer] = hash_text("\n".join(lines))
+    return fingerprints
 
 
 def hash_text(text: str) -> str:
@@ -129,7 +137,7 @@ def validate_and_store(warehouse: str | Path, suites: list[Suite], month: str, l
                        run_id: str | None) -> list[SuiteOutcome]:
     """What a layer's asset checks do: fingerprint the state, validate it, keep the results."""
     with warehouse_db.connect(warehouse) as con:
-        state = state_fingerprint(con, month, layer)
+        state = state_fingerprints(con, month, [layer])[layer]
     outcomes, rows = validate(warehouse, suites, month, checkpoint_name=f"{layer}_{month}")
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     with warehouse_db.connect(warehouse) as con:
@@ -147,9 +155,7 @@ def validate_and_store(warehouse: str | Path, suites: list[Suite], month: str, l
 
 
 def stored_results(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, StoredResult]:
-    exists = con.execute("select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-                         [SCHEMA, "check_results"]).fetchone()[0]
-    if not exists:
+    if not warehouse_db.table_exists(con, SCHEMA, "check_results"):
         return {}
     rows = con.execute(f"select suite, layer, warehouse_state, run_id, validated_at, result_key, result_json, report_rows "
                        f"from {TABLE} where month = ?", [month]).fetchall()

@@ -40,10 +40,8 @@ window_totals as (
     group by campaigns.campaign_id
 ),
 
-buyer_months as (
-    select month, count(buyer_key) as orders_with_buyer
-    from {{ ref('int_orders') }}
-    group by month
+buyer_months as (  -- counted once per month, in the store totals
+    select month, orders_with_buyer from {{ ref('int_store_monthly_totals') }}
 ),
 
 window_traffic as (

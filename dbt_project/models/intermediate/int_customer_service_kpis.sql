@@ -26,8 +26,9 @@ paid_buyers as (
     select distinct month, buyer_key from orders where is_paid and buyer_key is not null
 ),
 
-buyer_months as (
-    select month, count(buyer_key) as orders_with_buyer from orders group by month
+buyer_months as (  -- counted once per month, in the store totals
+    select month, orders_with_buyer from {{ ref('int_store_monthly_totals') }}
+    {{ month_filter() }}
 ),
 
 converted as (

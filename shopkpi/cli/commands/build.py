@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from ...ingest.load import missing_reports_warning
 from ...months import months_between
 from ...settings import DATA_DIR, DEMO_MONTH, DEMO_ORDERS, month_folder
 from ..errors import CliError, checked_month
@@ -49,8 +50,7 @@ def cmd_materialize(args: argparse.Namespace) -> int:
     missing = [r for (r,) in query(warehouse, "select report_type from raw.load_changes where month = ? order by 1",
                                    [args.month])[1]]
     if missing:
-        print(f"  warning     rebuilt without {', '.join(missing)}, which an earlier load of this month had: "
-              "their KPIs are now no data", file=sys.stderr)
+        print(f"  warning     {missing_reports_warning(args.month, missing)}", file=sys.stderr)
     if log_file:
         print(f"  dbt log     {log_file}")
     print_rows(*query(warehouse, STORE_KPIS_SQL, [args.month]), fmt="table")
@@ -90,9 +90,8 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Simulate the demo month's other exports beside the real orders, then materialise it."""
-    from .tools import cmd_simulate
-
     from ...ingest.load import ALLOW_DEV_KEY_ENV
+    from .tools import cmd_simulate
 
     # Demo data: the public development key is fine unless the user set a key of their own.
     os.environ.setdefault(ALLOW_DEV_KEY_ENV, "1")

@@ -87,17 +87,17 @@ def cmd_audit(args: argparse.Namespace) -> int:
 def print_audit(report) -> None:
     from rich.table import Table
 
+    from ...ingest.load import missing_reports_warning, other_key_warning
+
     out = console(140)
     verdict = "[green]PASS[/green]: nothing blocking failed" if report.ok else "[red]FAIL[/red]: blocking checks failed"
     out.print(f"[bold]数据质量审计 Data-quality audit · {report.month}[/bold]  {verdict}")
     for layer, source in report.sources.items():
         out.print(f"  {layer:<8} results: {source}")
     if report.months_with_another_key:
-        out.print(f"[yellow]warning[/yellow]: buyer ids hashed with another PII key than in "
-                  f"{', '.join(report.months_with_another_key)}: buyers cannot be matched across those months")
+        out.print(f"[yellow]warning[/yellow]: {other_key_warning(report.month, report.months_with_another_key)}")
     if report.missing_since_earlier_load:
-        out.print(f"[yellow]warning[/yellow]: rebuilt without {', '.join(report.missing_since_earlier_load)}, which an "
-                  "earlier load of this month had: their KPIs are no data")
+        out.print(f"[yellow]warning[/yellow]: {missing_reports_warning(report.month, report.missing_since_earlier_load)}")
     summary = report.summary()["severities"]
     t = Table("severity", "suites", "expectations", "passed", "failed")
     for sev, label in (("blocking", "blocking 阻断"), ("warning", "warning 警告")):

@@ -15,7 +15,7 @@ STATUS_LABELS = {"pass": "达标 pass", "fail": "未达标 fail", "no_data": "�
 READ_STATEMENTS = ("SELECT", "EXPLAIN")  # DuckDB parses WITH, DESCRIBE, SHOW, SUMMARIZE, FROM and VALUES as SELECT
 
 
-def read_only_statement(sql: str) -> str:
+def check_read_only_statement(sql: str) -> None:
     """The one read statement in `sql`, or a CliError: no writes, no ATTACH/COPY/INSTALL/SET/PRAGMA,
     no second statement."""
     import duckdb
@@ -32,7 +32,6 @@ def read_only_statement(sql: str) -> str:
     if kind not in READ_STATEMENTS:
         raise CliError(f"the warehouse is read-only here: {kind} is not allowed "
                        "(SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE or EXPLAIN only)")
-    return sql
 
 
 def query(warehouse: Path, sql: str, params: list | None = None) -> tuple[list[str], list[tuple]]:
@@ -43,7 +42,7 @@ def query(warehouse: Path, sql: str, params: list | None = None) -> tuple[list[s
 
     if not warehouse.exists():
         raise CliError(f"warehouse not found: {warehouse} (run `shopkpi materialize` first)")
-    read_only_statement(sql)
+    check_read_only_statement(sql)
     try:
         con = duckdb.connect(str(warehouse), read_only=True, config={"enable_external_access": False})
     except duckdb.Error as exc:

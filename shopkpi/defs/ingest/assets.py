@@ -3,7 +3,7 @@
 
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, BackfillPolicy, MaterializeResult, MetadataValue, multi_asset
 
-from ...ingest.load import DEV_PII_KEY, load_month, pii_key
+from ...ingest.load import DEV_PII_KEY, load_month, missing_reports_warning, other_key_warning, pii_key
 from ...ingest.specs import REPORT_SPECS
 from ...months import month_of
 from ..partitions import monthly_partitions
@@ -61,12 +61,9 @@ def raw_exports(context: AssetExecutionContext, warehouse: WarehouseResource, ex
     for name, why in result.skipped.items():
         context.log.warning(f"not used: {folder / name}: {why}")
     if result.months_with_another_key:
-        context.log.warning(f"{month}'s buyer ids are hashed with another key than {', '.join(result.months_with_another_key)}: "
-                            "buyers cannot be matched across those months until they are re-loaded with one key "
-                            "(raw.pii_key_fingerprints; README: rotating the PII key)")
+        context.log.warning(other_key_warning(month, result.months_with_another_key))
     if result.missing_since_earlier_load:
-        context.log.warning(f"{month} rebuilt without {', '.join(result.missing_since_earlier_load)}, which an earlier load "
-                            "of this month had: their KPIs are now no data (raw.load_changes)")
+        context.log.warning(missing_reports_warning(month, result.missing_since_earlier_load))
     common = {
         "month": month,
         "folder": str(folder),
