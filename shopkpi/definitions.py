@@ -11,6 +11,7 @@ from .defs.ingest.sensors import late_exports_sensor
 from .defs.jobs import monthly_kpis_job, monthly_publish_job
 from .defs.publish.assets import scorecard_publication
 from .defs.publish.schedules import monthly_publish_schedule
+from .defs.publish.snapshot import reader_snapshot
 from .defs.quality.checks import SUITE_CHECKS
 from .defs.resources import ExportsResource, PublicationResource, WarehouseResource
 from .defs.transform.assets import DBT_PROJECT, shopkpi_dbt_models
@@ -26,7 +27,7 @@ def build_resources(warehouse: str | None = None, exports: str | None = None, pu
     }
 
 
-ASSETS = [raw_exports, shopkpi_dbt_models, scorecard_publication]
+ASSETS = [raw_exports, shopkpi_dbt_models, reader_snapshot, scorecard_publication]
 ASSET_CHECKS = SUITE_CHECKS
 
 

@@ -6,6 +6,7 @@ import contextlib
 import csv
 import io
 import os
+import shutil
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -78,6 +79,15 @@ def dagster_home(tmp_path: Path) -> dict[str, str]:
             "SHOPKPI_DAGSTER_COMPUTE_LOGS": str(tmp_path / "dagster" / "compute_logs")}
 
 
+def copy_warehouse(built: Path, target: Path) -> Path:
+    """A built warehouse and its readers' snapshot, copied (tests that change a month work on a copy)."""
+    from shopkpi.snapshot import snapshot_path
+
+    shutil.copyfile(built, target)
+    shutil.copyfile(snapshot_path(built), snapshot_path(target))
+    return target
+
+
 def query(warehouse: Path, sql: str, params=None) -> list[tuple]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
@@ -118,7 +128,8 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]], encoding: st
 # Run bookkeeping that differs between two identical builds by design (which run, when).
 SNAPSHOT_COLUMNS = {"quality.check_results": "month, layer, suite, severity, success, warehouse_state",
                     "raw.pii_key_fingerprints": "month, key_fingerprint, is_development_key",
-                    "raw.load_changes": "month, report_type, change"}
+                    "raw.load_changes": "month, report_type, change",
+                    "meta.month_builds": "month"}
 
 
 def table_snapshot(warehouse: Path) -> dict[str, list[tuple]]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -14,7 +13,8 @@ import pytest
 from shopkpi.ingest.specs import REPORT_SPECS
 from shopkpi.quality.suites import LAYERS, generated_suites, load_suites, render
 from shopkpi.settings import DBT_PROJECT_DIR
-from tests.helpers import read_real_orders
+from shopkpi.snapshot import snapshot_path
+from tests.helpers import copy_warehouse, read_real_orders
 from tests.helpers import run_cli as shopkpi
 
 # One worker builds the shared demo month once (see pytest -n in pyproject.toml).
@@ -24,9 +24,7 @@ pytestmark = pytest.mark.xdist_group("demo")
 @pytest.fixture()
 def warehouse_copy(demo_run, tmp_path):
     _, warehouse = demo_run
-    copy = tmp_path / "warehouse.duckdb"
-    shutil.copy(warehouse, copy)
-    return copy
+    return copy_warehouse(warehouse, tmp_path / "warehouse.duckdb")
 
 
 def test_committed_generated_suites_match_the_column_maps():
@@ -98,7 +96,7 @@ def _corrupt_one_staged_amount(warehouse: Path) -> str:
 
 
 def test_one_corrupted_staged_cent_fails_the_audit_naming_the_reconciliation(warehouse_copy, tmp_path):
-    _corrupt_one_staged_amount(warehouse_copy)
+    _corrupt_one_staged_amount(snapshot_path(warehouse_copy))  # what the audit reads: the readers' copy
     proc = shopkpi("audit", "--month", "2017-05", "--warehouse", str(warehouse_copy), "--published", str(tmp_path / "pub"))
     assert proc.returncode == 1
     assert "FAIL: blocking checks failed" in proc.stdout
@@ -117,7 +115,7 @@ def test_one_corrupted_staged_cent_fails_the_audit_naming_the_reconciliation(war
 
 
 def test_a_lost_raw_row_breaks_the_load_reconciliation(warehouse_copy, tmp_path):
-    con = duckdb.connect(str(warehouse_copy))
+    con = duckdb.connect(str(snapshot_path(warehouse_copy)))
     con.execute("delete from raw.order_lines where source_row = 7")
     con.close()
     proc = shopkpi("audit", "--month", "2017-05", "--warehouse", str(warehouse_copy), "--published", str(tmp_path / "pub"),

@@ -30,7 +30,7 @@ def records_written(folder: Path) -> int:
         rows = list(load_workbook(xlsx[0], read_only=True).active.iter_rows(values_only=True))
         return len(rows) - 2  # title row + header
     raw = (folder / ORDERS_FILE).read_bytes()
-    text = raw.decode("utf-8").lstrip("\ufeff")
+    text = raw.decode("utf-16" if raw.startswith(b"\xff\xfe") else "utf-8").lstrip("\ufeff")
     return sum(1 for _ in csv.reader(io.StringIO(text))) - 1
 
 

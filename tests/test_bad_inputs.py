@@ -6,6 +6,14 @@ which go through Dagster and the CLI to show the error users see.
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
 import duckdb
 import pytest
 
@@ -233,3 +241,100 @@ def test_only_chinese_provinces_become_provinces(tmp_path):
     assert got == {"P1": "浙江省", "P2": "新疆维吾尔自治区", "P3": None, "P4": None, "P5": None}
     assert result.files[0].provinces_unrecognised == 2  # P3 and P4, counted in the load audit
     assert con.execute("select provinces_unrecognised from raw.load_audit").fetchone() == (2,)
+
+
+# -- undecodable bytes, NUL bytes and UTF-16 (issue 13, item 4) ---------------------------
+def many_rows(n: int) -> list[list[str]]:
+    """n good orders, each with Chinese text (as real exports have), about 70 bytes a row."""
+    return [[f"E{i:06d}", "10.00", "10.00", "浙江省 杭州市 西湖区", "2017/5/2 10:00", "2017/5/2 10:05", "0"]
+            for i in range(n)]
+
+
+def spoil(path: Path, order_id: str, bad: bytes) -> None:
+    """Put `bad` bytes into the address of one order, in the file's own bytes."""
+    data = path.read_bytes()
+    at = data.index(order_id.encode("ascii"))
+    end = data.index(b"\n", at)
+    line = data[at:end]
+    data = data[:at] + line.replace(b",", b"," + bad, 3).replace(b"," + bad, b",", 2) + data[end:]
+    path.write_bytes(data)
+
+
+@pytest.mark.parametrize("encoding, bad, label", [
+    ("gbk", b"\x80", "GBK/GB18030"),      # 0x80 is no GBK character
+    ("utf-8", b"\xff\xfe", "UTF-8"),
+])
+def test_undecodable_bytes_quarantine_their_row_only(tmp_path, encoding, bad, label):
+    rows = many_rows(6000)  # > 256 KiB: past the sample the encoding is detected from
+    path = write_csv(tmp_path / "orders.csv", TMALL_HEADER, rows, encoding=encoding)
+    assert path.stat().st_size > 300 * 1024
+    spoil(path, "E000002", bad)  # near the start: inside the detection sample
+    spoil(path, "E005900", bad)  # near the end: past it
+    con, result = load(tmp_path)
+    assert [(r, c) for r, c, _ in quarantine(con)] == [(3, "收货地址"), (5901, "收货地址")]  # data rows 3 and 5901
+    assert {why for _, _, why in quarantine(con)} == {f"undecodable bytes: not valid {label}"}
+    assert_reconciles(con, result, 6000)
+    assert con.execute("select count(*) from raw.orders where order_id in ('E000002', 'E005900')").fetchone() == (0,)
+
+
+def test_a_mostly_undecodable_file_is_refused_naming_it_and_the_guess(tmp_path):
+    write_csv(tmp_path / "orders.csv", TMALL_HEADER, many_rows(5))
+    noise = bytes(range(128, 256)) * 40
+    (tmp_path / "订单报表.csv").write_bytes("订单编号,总金额\n".encode("gbk") + b"\n".join([noise] * 50))
+    con, result = load(tmp_path)
+    why = result.skipped["订单报表.csv"]
+    assert why.startswith("not text in a known encoding:") and "(the best guess)" in why
+    assert_reconciles(con, result, 5)
+
+
+def test_nul_bytes_quarantine_their_row_and_make_no_province(tmp_path):
+    path = write_csv(tmp_path / "orders.csv", TMALL_HEADER, many_rows(4))
+    data = path.read_bytes()
+    # the address of order E000001 becomes "\0浙江省 …": no phantom province, the row is quarantined
+    path.write_bytes(data.replace(b"E000001,10.00,10.00,", b"E000001,10.00,10.00,\x00", 1))
+    con, result = load(tmp_path)
+    assert quarantine(con) == [(2, "收货地址", "收货地址: NUL byte in the cell")]
+    assert con.execute("select distinct ship_province from raw.orders").fetchall() == [("浙江省",)]
+    assert_reconciles(con, result, 4)
+
+
+@pytest.mark.parametrize("delimiter", ["\t", ","])
+def test_utf16_unicode_text_loads(tmp_path, delimiter):
+    """Excel's "Unicode text" is UTF-16 LE with a BOM, tab-separated; both delimiters load."""
+    rows = many_rows(3)
+    text = "\r\n".join(delimiter.join(r) for r in [TMALL_HEADER, *rows]) + "\r\n"
+    (tmp_path / "orders.txt").write_bytes(text.encode("utf-16"))
+    con, result = load(tmp_path)
+    assert result.files[0].encoding == "utf-16"
+    assert con.execute("select order_id, ship_province, total_amount from raw.orders order by 1").fetchall() == [
+        (r[0], "浙江省", Decimal("10.00")) for r in rows]
+    assert_reconciles(con, result, 3)
+
+
+NOT_ROOT = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]  # nobody: root reads any file
+LOAD_AS_NOBODY = """
+import sys, duckdb
+from shopkpi.ingest.load import load_month
+con = duckdb.connect()
+result = load_month(con, "2017-05", sys.argv[1])
+print(result.skipped)
+print(con.execute("select count(*) from raw.orders").fetchone()[0])
+"""
+
+
+@pytest.mark.skipif(shutil.which("setpriv") is None or os.geteuid() != 0, reason="needs root and setpriv to drop to nobody")
+def test_an_unreadable_file_is_listed_as_not_used(tmp_path):
+    folder = Path(tempfile.mkdtemp(prefix="shopkpi-unreadable-"))  # /tmp: reachable by nobody
+    try:
+        folder.chmod(0o755)
+        write_csv(folder / "orders.csv", TMALL_HEADER, [GOOD, row("1002")]).chmod(0o644)
+        secret = write_csv(folder / "访客明细.csv", ["访客ID", "访问时间"], [["v1", "2017-05-02 10:00:00"]])
+        secret.chmod(0o000)
+        proc = subprocess.run([*NOT_ROOT, sys.executable, "-c", LOAD_AS_NOBODY, str(folder)], capture_output=True,
+                              text=True, cwd=Path(__file__).parent.parent,
+                              env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "HOME": str(folder)})
+        assert proc.returncode == 0, proc.stderr
+        skipped, loaded = proc.stdout.splitlines()
+        assert skipped == "{'访客明细.csv': 'unreadable: Permission denied'}" and loaded == "2"
+    finally:
+        shutil.rmtree(folder)

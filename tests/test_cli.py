@@ -13,7 +13,8 @@ import sys
 
 import pytest
 
-from tests.helpers import TMALL_HEADER, dagster_home, environment, run_cli, write_csv
+from shopkpi.snapshot import snapshot_path
+from tests.helpers import TMALL_HEADER, copy_warehouse, dagster_home, environment, run_cli, write_csv
 
 
 def test_bad_month_is_a_one_line_error():
@@ -135,12 +136,11 @@ def test_simulate_writes_into_the_exports_root_by_default(tmp_path):
 def test_query_is_truly_read_only(demo_run, tmp_path):
     """Each of these worked (or wrote, read or downloaded) before; now each is refused in one line."""
     _, built = demo_run
-    warehouse = tmp_path / "w.duckdb"
-    shutil.copy(built, warehouse)
+    warehouse = copy_warehouse(built, tmp_path / "w.duckdb")
     target, other = tmp_path / "out.csv", tmp_path / "other.duckdb"
     attacks = {
         "attach": f"attach '{other}' as other",
-        "re-attach read-write": f"detach warehouse; attach '{warehouse}' as w2; delete from w2.marts.fct_orders",
+        "re-attach read-write": f"detach warehouse; attach '{snapshot_path(warehouse)}' as w2; delete from w2.marts.fct_orders",
         "delete": "delete from marts.fct_orders",
         "copy to": f"copy (select * from fct_orders) to '{target}'",
         "read any file": "select * from read_csv('/etc/passwd')",
@@ -171,7 +171,7 @@ def test_query_csv_neutralises_formula_cells(tmp_path):
     import duckdb
 
     warehouse = tmp_path / "w.duckdb"
-    con = duckdb.connect(str(warehouse))
+    con = duckdb.connect(str(snapshot_path(warehouse)))  # what readers open
     for schema in ("marts", "intermediate", "staging", "reference", "raw"):  # a warehouse's schemas, no data needed
         con.execute(f"create schema {schema}")
     con.close()

@@ -88,10 +88,22 @@ def run_month(month: str, exports: Path, warehouse: Path, log_file: Path | None 
             log_file.parent.mkdir(parents=True, exist_ok=True)
             stack.enter_context(contextlib.redirect_stdout(stack.enter_context(log_file.open("w", encoding="utf-8"))))
         instance = stack.enter_context(DagsterInstance.get())
-        return job.execute_in_process(
+        result = job.execute_in_process(
             partition_key=partition_key_of(month),
             instance=instance,
             run_config=run_config,
             raise_on_error=False,
             tags={"shopkpi/cli": trigger},
         )
+    if not completed(result):
+        from ..snapshot import mark_build_failed
+
+        mark_build_failed(warehouse, result.run_id)
+    return result
+
+
+def completed(result) -> bool:
+    """Whether the run handed its month to readers (a failed blocking check skips that step)."""
+    from ..defs.publish.snapshot import SNAPSHOT_KEY
+
+    return result.success and any(e.asset_key == SNAPSHOT_KEY for e in result.get_asset_materialization_events())

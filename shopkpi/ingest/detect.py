@@ -28,10 +28,11 @@ def clean_header_cell(cell: str) -> str:
 @dataclass
 class DetectedFile:
     path: Path
-    encoding: str | None = None  # "utf-8", "utf-8-sig" or "gb18030"
+    encoding: str | None = None  # "utf-8", "utf-8-sig", "gb18030", "utf-16[-le|-be]" or "xlsx"
     spec: ReportSpec | None = None
     header: list[str] = field(default_factory=list)  # cleaned cells
     header_row: int = 0  # 0-based index of the header line
+    delimiter: str = ","
     problem: str | None = None  # why the file is not used
 
     @property
@@ -43,18 +44,75 @@ class DetectedFile:
         return [c.zh for c in self.spec.required if c.zh not in self.header]
 
 
+# A file is refused, not loaded row by row, when more than this share of the sample's lines
+# has bytes its best-guess encoding cannot decode: it is not text in a known encoding.
+MAX_UNDECODABLE_LINE_SHARE = 0.10
+
+
+class UnknownEncoding(ValueError):
+    pass
+
+
+def _undecodable_lines(sample: bytes, encoding: str) -> tuple[list[int], int]:
+    """(indexes of the lines with undecodable bytes, number of complete lines) in the sample."""
+    lines = sample.split(b"\n")
+    if len(lines) > 1:
+        lines = lines[:-1]  # the sample may end in the middle of a line
+    bad = []
+    for index, line in enumerate(lines):
+        try:
+            line.decode(encoding)
+        except UnicodeDecodeError:
+            bad.append(index)
+    return bad, len(lines)
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """UTF-16 saved without a byte-order mark: every other byte of ASCII text is NUL."""
+    head = sample[:4096]
+    if len(head) < 64:
+        return None
+    odd_nuls = head[1::2].count(0) / len(head[1::2])
+    even_nuls = head[0::2].count(0) / len(head[0::2])
+    if odd_nuls > 0.3 and even_nuls < 0.05:
+        return "utf-16-le"
+    if even_nuls > 0.3 and odd_nuls < 0.05:
+        return "utf-16-be"
+    return None
+
+
 def detect_encoding(sample: bytes) -> str:
-    """UTF-8 (with or without BOM) or GB18030, the superset of GBK."""
+    """UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text") or GB18030, the superset of GBK.
+
+    A few lines with undecodable bytes do not decide against an encoding: they are
+    quarantined row by row at load. A sample mostly undecodable raises UnknownEncoding.
+    """
     if sample.startswith(_BOM):
         return "utf-8-sig"
-    try:
-        # final=False: the sample may end in the middle of a character
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    codecs.getincrementaldecoder("gb18030")().decode(sample, final=False)
-    return "gb18030"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    utf16 = _utf16_without_bom(sample)
+    if utf16 is not None:
+        return utf16
+    shares = {}
+    for encoding in ("utf-8", "gb18030"):  # UTF-8 first: GBK text is almost never valid UTF-8, not vice versa
+        bad, lines = _undecodable_lines(sample, encoding)
+        # The first line (the header, or the title above it) must decode: a GBK header over
+        # ASCII-only rows is not UTF-8.
+        if not bad or (len(bad) / lines <= MAX_UNDECODABLE_LINE_SHARE and bad[0] > 0):
+            return encoding
+        shares[encoding] = (len(bad), lines)
+    best = min(shares, key=lambda e: shares[e][0])
+    bad, lines = shares[best]
+    raise UnknownEncoding(f"not text in a known encoding: {bad} of the first {lines} lines have bytes that are not "
+                          f"valid {best.upper()} (the best guess) nor {'GB18030' if best == 'utf-8' else 'UTF-8'}; "
+                          "save the export as UTF-8 or GBK CSV")
+
+
+def sniff_delimiter(text: str) -> str:
+    """Comma, or tab for tab-separated text (Excel's "Unicode text" and some back-ends' .txt/.xls)."""
+    head = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
+    return "\t" if head.count("\t") > head.count(",") else ","
 
 
 def _score(spec: ReportSpec, header: set[str]) -> tuple[int, int]:
@@ -130,25 +188,30 @@ def detect_file(path: Path) -> DetectedFile:
         found.encoding = XLSX
         try:
             return _find_header(found, xlsx_rows(path))
-        except Exception as exc:  # a corrupt workbook is reported, not fatal
-            found.encoding, found.problem = None, f"unreadable XLSX: {exc}"
+        except Exception as exc:  # a corrupt or unreadable workbook is reported, not fatal
+            found.encoding, found.problem = None, f"unreadable XLSX: {getattr(exc, 'strerror', None) or exc}"
             return found
     if suffix not in {".csv", ".txt"}:
         found.problem = f"not a CSV or XLSX export ({path.suffix or 'no extension'})"
         return found
-    with path.open("rb") as fh:
-        sample = fh.read(SAMPLE_BYTES)
+    try:
+        with path.open("rb") as fh:
+            sample = fh.read(SAMPLE_BYTES)
+    except OSError as exc:  # permission denied, a broken link: listed as not used, the month goes on
+        found.problem = f"unreadable: {exc.strerror or exc}"
+        return found
     if not sample.strip():
         found.problem = "empty file"
         return found
     try:
         found.encoding = detect_encoding(sample)
-    except UnicodeDecodeError as exc:
-        found.problem = f"unknown text encoding (neither UTF-8 nor GBK/GB18030): {exc.reason}"
+    except UnknownEncoding as exc:
+        found.problem = str(exc)
         return found
     text = codecs.getincrementaldecoder(found.encoding)(errors="replace").decode(sample)
     text = text.lstrip("\ufeff")
-    return _find_header(found, csv.reader(io.StringIO(text)))
+    found.delimiter = sniff_delimiter(text)
+    return _find_header(found, csv.reader(io.StringIO(text), delimiter=found.delimiter))
 
 
 def scan_folder(folder: Path) -> list[DetectedFile]:

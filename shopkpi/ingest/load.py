@@ -45,6 +45,11 @@ TIMESTAMP_FORMATS = [
     "%Y年%m月%d日",
 ]
 TRANSCODE_CHUNK = 8 * 1024 * 1024
+# Transcoding turns undecodable bytes into byte 0xFF ("\udcff" under surrogateescape), never valid UTF-8.
+UNDECODABLE = "shopkpi-undecodable"
+codecs.register_error(UNDECODABLE, lambda exc: ("\udcff", exc.end))
+ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "gb18030": "GBK/GB18030", "utf-16": "UTF-16",
+                  "utf-16-le": "UTF-16", "utf-16-be": "UTF-16"}
 
 
 class IngestError(Exception):
@@ -173,6 +178,16 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
+def file_sha256_and_nul(path: Path) -> tuple[str, bool]:
+    """The file's checksum, and whether it holds a NUL byte (never part of a text export), in one pass."""
+    digest, nul = hashlib.sha256(), False
+    with path.open("rb") as fh:
+        while chunk := fh.read(TRANSCODE_CHUNK):
+            digest.update(chunk)
+            nul = nul or b"\0" in chunk
+    return digest.hexdigest(), nul
+
+
 def _utf8_copy(found: DetectedFile, workdir: Path) -> Path:
     """DuckDB reads UTF-8 CSV only: stream-transcode GBK/GB18030, stream-convert XLSX."""
     target = workdir / (found.path.stem + ".utf8.csv")
@@ -182,13 +197,15 @@ def _utf8_copy(found: DetectedFile, workdir: Path) -> Path:
         with target.open("w", encoding="utf-8", newline="") as dst:
             csv.writer(dst, lineterminator="\n").writerows(xlsx_rows(found.path))
         return target
-    if found.encoding != "gb18030":
-        return found.path
-    decoder = codecs.getincrementaldecoder("gb18030")(errors="strict")
-    with found.path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
+    if found.encoding in ("utf-8", "utf-8-sig"):
+        return found.path  # DuckDB reads it as is, and rejects rows with invalid UTF-8 itself
+    # Undecodable bytes become byte 0xFF, never valid UTF-8: DuckDB rejects those rows, and they
+    # are quarantined with file, row and column like any unreadable row; the rest loads.
+    decoder = codecs.getincrementaldecoder(found.encoding)(errors=UNDECODABLE)
+    with found.path.open("rb") as src, target.open("wb") as dst:
         while chunk := src.read(TRANSCODE_CHUNK):
-            dst.write(decoder.decode(chunk))
-        dst.write(decoder.decode(b"", final=True))
+            dst.write(decoder.decode(chunk).encode("utf-8", "surrogateescape"))
+        dst.write(decoder.decode(b"", final=True).encode("utf-8", "surrogateescape"))
     return target
 
 
@@ -198,7 +215,7 @@ def scan_export_sql(found: DetectedFile, workdir: Path, options: str = "ignore_e
     path = _utf8_copy(found, workdir)
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(found.header))) + "}"
     return (f"read_csv({sql_literal(str(path))}, header=false, skip={found.header_row + 1}, columns={columns}, "
-            f"auto_detect=false, delim=',', quote='\"', escape='\"', {options})")
+            f"auto_detect=false, delim={sql_literal(found.delimiter)}, quote='\"', escape='\"', {options})")
 
 
 def _select_expr(column: Column, source: str) -> str:
@@ -389,9 +406,8 @@ class MonthLoader:
 
     def _load_file(self, found: DetectedFile, workdir: Path) -> None:
         spec = found.spec
-        stats = FileLoad(
-            file=found.name, report_type=spec.report_type, encoding=found.encoding, sha256=file_sha256(found.path)
-        )
+        sha256, has_nul = file_sha256_and_nul(found.path)
+        stats = FileLoad(file=found.name, report_type=spec.report_type, encoding=found.encoding, sha256=sha256)
         by_zh = {c.zh: c for c in spec.loaded_columns}
         dropped = {c.zh for c in spec.columns if c.pii is Pii.DROP}
         selects, present = [], set()
@@ -403,6 +419,13 @@ class MonthLoader:
                 if column.pii is Pii.PROVINCE:  # an address given whose province is not a Chinese one
                     address = f"nullif(trim(c{i}), '')"
                     selects.append(f"({address} IS NOT NULL AND {province_expr(address)} IS NULL) AS _province_unrecognised")
+        # A NUL byte is never part of a text export (a damaged download): its row is quarantined,
+        # so a NUL never becomes a value (a phantom province, an order id that matches nothing).
+        mapped = [(i, cell) for i, cell in enumerate(found.header) if cell in by_zh and cell not in dropped]
+        check_nul = bool(mapped) and (has_nul or found.encoding.startswith("utf-16"))  # UTF-16: NULs until decoded
+        if check_nul:
+            selects.append("CASE " + " ".join(f"WHEN contains(c{i}, chr(0)) THEN {sql_literal(cell)}" for i, cell in mapped)
+                           + " END AS _nul_column")
         skip = found.header_row + 1
         self.con.execute("DROP TABLE IF EXISTS _rejects; DROP TABLE IF EXISTS _reject_scans; DROP TABLE IF EXISTS _stage")
         scan = scan_export_sql(found, workdir, options=(
@@ -442,7 +465,7 @@ class MonthLoader:
         # Counted once, at the reader: the load-reconciliation check compares it with
         # the rows that actually landed in the raw table and in raw.quarantine.
         stats.rows_read = self.con.execute("SELECT (SELECT count(*) FROM _stage) + (SELECT count(*) FROM _rejected)").fetchone()[0]
-        self._validate_and_insert(found, present, stats)
+        self._validate_and_insert(found, present, stats, check_nul)
         self.con.execute(
             f"DROP {numbered_kind} _numbered; DROP TABLE _stage; DROP TABLE _rejected; "
             "DROP TABLE _rejected_gaps; "
@@ -450,16 +473,18 @@ class MonthLoader:
         )
         self.result.files.append(stats)
 
-    def _validate_and_insert(self, found: DetectedFile, present: set[str], stats: FileLoad) -> None:
+    def _validate_and_insert(self, found: DetectedFile, present: set[str], stats: FileLoad, check_nul: bool) -> None:
         spec, con, month = found.spec, self.con, self.month
         file_lit, month_lit, type_lit = sql_literal(found.name), sql_literal(month), sql_literal(spec.report_type)
         zh_of = {c.en: c.zh for c in spec.columns}
         # Parser rejects -> quarantine
+        undecodable = sql_literal(f"undecodable bytes: not valid {ENCODING_NAMES.get(found.encoding, found.encoding)}")
         con.execute(
             f"""INSERT INTO raw.quarantine
             SELECT {month_lit}, {type_lit}, {file_lit}, data_row,
                    coalesce(CASE {' '.join(f"WHEN column_name = 'c{i}' THEN {sql_literal(h)}" for i, h in enumerate(found.header)) or 'WHEN false THEN NULL'} END, column_name),
-                   'unreadable row (' || error_type || '): ' || message
+                   CASE WHEN contains(error_type, 'INVALID ENCODING') THEN {undecodable}
+                        ELSE 'unreadable row (' || error_type || '): ' || message END
             FROM _rejected"""
         )
         checks = _problem_exprs(spec, present, month)
@@ -471,8 +496,11 @@ class MonthLoader:
                     sql_literal(f"订单编号: no loaded order with this id in the {month} order report"),
                 )
             )
+        checks = [(sql_literal(zh), cond, why) for zh, cond, why in checks]  # the column as SQL from here
+        if check_nul:
+            checks.insert(0, ("_nul_column", "_nul_column IS NOT NULL", "_nul_column || ': NUL byte in the cell'"))
         if checks:
-            first_col = "CASE " + " ".join(f"WHEN {cond} THEN {sql_literal(zh)}" for zh, cond, _ in checks) + " END"
+            first_col = "CASE " + " ".join(f"WHEN {cond} THEN {zh}" for zh, cond, _ in checks) + " END"
             reason = "concat_ws('; ', " + ", ".join(f"CASE WHEN {cond} THEN {r} END" for _, cond, r in checks) + ")"
             # coalesce: a check that evaluates to NULL must not drop a row from both tables
             bad = " OR ".join(f"coalesce(({cond}), false)" for _, cond, _ in checks)

@@ -89,7 +89,14 @@ def folder_checksums(folder: Path) -> dict[str, str]:
     folder = Path(folder)
     if not folder.is_dir():
         return {}
-    return {p.name: file_sha256(p) for p in sorted(folder.iterdir()) if p.is_file()}  # streamed: GBs at 大促 sizes
+    return {p.name: _checksum_or_why(p) for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def _checksum_or_why(path: Path) -> str:
+    try:
+        return file_sha256(path)  # streamed: GBs at 大促 sizes
+    except OSError as exc:  # the loader lists such a file as not used; so does the fingerprint
+        return f"unreadable: {exc.strerror or exc}"
 
 
 def unchanged_since_last(root: Path, month: str, folder: Path) -> tuple[int, dict] | None:

@@ -169,7 +169,9 @@ def run_suites(warehouse: str | Path, validations: list[Validation], checkpoint_
 
     enable_duckdb_persisted_connection()
     context = _ephemeral_context()
-    source = context.data_sources.add_sql(name="warehouse", connection_string=f"duckdb:///{Path(warehouse).resolve()}")
+    # Read-only: validating changes nothing, and `shopkpi audit` validates the readers' snapshot.
+    source = context.data_sources.add_sql(
+        name="warehouse", connection_string=f"duckdb:///{Path(warehouse).resolve()}?access_mode=READ_ONLY")
     definitions = []
     for v in validations:
         batch = source.add_query_asset(name=v.name, query=v.query).add_batch_definition_whole_table("whole")

@@ -87,7 +87,7 @@ def _amount(value: str, column: str = "总金额", row: int = 2):
     return lambda folder: _plain(folder, mutate)
 
 
-def wrong_encoding(folder: Path) -> None:
+def utf16(folder: Path) -> None:
     header, rows = real_order_report()
     write(folder, ORDERS_FILE, header, rows, encoding="utf-16")
 
@@ -230,8 +230,8 @@ def unrecognised_file(folder: Path) -> None:
 
 R = BASE_ROWS
 CASES: list[Case] = [
-    Case("wrong_encoding", "wrong encoding (UTF-16 order report)", wrong_encoding,
-         Outcome("error", reason="unknown text encoding"), "not UTF-8/GBK: the file is listed as unreadable and the month refuses to load"),
+    Case("utf16", "UTF-16 order report (what Excel's \"Unicode text\" saves)", utf16,
+         Outcome("loaded", loaded=R), "detected by its byte-order mark and transcoded to UTF-8"),
     Case("mixed_encodings", "mixed encodings in one folder (UTF-8-BOM, GBK, GB18030)", mixed_encodings,
          Outcome("loaded", loaded=R), "each file's encoding is detected on its own"),
     Case("double_bom", "double BOM", double_bom, Outcome("loaded", loaded=R), "every leading BOM is stripped from the header"),

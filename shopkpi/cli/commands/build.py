@@ -47,14 +47,17 @@ def cmd_materialize(args: argparse.Namespace) -> int:
           + (f"; blocking failed: {', '.join(failed)}" if failed else "")
           + (f"; warnings: {', '.join(warned)} (see `shopkpi audit --month {args.month}`)" if warned else ""))
     print(f"  wall time   {elapsed:.1f} s")
+    if log_file:
+        print(f"  dbt log     {log_file}")
+    if failed:
+        print(f"  readers     still see the last completed state of {args.month}: blocking checks failed")
+        return 1
     missing = [r for (r,) in query(warehouse, "select report_type from raw.load_changes where month = ? order by 1",
                                    [args.month])[1]]
     if missing:
         print(f"  warning     {missing_reports_warning(args.month, missing)}", file=sys.stderr)
-    if log_file:
-        print(f"  dbt log     {log_file}")
     print_rows(*query(warehouse, STORE_KPIS_SQL, [args.month]), fmt="table")
-    return 1 if failed else 0
+    return 0
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:

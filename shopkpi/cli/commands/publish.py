@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
+from ... import warehouse as warehouse_db
 from ...settings import DATA_DIR, month_folder
 from ..errors import CliError, checked_month
 from ..render import compact, console
 from ..runs import exit_code, failure_reason, run_month
 from .build import existing_exports
-from .read import query
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
@@ -70,13 +71,25 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from ...quality.audit import audit_month
+    from ...snapshot import read_build, snapshot_path
 
     checked_month(args.month)
     warehouse = Path(args.warehouse).resolve()
-    (loaded,) = query(warehouse, "select count(*) from raw.load_audit where month = ?", [args.month])[1][0]
+    # Auditors read what other readers see, the last completed state (never blocked by a run) ...
+    source = snapshot_path(warehouse)
+    build = read_build(warehouse)
+    if build is not None and build.month == args.month and not build.running and warehouse.exists():
+        # ... except for a month whose rebuild failed: why it failed is what the auditor is after.
+        source = warehouse
+        print(f"note: auditing the rebuild of {args.month} that did not complete (run {build.run_id[:8]}); "
+              "readers still see its last completed state", file=sys.stderr)
+    if not source.exists():
+        raise CliError(f"no completed build of {warehouse} yet: run `shopkpi materialize --month {args.month}` first")
+    with warehouse_db.connect(source, read_only=True) as con:
+        (loaded,) = con.execute("select count(*) from raw.load_audit where month = ?", [args.month]).fetchone()
     if not loaded:
         raise CliError(f"{args.month} is not loaded in {warehouse}: run `shopkpi materialize --month {args.month}` first")
-    report = audit_month(warehouse, args.month, Path(args.published).resolve(), revalidate=args.revalidate)
+    report = audit_month(source, args.month, Path(args.published).resolve(), revalidate=args.revalidate)
     if args.format == "json":
         print(json.dumps(report.summary(), ensure_ascii=False, indent=2, default=str))
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from ..errors import CliError, checked_month
@@ -35,19 +36,27 @@ def check_read_only_statement(sql: str) -> None:
 
 
 def query(warehouse: Path, sql: str, params: list | None = None) -> tuple[list[str], list[tuple]]:
-    """Run one read statement on the warehouse, opened read-only with external access disabled
-    (no ATTACH, COPY … TO, file readers or extension installs) and its configuration locked;
-    values the user typed go in as parameters."""
+    """Run one read statement on the warehouse's reader snapshot (the last completed state; a run
+    never locks it), opened read-only with external access disabled (no ATTACH, COPY … TO, file
+    readers or extension installs) and its configuration locked; values the user typed go in as
+    parameters. A rebuild going on or broken off is noted on stderr."""
     import duckdb
 
-    if not warehouse.exists():
-        raise CliError(f"warehouse not found: {warehouse} (run `shopkpi materialize` first)")
+    from ...snapshot import reader_note, snapshot_path
+
     check_read_only_statement(sql)
+    snapshot = snapshot_path(warehouse)
+    if not snapshot.exists():
+        raise CliError(f"no completed build of {warehouse} yet ({snapshot.name} is written when a run completes): "
+                       "run `shopkpi materialize` first")
     try:
-        con = duckdb.connect(str(warehouse), read_only=True, config={"enable_external_access": False})
+        con = duckdb.connect(str(snapshot), read_only=True, config={"enable_external_access": False})
     except duckdb.Error as exc:
-        raise CliError(f"cannot open {warehouse}: {exc}") from None
+        raise CliError(f"cannot open {snapshot}: {exc}") from None
     try:
+        note = reader_note(warehouse, con)
+        if note:
+            print(note, file=sys.stderr)
         con.execute(f"SET search_path = '{SEARCH_PATH}'")
         con.execute("SET lock_configuration = true")
         cursor = con.execute(sql, params or [])

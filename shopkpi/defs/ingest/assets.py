@@ -6,6 +6,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, BackfillPolicy, 
 from ...ingest.load import DEV_PII_KEY, load_month, missing_reports_warning, other_key_warning, pii_key
 from ...ingest.specs import REPORT_SPECS
 from ...months import month_of
+from ...snapshot import begin_build
 from ..partitions import monthly_partitions
 from ..resources import ExportsResource, WarehouseResource
 
@@ -51,6 +52,7 @@ def raw_exports(context: AssetExecutionContext, warehouse: WarehouseResource, ex
     folder = exports.folder_for(month)
     if pii_key() == DEV_PII_KEY:
         context.log.warning("SHOPKPI_PII_KEY is not set: hashing PII with the public development key (opted in)")
+    begin_build(warehouse.path, month, context.run_id)
     with warehouse.connect() as con:
         result = load_month(con, month, folder)
         quarantine_reasons = con.execute(

@@ -12,6 +12,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from ...months import month_of
 from ...scoring.config import validate_scoring_config
+from ...snapshot import begin_build
 from ...settings import DBT_PROJECT_DIR, MONTH_ENV, SEEDS_DIR, WAREHOUSE_ENV, dbt_executable
 from ..partitions import monthly_partitions
 from ..resources import WarehouseResource
@@ -68,6 +69,7 @@ def shopkpi_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, ware
     # The month goes in through the environment, not --vars: changed vars force dbt to re-parse
     # the whole project (~10 s a run); the macros read SHOPKPI_MONTH only at execution.
     os.environ[MONTH_ENV] = month_of(context.partition_key)
+    begin_build(warehouse.path, month_of(context.partition_key), context.run_id)
     invocation = dbt.cli(["build"], context=context)
     yield from invocation.stream()
     keep_partial_parse(invocation.target_path)
