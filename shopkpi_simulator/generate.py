@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from shopkpi.ingest.detect import scan_folder
+from shopkpi.ingest.layouts import layout_named
 from shopkpi.ingest.load import TIMESTAMP_FORMATS, scan_export_sql, sql_literal
 from shopkpi.ingest.specs import ITEMS, ORDERS
 
@@ -75,6 +76,8 @@ FILES = {
 }
 
 # Analyst figures deliberately off (accuracy-rule edge cases): (analyst, week number, relative error).
+# The layout each simulated export is written from (default: shopkpi/layouts/shopkpi_<name>.yaml).
+SIMULATED_LAYOUTS = {"shop_overview": "sycm_shop_overview"}
 ANALYST_ERRORS = {("A01", 1): 0.049, ("A02", 2): 0.051}
 ANALYST_METRICS = {"付款订单数": "orders_paid", "实际成交额": "net_sales"}
 
@@ -115,8 +118,8 @@ class Simulator:
 
     # -- inputs -------------------------------------------------------------
     def _load_orders(self) -> None:
-        found = [f for f in scan_folder(self.orders_dir) if f.spec in (ORDERS, ITEMS)]
-        orders = [f for f in found if f.spec is ORDERS]
+        found = [f for f in scan_folder(self.orders_dir) if f.spec is not None and f.spec.report_type in (ORDERS.report_type, ITEMS.report_type)]
+        orders = [f for f in found if f.spec.report_type == ORDERS.report_type]
         if not orders:
             raise FileNotFoundError(f"no order report (订单报表) in {self.orders_dir}")
         formats = "[" + ", ".join(sql_literal(f) for f in TIMESTAMP_FORMATS) + "]"
@@ -133,7 +136,7 @@ class Simulator:
                 FROM {scan_export_sql(f, self._workdir)}"""
             )
         self.con.execute("CREATE TABLE all_orders AS " + " UNION ALL ".join(selects))
-        items = [f for f in found if f.spec is ITEMS]
+        items = [f for f in found if f.spec.report_type == ITEMS.report_type]
         if items:
             f = items[0]
             idx = f.header.index("宝贝ID")
@@ -183,8 +186,10 @@ class Simulator:
         return self.start + dt.timedelta(days=day - 1, hours=hour, minutes=minute)
 
     # -- writers ------------------------------------------------------------
-    def _copy_out(self, name: str, header: list[str], sql: str) -> None:
-        """Write a SQL result as the platform file for `name` (CSV via DuckDB, or XLSX)."""
+    def _copy_out(self, name: str, sql: str) -> None:
+        """Write a SQL result as the platform file for `name` (CSV via DuckDB, or XLSX), with the
+        headers of its layout (shopkpi/layouts/shopkpi_<name>.yaml), in the layout's order."""
+        header = layout_named(SIMULATED_LAYOUTS.get(name, f"shopkpi_{name}")).headers
         filename, encoding = FILES[name]
         target = self.out / filename
         if encoding == "xlsx":
@@ -193,7 +198,8 @@ class Simulator:
             return
         self.result.rows[name] = copy_query_to_csv(self.con, sql, header, target, encoding, self._workdir)
 
-    def _write(self, name: str, header: list[str], rows: list[list]) -> None:
+    def _write(self, name: str, rows: list[list]) -> None:
+        header = layout_named(SIMULATED_LAYOUTS.get(name, f"shopkpi_{name}")).headers  # one source of truth for headers: the layout
         filename, encoding = FILES[name]
         target = self.out / filename
         if encoding == "xlsx":
@@ -207,7 +213,7 @@ class Simulator:
         for emp, name, role, team, first, last in ROSTER:
             start = self._day(first) if first else dt.datetime(self.start.year - 1, 3, 1)
             rows.append([emp, name, role, team, _ts(start), _ts(self._day(last, 18)) if last else ""])
-        self._write("staff", ["工号", "姓名", "岗位", "团队", "入职日期", "离职日期"], rows)
+        self._write("staff", rows)
 
     def _traffic_and_ads(self) -> None:
         days = (self.end - self.start).days
@@ -239,14 +245,12 @@ class Simulator:
         )
         self._copy_out(
             "traffic",
-            ["访客ID", "访问日期", "来源渠道", "着陆页", "浏览量", "新老访客", "是否跳失", "成交订单编号"],
             "SELECT visitor_id, strftime(visit_date, '%Y-%m-%d'), channel, landing_page, page_views, visitor_type, "
             "bounced, order_id FROM traffic ORDER BY visit_date, visitor_id, k",
         )
         owners = "CASE channel " + " ".join(f"WHEN '{c}' THEN '{o}'" for c, o in PAID_CHANNELS.items()) + " END"
         self._copy_out(
             "ad_spend",
-            ["日期", "推广渠道", "推广计划", "展现量", "点击量", "到达页面次数", "花费", "负责人"],
             f"""WITH daily AS (SELECT visit_date, channel, count(DISTINCT visitor_id) AS uv FROM traffic
                                WHERE channel IN ({', '.join(sql_literal(c) for c in PAID_CHANNELS)}) GROUP BY ALL),
                  ads AS (SELECT *, CAST(ceil(uv * (1.1 + 0.3 * u(visit_date || channel || 'c'))) AS BIGINT) AS clicks FROM daily)
@@ -262,7 +266,6 @@ class Simulator:
         (the platform attributes late payments and refunds on its own clock), well within 5%."""
         self._copy_out(
             "shop_overview",
-            ["统计日期", "访客数", "支付买家数", "支付订单数", "支付金额"],
             """WITH days AS (SELECT visit_date AS day, count(DISTINCT visitor_id) AS visitors FROM traffic GROUP BY 1),
                     pay AS (SELECT CAST(created_at AS DATE) AS day, count(DISTINCT buyer_name) AS buyers,
                                    count(*) AS orders, sum(total_amount) AS amount FROM paid GROUP BY 1)
@@ -294,10 +297,9 @@ class Simulator:
                 FROM paid p JOIN campaigns c ON p.created_at BETWEEN c.starts_at AND c.ends_at
                 WHERE u(p.order_id || c.campaign_id) < 0.35) WHERE n = 1"""
         )
-        self._copy_out("campaign_orders", ["活动ID", "订单编号"], "SELECT campaign_id, order_id FROM campaign_orders ORDER BY 1, 2")
+        self._copy_out("campaign_orders", "SELECT campaign_id, order_id FROM campaign_orders ORDER BY 1, 2")
         self._copy_out(
             "campaigns",
-            ["活动ID", "活动名称", "策划人", "开始时间", "结束时间", "活动成本", "活动页UV", "活动页点击量"],
             """WITH uv AS (SELECT campaign_id, count(DISTINCT buyer_name) AS buyers FROM campaign_orders GROUP BY 1)
             SELECT c.campaign_id, '店铺活动' || right(c.campaign_id, 2), c.planner,
                    strftime(c.starts_at, '%Y-%m-%d %H:%M:%S'), strftime(c.ends_at, '%Y-%m-%d %H:%M:%S'), c.cost,
@@ -343,7 +345,6 @@ class Simulator:
         )
         self._copy_out(
             "cs_sessions",
-            ["会话ID", "客服工号", "买家", "首条消息时间", "首次回复时间", "消息数", "违规用语数", "转化订单编号", "满意度评价", "是否投诉", "投诉是否解决"],
             "SELECT session_id, agent_id, buyer_name, strftime(first_message_at, '%Y-%m-%d %H:%M:%S'), "
             "strftime(first_reply_at, '%Y-%m-%d %H:%M:%S'), messages, forbidden, converted, rating, complaint, resolved "
             "FROM sessions ORDER BY session_id",
@@ -353,7 +354,6 @@ class Simulator:
         last = sql_literal(_ts(self.end - dt.timedelta(minutes=1)))
         self._copy_out(
             "after_sales",
-            ["售后单号", "订单编号", "售后类型", "申请时间", "处理人"],
             f"""SELECT 'SH' || lpad(CAST(row_number() OVER (ORDER BY paid_at, order_id) AS VARCHAR), 7, '0'), order_id,
                    CASE WHEN u(order_id || 'ast') < 0.5 THEN '退货' WHEN u(order_id || 'ast') < 0.7 THEN '换货' ELSE '仅退款' END,
                    strftime(least({last}::TIMESTAMP, paid_at + INTERVAL 1 HOUR * CAST(12 + 100 * u(order_id || 'asd') AS INTEGER)), '%Y-%m-%d %H:%M:%S'),
@@ -362,7 +362,6 @@ class Simulator:
         )
         self._copy_out(
             "reviews",
-            ["订单编号", "评价", "评价标签", "评价时间", "评价内容"],
             f"""SELECT order_id,
                    CASE WHEN u(order_id || 'rv') < 0.85 THEN '好评' WHEN u(order_id || 'rv') < 0.94 THEN '中评' ELSE '差评' END,
                    CASE WHEN u(order_id || 'tag') < 0.4 THEN '服务态度' WHEN u(order_id || 'tag') < 0.7 THEN '物流速度' ELSE '宝贝质量' END,
@@ -374,7 +373,6 @@ class Simulator:
     def _logistics(self) -> None:
         self._copy_out(
             "logistics",
-            ["订单编号", "物流协调员", "发货时间", "承诺送达日期", "签收时间"],
             """WITH s AS (SELECT order_id, paid_at,
                         paid_at + INTERVAL 1 MINUTE * CAST(60 * (2 + 46 * pow(u(order_id || 'ship'), 2)) AS INTEGER) AS shipped_at
                         FROM paid)
@@ -403,7 +401,7 @@ class Simulator:
                 result = "" if reviewed is None else ("通过" if self.rng.random() < 0.85 else "不通过")
                 rows.append([f"T{self.month.replace('-', '')}{n:03d}", designer, _ts(assigned), _ts(due), _ts(delivered),
                              _ts(reviewed), result, self.rng.randint(0, 3), self.rng.randint(2, 15)])
-        self._write("design_tasks", ["任务ID", "设计师", "分配时间", "截止时间", "交付时间", "审核时间", "审核结果", "页面数", "图片数"], rows)
+        self._write("design_tasks", rows)
 
     def _listings(self) -> None:
         items = [r[0] for r in self.con.execute("SELECT item_id FROM item_pool ORDER BY item_id").fetchall()]
@@ -422,7 +420,7 @@ class Simulator:
             rows.append([item, editor, "W01" if self.rng.random() < 0.5 else "W02", _ts(planned), _ts(live),
                          "是" if checked else "否", ("是" if error else "否") if checked else "",
                          shown if checked else "", stock if checked else "", links, broken])
-        self._write("listings", ["宝贝ID", "编辑", "文案", "计划上架时间", "实际上架时间", "是否抽检", "描述错误", "前台库存", "仓库库存", "检查链接数", "失效链接数"], rows)
+        self._write("listings", rows)
 
     def _analyst_reports(self) -> None:
         mondays = [self.start + dt.timedelta(days=d) for d in range((self.end - self.start).days)
@@ -444,14 +442,14 @@ class Simulator:
                     reported = round(float(value) * (1 + error), 2)
                     rows.append([f"R{self.month.replace('-', '')}{report:03d}", analyst, _ts(monday), _ts(submitted),
                                  _ts(deadline), metric, reported])
-        self._write("analyst_reports", ["报告ID", "分析师", "周开始日期", "提交时间", "截止时间", "指标", "报告值"], rows)
+        self._write("analyst_reports", rows)
 
     def _market_reports(self) -> None:
         plan = [("M01", "市场调研", 10, 12), ("M01", "市场调研", 24, 25), ("M01", "竞品分析", 14, 15),
                 ("M02", "市场调研", 18, 20), ("M02", "竞品分析", 17, 15)]  # M02's competitor report is late
         rows = [[f"MR{self.month.replace('-', '')}{i:02d}", who, kind, _ts(self._day(sub, 16)), _ts(self._day(due, 18))]
                 for i, (who, kind, sub, due) in enumerate(plan, start=1)]
-        self._write("market_reports", ["报告编号", "作者", "报告类型", "提交时间", "截止时间"], rows)
+        self._write("market_reports", rows)
 
 
 def _cell(value):

@@ -1,5 +1,6 @@
 -- Every exported row of month {month} is either loaded or quarantined, per file:
--- rows the CSV reader read = rows in the raw table + rows in raw.quarantine,
+-- rows the CSV reader read = rows in the raw table + rows in raw.quarantine
+-- (+ order-line rows merged into their order's row, for layouts with one row per line),
 -- and the load audit's own counters agree with the tables.
 with in_tables as (
     {raw_rows_per_file}
@@ -15,14 +16,14 @@ select a.report_type, a.source_file, a.rows_read,
        coalesce(l.rows_in_table, 0) as rows_in_table,
        coalesce(q.rows_in_quarantine, 0) as rows_in_quarantine,
        a.rows_loaded as audit_rows_loaded, a.rows_quarantined as audit_rows_quarantined,
-       a.rows_read = coalesce(l.rows_in_table, 0) + coalesce(q.rows_in_quarantine, 0)
+       a.rows_read = coalesce(l.rows_in_table, 0) + coalesce(a.rows_merged, 0) + coalesce(q.rows_in_quarantine, 0)
            and a.rows_loaded = coalesce(l.rows_in_table, 0)
            and a.rows_quarantined = coalesce(q.rows_in_quarantine, 0) as reconciles,
-       case when not (a.rows_read = coalesce(l.rows_in_table, 0) + coalesce(q.rows_in_quarantine, 0)
+       case when not (a.rows_read = coalesce(l.rows_in_table, 0) + coalesce(a.rows_merged, 0) + coalesce(q.rows_in_quarantine, 0)
                       and a.rows_loaded = coalesce(l.rows_in_table, 0)
                       and a.rows_quarantined = coalesce(q.rows_in_quarantine, 0))
             then a.report_type || ' · ' || a.source_file || ': read ' || a.rows_read || ' <> loaded '
-                 || coalesce(l.rows_in_table, 0) || ' + quarantined ' || coalesce(q.rows_in_quarantine, 0)
+                 || coalesce(l.rows_in_table, 0) || coalesce(' + merged ' || nullif(a.rows_merged, 0), '') || ' + quarantined ' || coalesce(q.rows_in_quarantine, 0)
        end as finding
 from raw.load_audit as a
 left join loaded as l on a.report_type = l.report_type and a.source_file = l.source_file

@@ -12,10 +12,11 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .specs import REPORT_SPECS, ReportSpec
+from .layouts import Layout, all_layouts, normalise_header
+from .specs import ReportSpec
 
 SAMPLE_BYTES = 256 * 1024
-HEADER_SEARCH_ROWS = 5  # a title row may stand above the header
+HEADER_SEARCH_ROWS = 10  # title rows may stand above the header (生意参谋 downloads have 7)
 _BOM = codecs.BOM_UTF8
 _TRIM = " \t\r\n\u3000\ufeff\xa0"
 
@@ -29,7 +30,8 @@ def clean_header_cell(cell: str) -> str:
 class DetectedFile:
     path: Path
     encoding: str | None = None  # "utf-8", "utf-8-sig", "gb18030", "utf-16[-le|-be]" or "xlsx"
-    spec: ReportSpec | None = None
+    spec: ReportSpec | None = None  # the report type as this file's layout fills it
+    layout: Layout | None = None
     header: list[str] = field(default_factory=list)  # cleaned cells
     header_row: int = 0  # 0-based index of the header line
     delimiter: str = ","
@@ -41,7 +43,8 @@ class DetectedFile:
 
     def missing_required(self) -> list[str]:
         assert self.spec is not None
-        return [c.zh for c in self.spec.required if c.zh not in self.header]
+        present = {normalise_header(h) for h in self.header}
+        return [c.zh for c in self.spec.required if c.zh not in present]
 
 
 # A file is refused, not loaded row by row, when more than this share of the sample's lines
@@ -115,28 +118,32 @@ def sniff_delimiter(text: str) -> str:
     return "\t" if head.count("\t") > head.count(",") else ","
 
 
-def _score(spec: ReportSpec, header: set[str]) -> tuple[int, int]:
-    required = sum(c.zh in header for c in spec.required)
-    optional = sum(c.zh in header for c in spec.columns if not c.required)
-    return required, optional
+def match_layout(header: list[str]) -> tuple[Layout | None, str | None]:
+    """The layout that best covers a header, or (None, why not).
 
-
-def match_spec(header: list[str]) -> ReportSpec | None:
-    """Best report type for a header, or None.
-
-    A type matches when at least half (and at least two) of its required
-    columns are present, so that a report missing one required column is
-    still recognised and then rejected with a message naming that column.
+    A layout is a candidate when at least half (and at least two) of its required
+    columns are present, so that a report missing one required column is still
+    recognised and then rejected with a message naming that column. The candidate
+    with the highest share of its columns present wins, then the one with more columns
+    present (the full Taobao export beats Tmall's 7-column layout, which it contains).
+    Two layouts tied on both are ambiguous: the file is not used, and both are named.
     """
-    cells = set(header)
-    best, best_score = None, (0, 0)
-    for spec in REPORT_SPECS:
-        required, optional = _score(spec, cells)
-        if required < max(2, (len(spec.required) + 1) // 2):
-            continue
-        if (required + optional, required) > (sum(best_score), best_score[0]):
-            best, best_score = spec, (required, optional)
-    return best
+    scored = []
+    for layout in all_layouts():
+        required, present, share = layout.coverage(header)
+        needed = min(layout.required_count(), max(2, (layout.required_count() + 1) // 2))
+        if required >= needed:
+            scored.append(((round(share, 6), present), layout))
+    if not scored:
+        return None, None
+    scored.sort(key=lambda item: item[0], reverse=True)
+    best_score, best = scored[0]
+    tied = [layout.name for score, layout in scored[1:] if score == best_score]
+    if tied:
+        return None, (f"header matches layouts {best.name} and {', '.join(tied)} equally "
+                      f"({best_score[1]} columns, {best_score[0]:.0%} of each): make one layout's headers more specific "
+                      "or remove one (shopkpi inspect FILE shows the coverage)")
+    return best, None
 
 
 XLSX = "xlsx"
@@ -167,17 +174,20 @@ def xlsx_cell_text(value) -> str:
 
 
 def _find_header(found: DetectedFile, rows) -> DetectedFile:
+    ambiguous = None
     for index in range(HEADER_SEARCH_ROWS):
         try:
             row = next(rows)
         except (StopIteration, csv.Error):
             break
         header = [clean_header_cell(c) for c in row]
-        spec = match_spec(header)
-        if spec is not None:
-            found.spec, found.header, found.header_row = spec, header, index
+        layout, ambiguous = match_layout(header)
+        if layout is not None and index < layout.header_search_rows:
+            found.layout, found.spec, found.header, found.header_row = layout, layout.spec_for(header), header, index
             return found
-    found.problem = "header matches no known report type"
+        if ambiguous:
+            break
+    found.problem = ambiguous or "header matches no known layout (shopkpi inspect FILE shows why)"
     return found
 
 

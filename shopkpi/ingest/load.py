@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from .detect import XLSX, DetectedFile, scan_folder, xlsx_rows
+from .layouts import normalise_header
 from .specs import ORDERS, REPORT_SPECS, Column, ColumnType, Pii, ReportSpec
 
 PII_KEY_ENV = "SHOPKPI_PII_KEY"
@@ -75,6 +76,9 @@ class FileLoad:
     rows_loaded: int = 0
     rows_quarantined: int = 0
     provinces_unrecognised: int = 0  # loaded rows whose address names no Chinese province (province NULL)
+    rows_merged: int = 0  # order-line rows folded into their order's row (layouts with rows: order_line)
+    layout: str = ""
+    platform: str = ""
 
 
 @dataclass
@@ -95,6 +99,7 @@ class MonthLoad:
             "rows_read": sum(f.rows_read for f in rows),
             "rows_loaded": sum(f.rows_loaded for f in rows),
             "rows_quarantined": sum(f.rows_quarantined for f in rows),
+            "rows_merged": sum(f.rows_merged for f in rows),
         }
 
 
@@ -147,8 +152,12 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         cols = ", ".join(f"{c.loaded_name} {_sql_type(c)}" for c in spec.loaded_columns)
         con.execute(
             f"CREATE TABLE IF NOT EXISTS raw.{spec.table} "
-            f"(month VARCHAR NOT NULL, source_file VARCHAR NOT NULL, source_row BIGINT NOT NULL, {cols})"
+            f"(month VARCHAR NOT NULL, source_file VARCHAR NOT NULL, source_row BIGINT NOT NULL, "
+            f"platform VARCHAR NOT NULL, {cols})"
         )
+        # Warehouses built before a column was added (platform, refund_state) gain it, NULL for old rows.
+        for c in ("platform VARCHAR", *(f"{c.loaded_name} {_sql_type(c)}" for c in spec.loaded_columns)):
+            con.execute(f"ALTER TABLE raw.{spec.table} ADD COLUMN IF NOT EXISTS {c}")
     con.execute(
         """CREATE TABLE IF NOT EXISTS raw.quarantine (
             month VARCHAR NOT NULL, report_type VARCHAR NOT NULL, source_file VARCHAR NOT NULL,
@@ -171,6 +180,8 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
             rows_loaded BIGINT NOT NULL, rows_quarantined BIGINT NOT NULL)"""
     )
     con.execute("ALTER TABLE raw.load_audit ADD COLUMN IF NOT EXISTS provinces_unrecognised BIGINT DEFAULT 0")
+    for column, kind in (("rows_merged", "BIGINT DEFAULT 0"), ("layout", "VARCHAR"), ("platform", "VARCHAR")):
+        con.execute(f"ALTER TABLE raw.load_audit ADD COLUMN IF NOT EXISTS {column} {kind}")
 
 
 def file_sha256(path: Path) -> str:
@@ -218,9 +229,35 @@ def scan_export_sql(found: DetectedFile, workdir: Path, options: str = "ignore_e
             f"auto_detect=false, delim={sql_literal(found.delimiter)}, quote='\"', escape='\"', {options})")
 
 
+def _cleaned(column: Column, source: str) -> str:
+    """The cell after its layout's clean-ups (layouts.CLEANUPS) and value replacements."""
+    value = source
+    for cleanup in column.clean:
+        if cleanup == "excel_text":  # ="2140730062701490" -> 2140730062701490 (a cheap prefix test first)
+            value = (f"CASE WHEN starts_with(ltrim({value}), '=\"') "
+                     f"THEN regexp_extract({value}, '^\\s*=\"(.*)\"\\s*$', 1) ELSE {value} END")
+        elif cleanup == "leading_quote":
+            value = f"regexp_replace({value}, '^\\s*''', '')"
+        elif cleanup == "tab":
+            value = f"trim({value}, chr(9) || ' ')"
+        elif cleanup == "yuan":
+            value = f"regexp_replace(regexp_replace({value}, '元\\s*$', ''), '^\\s*[¥￥]\\s*', '')"
+        elif cleanup == "thousands":
+            value = (f"CASE WHEN regexp_full_match(trim({value}), '-?[0-9]{{1,3}}(,[0-9]{{3}})+(\\.[0-9]+)?') "
+                     f"THEN replace(trim({value}), ',', '') ELSE {value} END")
+        elif cleanup == "percent":
+            value = (f"CASE WHEN regexp_full_match(trim({value}), '-?[0-9]+(\\.[0-9]+)?%') THEN CAST("
+                     f"CAST(rtrim(trim({value}), '%') AS DECIMAL(18,6)) / 100 AS VARCHAR) ELSE {value} END")
+    if column.values:
+        cases = " ".join(f"WHEN {sql_literal(old)} THEN {'NULL' if new is None else sql_literal(new)}"
+                         for old, new in column.values)
+        value = f"CASE trim({value}) {cases} ELSE {value} END"
+    return value
+
+
 def _select_expr(column: Column, source: str) -> str:
     """Expression that reads one mapped column; PII never leaves as clear text."""
-    value = f"nullif(trim({source}), '')"
+    value = f"nullif(trim({_cleaned(column, source)}), '')"
     if column.pii is Pii.HASH:
         return f"left(sha256(getvariable('pii_key') || '|' || {value}), 32)"
     if column.pii is Pii.PROVINCE:
@@ -338,7 +375,7 @@ class MonthLoader:
             missing = f.missing_required()
             if missing:
                 raise MissingColumnError(f.name, next(c for c in f.spec.required if c.zh == missing[0]), f.spec)
-        if not any(f.spec is ORDERS for f in usable):
+        if not any(f.spec.report_type == ORDERS.report_type for f in usable):
             seen = "; ".join(f"{k}: {v}" for k, v in self.result.skipped.items()) or "no files"
             raise IngestError(f"no {ORDERS.name_zh} (order report) found in {self.folder} ({seen})")
 
@@ -354,7 +391,7 @@ class MonthLoader:
                 earlier = self._report_types_of_earlier_loads()
                 self._delete_month()
                 for spec in REPORT_SPECS:  # orders first: lines need the month's order ids
-                    for f in (f for f in usable if f.spec is spec):
+                    for f in (f for f in usable if f.spec.report_type == spec.report_type):
                         self._load_file(f, Path(workdir))
                     self._quarantine_duplicates(spec)
                     self._write_audit(spec)
@@ -407,21 +444,26 @@ class MonthLoader:
     def _load_file(self, found: DetectedFile, workdir: Path) -> None:
         spec = found.spec
         sha256, has_nul = file_sha256_and_nul(found.path)
-        stats = FileLoad(file=found.name, report_type=spec.report_type, encoding=found.encoding, sha256=sha256)
-        by_zh = {c.zh: c for c in spec.loaded_columns}
+        stats = FileLoad(file=found.name, report_type=spec.report_type, encoding=found.encoding, sha256=sha256,
+                         layout=spec.layout, platform=spec.platform)
+        by_zh: dict[str, list[Column]] = {}
+        for c in spec.loaded_columns:  # one header may fill several columns (Pinduoduo's 订单成交时间)
+            by_zh.setdefault(c.zh, []).append(c)
         dropped = {c.zh for c in spec.columns if c.pii is Pii.DROP}
         selects, present = [], set()
-        for i, cell in enumerate(found.header):
-            column = by_zh.get(cell)
-            if column is not None and column.en not in present and cell not in dropped:
+        header = [normalise_header(cell) for cell in found.header]  # 商品总价(元) is 商品总价
+        for i, cell in enumerate(header):
+            for column in by_zh.get(cell, []) if cell not in dropped else []:
+                if column.en in present:
+                    continue
                 present.add(column.en)
                 selects.append(f"{_select_expr(column, f'c{i}')} AS {column.loaded_name}")
                 if column.pii is Pii.PROVINCE:  # an address given whose province is not a Chinese one
-                    address = f"nullif(trim(c{i}), '')"
+                    address = f"nullif(trim({_cleaned(column, f'c{i}')}), '')"
                     selects.append(f"({address} IS NOT NULL AND {province_expr(address)} IS NULL) AS _province_unrecognised")
         # A NUL byte is never part of a text export (a damaged download): its row is quarantined,
         # so a NUL never becomes a value (a phantom province, an order id that matches nothing).
-        mapped = [(i, cell) for i, cell in enumerate(found.header) if cell in by_zh and cell not in dropped]
+        mapped = [(i, cell) for i, cell in enumerate(header) if cell in by_zh and cell not in dropped]
         check_nul = bool(mapped) and (has_nul or found.encoding.startswith("utf-16"))  # UTF-16: NULs until decoded
         if check_nul:
             selects.append("CASE " + " ".join(f"WHEN contains(c{i}, chr(0)) THEN {sql_literal(cell)}" for i, cell in mapped)
@@ -518,13 +560,31 @@ class MonthLoader:
             SELECT {month_lit}, {type_lit}, {file_lit}, source_row, _bad_column, _reason FROM _checked WHERE _bad"""
         ).fetchone()
         target_cols = [c for c in spec.loaded_columns]
-        values = ", ".join(
-            _typed_expr(c, c.loaded_name) if c.en in present else f"CAST(NULL AS {_sql_type(c)})" for c in target_cols
-        )
-        (loaded,) = con.execute(
-            f"""INSERT INTO raw.{spec.table} (month, source_file, source_row, {', '.join(c.loaded_name for c in target_cols)})
-            SELECT {month_lit}, {file_lit}, source_row, {values} FROM _checked WHERE NOT _bad"""
-        ).fetchone()
+        platform_lit = sql_literal(spec.platform or "any")
+        insert = f"INSERT INTO raw.{spec.table} (month, source_file, source_row, platform, " \
+                 f"{', '.join(c.loaded_name for c in target_cols)})"
+        if spec.collapse_by:
+            # One row per order line: one order per key, its amounts summed over its lines where the
+            # layout says so, every other value from its first line (DECISIONLOG: sub-order rows).
+            key = spec.column(spec.collapse_by)
+            values = ", ".join(
+                f"sum({_typed_expr(c, c.loaded_name)})" if c.en in spec.collapse_sum
+                else f"max({_typed_expr(c, c.loaded_name)})" if c.en in spec.collapse_max
+                else f"arg_min({_typed_expr(c, c.loaded_name)}, source_row)" if c.en in present
+                else f"CAST(NULL AS {_sql_type(c)})" for c in target_cols)
+            (loaded,) = con.execute(
+                f"""{insert} SELECT {month_lit}, {file_lit}, min(source_row), {platform_lit}, {values}
+                FROM _checked WHERE NOT _bad GROUP BY {_typed_expr(key, key.loaded_name)}""").fetchone()
+            (valid,) = con.execute("SELECT count(*) FROM _checked WHERE NOT _bad").fetchone()
+            stats.rows_merged = valid - loaded
+        else:
+            values = ", ".join(
+                _typed_expr(c, c.loaded_name) if c.en in present else f"CAST(NULL AS {_sql_type(c)})" for c in target_cols
+            )
+            (loaded,) = con.execute(
+                f"""{insert} SELECT {month_lit}, {file_lit}, source_row, {platform_lit}, {values}
+                FROM _checked WHERE NOT _bad"""
+            ).fetchone()
         quarantined += con.execute("SELECT count(*) FROM _rejected").fetchone()[0]
         if any(c.pii is Pii.PROVINCE and c.en in present for c in spec.loaded_columns):
             (stats.provinces_unrecognised,) = con.execute(
@@ -569,9 +629,10 @@ class MonthLoader:
         for s in (s for s in self.result.files if s.report_type == spec.report_type):
             self.con.execute(
                 "INSERT INTO raw.load_audit (month, report_type, source_file, file_sha256, encoding, rows_read, rows_loaded, "
-                "rows_quarantined, provinces_unrecognised) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "rows_quarantined, provinces_unrecognised, rows_merged, layout, platform) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [self.month, s.report_type, s.file, s.sha256, s.encoding, s.rows_read, s.rows_loaded, s.rows_quarantined,
-                 s.provinces_unrecognised],
+                 s.provinces_unrecognised, s.rows_merged, s.layout, s.platform],
             )
 
 

@@ -1,13 +1,13 @@
-"""Declared column maps, one per report type the platforms export.
+"""Report types: the raw tables the exports feed, with their canonical columns and month rules.
 
-A report is recognised by its header (people rename downloads), never by its
-file name. Each column is mapped from its Chinese header (after trimming) to
-an English snake_case name, with a type, whether the report is unusable
-without it, and what happens to it if it is personal data (PII).
-
-Only mapped columns are ever read into the warehouse; PII columns are hashed
-or dropped in the same SQL statement that reads the file, so the clear value
-is never written anywhere.
+This is the warehouse's schema (dbt's sources and the GX suites are built on it),
+so it is code. How each platform's download fills a report type (its headers,
+aliases, clean-ups, PII treatment) is data: a layout in `shopkpi/layouts/`
+(`layouts.py`). Each column has an English snake_case name, a type, a canonical
+Chinese label (used in suites and messages) and what happens to it if it is
+personal data (PII). Only mapped columns are ever read into the warehouse; PII
+columns are hashed or dropped in the same SQL statement that reads the file, so
+the clear value is never written anywhere.
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ class Column:
     required: bool = False  # the file is rejected without this column
     nullable: bool = True  # False: a row with an empty cell is quarantined
     pii: Pii = Pii.NONE
+    clean: tuple[str, ...] = ()  # clean-ups of the layout that filled it (layouts.CLEANUPS)
+    values: tuple[tuple[str, str | None], ...] = ()  # exact cell -> replacement, from the layout
 
     @property
     def loaded_name(self) -> str:
@@ -70,6 +72,12 @@ class ReportSpec:
     # later values are quarantined as "in the future".
     past_only: tuple[str, ...] = ()
     description: str = ""
+    # Set on the report type as one file's layout fills it (layouts.Layout.spec_for).
+    layout: str = ""
+    platform: str = ""
+    collapse_by: str | None = None  # rows are order lines: one order per value of this column
+    collapse_sum: tuple[str, ...] = ()  # amounts summed over an order's lines (others: the first line's)
+    collapse_max: tuple[str, ...] = ()  # the largest value over the lines (refund_state: refunded > none)
 
     @property
     def required(self) -> tuple[Column, ...]:
@@ -117,7 +125,10 @@ ORDERS = ReportSpec(
         C("宝贝总数量", "item_quantity", T.INT),
         C("订单关闭原因", "close_reason"),
         C("是否手机订单", "is_mobile_order"),
-        C("退款金额", "refund_amount", T.MONEY, required=True, nullable=False),
+        # NULL where a platform's order export has no refund amount (Pinduoduo, JD): no data, never 0.
+        C("退款金额", "refund_amount", T.MONEY, required=True),
+        # refunded / none, from an after-sales status (Pinduoduo 售后状态); NULL where not exported.
+        C("售后状态", "refund_state"),
     ),
 )
 
@@ -138,6 +149,8 @@ ORDER_LINES = ReportSpec(
         C("备注", "remark", pii=Pii.DROP),  # seller's free text about the buyer
         C("订单状态", "line_status"),
         C("商家编码", "merchant_code"),
+        C("子订单编号", "sub_order_id", T.ID),
+        C("退款金额", "refund_amount", T.MONEY),  # 无退款申请 in the sub-order report: 0
     ),
 )
 

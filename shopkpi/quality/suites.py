@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from ..ingest.layouts import PLATFORMS
 from ..ingest.specs import REPORT_SPECS, ColumnType, ReportSpec
 from ..settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR
 
@@ -140,7 +141,7 @@ def _exp(type_: str, why: str, **kwargs) -> dict:
 
 
 def raw_suite(spec: ReportSpec) -> dict:
-    columns = ["month", "source_file", "source_row"] + [c.loaded_name for c in spec.loaded_columns]
+    columns = ["month", "source_file", "source_row", "platform"] + [c.loaded_name for c in spec.loaded_columns]
     expectations = [
         _exp("expect_table_columns_to_match_set", "the raw table has exactly the declared columns",
              column_set=columns, exact_match=True),
@@ -151,6 +152,10 @@ def raw_suite(spec: ReportSpec) -> dict:
         expectations.append(_exp("expect_column_values_to_not_be_null", "every row points back to its export", column=name))
     expectations.append(_exp("expect_compound_columns_to_be_unique", "one raw row per exported row",
                              column_list=["source_file", "source_row"]))
+    expectations.append(_exp("expect_column_values_to_be_in_set", "every row names the platform of its layout",
+                             column="platform", value_set=sorted(PLATFORMS)))
+    expectations.append(_exp("expect_column_values_to_not_be_null", "every row names the platform of its layout",
+                             column="platform"))
     for c in spec.loaded_columns:
         if not c.nullable:
             expectations.append(_exp("expect_column_values_to_not_be_null", f"{c.zh} is required in every row",

@@ -276,7 +276,7 @@ CASES: list[Case] = [
     Case("empty_file", "empty (0-byte) file beside the report", empty_file,
          Outcome("skipped", loaded=R, reason="empty file"), "listed as not used; the month loads"),
     Case("unrecognised_file", "a file that is no platform report", unrecognised_file,
-         Outcome("skipped", loaded=R, reason="header matches no known report type"), "listed as not used; the month loads"),
+         Outcome("skipped", loaded=R, reason="header matches no known layout"), "listed as not used; the month loads"),
 ]
 
 

@@ -30,7 +30,10 @@ select
     orders.total_amount,
     orders.paid_amount,
     orders.refund_amount,
-    orders.is_paid and orders.refund_amount > 0 as has_refund,
+    -- NULL when the export says nothing about refunds (JD's order export): no data, not "no refund".
+    case when orders.refund_amount is not null then orders.is_paid and orders.refund_amount > 0
+         when orders.refund_state is not null then orders.is_paid and orders.refund_state = 'refunded'
+    end as has_refund,
     orders.paid_amount = 0 as is_lost,
     orders.goods_amount,
     orders.shipping_fee,

@@ -32,9 +32,12 @@ order_totals as (
         sum(case when is_paid then 1 else 0 end) as orders_paid,
         sum(total_amount) as gmv,
         sum(case when is_paid then total_amount else 0 end) as paid_gmv,
-        sum(case when is_paid then refund_amount else 0 end) as refund_amount,
+        -- Refund figures are NULL, not 0, when the month's exports carry no refund amount / no refund data.
+        case when count(refund_amount) = 0 then null
+             else sum(case when is_paid then refund_amount else 0 end) end as refund_amount,
         sum(paid_amount) as net_sales,
-        sum(case when has_refund then 1 else 0 end) as refunded_orders,
+        case when count(has_refund) = 0 then null
+             else sum(case when has_refund then 1 else 0 end) end as refunded_orders,
         sum(case when is_lost then 1 else 0 end) as lost_orders,
         count(buyer_key) as orders_with_buyer
     from orders

@@ -5,8 +5,10 @@ select
     coalesce(ship_province, '未知') as province,
     sum(paid_amount) as net_sales,
     sum(case when is_paid then 1 else 0 end) as orders_paid,
-    sum(case when has_refund then 1 else 0 end) as refunded_orders,
-    cast({{ safe_ratio('sum(case when has_refund then 1 else 0 end)', 'sum(case when is_paid then 1 else 0 end)') }} as decimal(38, 6)) as refund_rate
+    case when count(has_refund) = 0 then null else sum(case when has_refund then 1 else 0 end) end as refunded_orders,
+    case when count(has_refund) = 0 then null
+         else cast({{ safe_ratio('sum(case when has_refund then 1 else 0 end)', 'sum(case when is_paid then 1 else 0 end)') }} as decimal(38, 6))
+    end as refund_rate
 from {{ ref('int_orders') }}
 {{ month_filter() }}
 group by month, coalesce(ship_province, '未知')

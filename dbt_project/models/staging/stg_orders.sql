@@ -6,6 +6,7 @@ select
     total_amount,
     paid_amount,
     refund_amount,
+    refund_state,
     goods_amount,
     shipping_fee,
     order_status,
@@ -20,6 +21,7 @@ select
     tracking_no_hash,
     close_reason,
     is_mobile_order,
+    platform,
     source_file,
     source_row
 from {{ source('raw', 'orders') }}
