@@ -124,16 +124,18 @@ def match_layout(header: list[str]) -> tuple[Layout | None, str | None]:
     A layout is a candidate when at least half (and at least two) of its required
     columns are present, so that a report missing one required column is still
     recognised and then rejected with a message naming that column. The candidate
-    with the highest share of its columns present wins, then the one with more columns
-    present (the full Taobao export beats Tmall's 7-column layout, which it contains).
-    Two layouts tied on both are ambiguous: the file is not used, and both are named.
+    that reads the most of the file's columns wins (nothing the file holds is left
+    unread when another layout would read it); on a tie, the one with the highest share
+    of its own columns present (Tmall's 7-column file: the 7-column Tmall layout, not the
+    classic Taobao one that also has those 7). Two layouts tied on both are ambiguous:
+    the file is not used, and both are named.
     """
     scored = []
     for layout in all_layouts():
         required, present, share = layout.coverage(header)
         needed = min(layout.required_count(), max(2, (layout.required_count() + 1) // 2))
         if required >= needed:
-            scored.append(((round(share, 6), present), layout))
+            scored.append(((present, round(share, 6)), layout))
     if not scored:
         return None, None
     scored.sort(key=lambda item: item[0], reverse=True)
@@ -141,7 +143,7 @@ def match_layout(header: list[str]) -> tuple[Layout | None, str | None]:
     tied = [layout.name for score, layout in scored[1:] if score == best_score]
     if tied:
         return None, (f"header matches layouts {best.name} and {', '.join(tied)} equally "
-                      f"({best_score[1]} columns, {best_score[0]:.0%} of each): make one layout's headers more specific "
+                      f"({best_score[0]} columns, {best_score[1]:.0%} of each): make one layout's headers more specific "
                       "or remove one (shopkpi inspect FILE shows the coverage)")
     return best, None
 
