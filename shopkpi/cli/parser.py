@@ -6,6 +6,7 @@ import argparse
 
 from ..settings import DEMO_MONTH, EXPORTS_ENV, WAREHOUSE_ENV, default_exports, default_published, default_warehouse
 from .commands.build import cmd_backfill, cmd_demo, cmd_materialize
+from .commands.layouts import cmd_inspect, cmd_layouts
 from .commands.publish import cmd_audit, cmd_publish, cmd_verify
 from .commands.read import SEARCH_PATH, cmd_query, cmd_scorecard
 from .commands.tools import cmd_simulate, cmd_ui
@@ -118,6 +119,18 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--orders-per-month", type=int, help="synthesise this many orders (Taobao layout) into --out first")
     s.add_argument("--copy-orders", action="store_true", help="also copy the given order/line/item reports into --out")
     s.set_defaults(func=cmd_simulate)
+
+    i = sub.add_parser("inspect", help="explain what the loader makes of export files",
+                       description="Per file: encoding, header row, the layout that matches and its coverage, required "
+                                   "columns missing, sample values after clean-up; for a file no layout matches, the "
+                                   "closest layouts and a ready-to-edit layout skeleton. Exit code 1 when a file "
+                                   "matches no layout.")
+    i.add_argument("files", nargs="+", help="export files (CSV, TXT or XLSX)")
+    i.set_defaults(func=cmd_inspect)
+
+    lay = sub.add_parser("layouts", help="list the export layouts the loader knows (built-in and SHOPKPI_LAYOUTS)")
+    lay.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format (default table)")
+    lay.set_defaults(func=cmd_layouts)
 
     u = sub.add_parser("ui", help="start the Dagster UI (and its daemon) on this project's instance")
     u.add_argument("--port", type=int, default=3000)

@@ -36,7 +36,7 @@ CLEANUPS = {
 }
 LAYOUT_KEYS = {"layout", "report_type", "platform", "name_zh", "description", "columns", "clean_all", "null_values",
                "rows", "collapse", "notes", "header_search_rows"}
-COLUMN_KEYS = {"to", "type", "required", "nullable", "pii", "aliases", "clean", "values", "note"}
+COLUMN_KEYS = {"to", "type", "required", "nullable", "pii", "aliases", "clean", "values", "zero_unless", "note"}
 PLATFORMS = {"taobao", "tmall", "jd", "pinduoduo", "douyin", "sycm", "any"}
 ROWS = {"order", "order_line", "row"}
 # Units in headers: 商品总价(元), 商品数量(件). Compared without them, so either spelling matches.
@@ -61,6 +61,7 @@ class LayoutColumn:
     pii: Pii
     clean: tuple[str, ...]
     values: tuple[tuple[str, str | None], ...]  # exact cell -> replacement (None: empty)
+    zero_unless: str | None = None  # the value is 0 when this column is empty (payable, never paid)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -126,7 +127,7 @@ class Layout:
                 columns.append(dataclasses.replace(
                     canonical, zh=zh, required=column.required,
                     nullable=canonical.nullable if column.nullable is None else column.nullable,
-                    clean=tuple(dict.fromkeys((*self.clean_all, *column.clean))),
+                    clean=tuple(dict.fromkeys((*self.clean_all, *column.clean))), zero_unless=column.zero_unless,
                     values=column.values + tuple((v, None) for v in self.null_values if v not in dict(column.values))))
         return dataclasses.replace(self.report, columns=tuple(columns), layout=self.name, platform=self.platform,
                                    collapse_by=self.collapse_by, collapse_sum=self.collapse_sum,
@@ -187,7 +188,7 @@ def _column(path: Path, report: ReportSpec, header: str, raw) -> LayoutColumn:
     return LayoutColumn(
         header=str(header), aliases=_strings(path, f"{key}.aliases", raw.get("aliases")), to=targets,
         required=bool(raw.get("required", False)), nullable=raw.get("nullable"), pii=pii,
-        clean=_strings(path, f"{key}.clean", raw.get("clean"), set(CLEANUPS)),
+        clean=_strings(path, f"{key}.clean", raw.get("clean"), set(CLEANUPS)), zero_unless=raw.get("zero_unless"),
         values=tuple((str(k), None if v is None else str(v)) for k, v in values.items()))
 
 
@@ -214,6 +215,9 @@ def parse_layout(path: Path) -> Layout:
     columns = tuple(_column(path, report, header, raw) for header, raw in doc["columns"].items())
     targets = [to for c in columns for to in c.to]
     mapped = set(targets)
+    for column in columns:
+        if column.zero_unless is not None and column.zero_unless not in mapped:
+            raise _fail(path, f"columns.{column.header}.zero_unless", f"{column.zero_unless!r} is no column this layout maps")
     if len(mapped) < len(targets):
         twice = sorted({to for to in targets if targets.count(to) > 1})
         raise _fail(path, "columns", f"{twice[0]} is filled by two headers: give one of them as an alias instead")

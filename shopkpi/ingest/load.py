@@ -452,12 +452,17 @@ class MonthLoader:
         dropped = {c.zh for c in spec.columns if c.pii is Pii.DROP}
         selects, present = [], set()
         header = [normalise_header(cell) for cell in found.header]  # 商品总价(元) is 商品总价
+        cell_of = {c.en: (c, f"c{header.index(c.zh)}") for c in spec.loaded_columns if c.zh in header}
         for i, cell in enumerate(header):
             for column in by_zh.get(cell, []) if cell not in dropped else []:
                 if column.en in present:
                     continue
                 present.add(column.en)
-                selects.append(f"{_select_expr(column, f'c{i}')} AS {column.loaded_name}")
+                expr = _select_expr(column, f'c{i}')
+                if column.zero_unless in cell_of:  # an amount payable is no payment while the order is unpaid
+                    other, other_cell = cell_of[column.zero_unless]
+                    expr = f"CASE WHEN nullif(trim({_cleaned(other, other_cell)}), '') IS NULL THEN '0' ELSE {expr} END"
+                selects.append(f"{expr} AS {column.loaded_name}")
                 if column.pii is Pii.PROVINCE:  # an address given whose province is not a Chinese one
                     address = f"nullif(trim({_cleaned(column, f'c{i}')}), '')"
                     selects.append(f"({address} IS NOT NULL AND {province_expr(address)} IS NULL) AS _province_unrecognised")

@@ -41,6 +41,7 @@ class Column:
     pii: Pii = Pii.NONE
     clean: tuple[str, ...] = ()  # clean-ups of the layout that filled it (layouts.CLEANUPS)
     values: tuple[tuple[str, str | None], ...] = ()  # exact cell -> replacement, from the layout
+    zero_unless: str | None = None  # 0 when this other column is empty (an amount payable, not paid)
 
     @property
     def loaded_name(self) -> str:

@@ -1,0 +1,305 @@
+"""Layouts declared as data (shopkpi/layouts/*.yaml): every platform's order export, clean-ups,
+user layouts, bad layout files, `shopkpi inspect` and `shopkpi layouts`.
+
+Fixtures are written here from the header lists of ../shared/docs/platform-layouts.md with the
+quirks listed there; every expected number is worked out by hand in the comments.
+"""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from shopkpi.ingest.layouts import LAYOUTS_ENV, LayoutError, all_layouts, parse_layout
+from shopkpi.ingest.load import load_month
+from tests.helpers import REAL_EXPORTS, materialize_month, run_cli, store_kpis
+
+PDD_HEADER = ["商品", "订单号", "订单状态", "商品总价(元)", "邮费(元)", "店铺优惠折扣(元)", "平台优惠折扣(元)",
+              "多多支付立减金额(元)", "用户实付金额(元)", "商家实收金额(元)", "商品数量(件)", "发货时间", "确认收货时间",
+              "商品id", "商品规格", "样式ID", "商家编码-规格维度", "商家编码-商品维度", "商家备注", "售后状态", "快递单号",
+              "快递公司", "订单成交时间", "是否分期", "分期期数", "手续费承担方", "分期方式"]
+JD_HEADER = ["订单号", "商品ID", "商品名称", "订购数量", "下单时间", "京东价", "订单金额", "结算金额", "余额支付", "应付金额",
+             "运费金额", "服务费", "订单状态", "订单类型", "订单渠道", "订单来源", "下单帐号", "客户姓名", "客户地址", "联系电话",
+             "订单备注", "商家备注", "发票类型", "发票抬头", "付款确认时间", "订单完成时间", "货号", "仓库id", "仓库名称"]
+DOUYIN_HEADER = ["主订单编号", "子订单编号", "选购商品", "商品规格", "商品数量", "商品ID", "商家编码", "商品单价", "订单应付金额",
+                 "运费", "优惠总金额", "平台优惠", "商家优惠", "达人优惠", "商家改价", "支付优惠", "红包抵扣", "支付方式", "手续费",
+                 "收件人", "收件人手机号", "省", "市", "区", "街道", "详细地址", "是否修改过地址", "买家留言", "订单提交时间",
+                 "旗帜颜色", "商家备注", "订单完成时间", "支付完成时间", "APP渠道", "流量来源", "订单状态", "承诺发货时间",
+                 "订单类型", "达人ID", "达人昵称", "售后状态", "取消原因", "仓库ID", "仓库名称"]
+
+
+def write_rows(path: Path, header: list[str], rows: list[dict], encoding="utf-8-sig", title_rows: list[str] = ()) -> Path:
+    """Rows given as {header: value}; every other cell is empty (as in real downloads)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding=encoding, newline="") as fh:
+        for title in title_rows:
+            fh.write(title + "\r\n")
+        writer = csv.writer(fh, lineterminator="\r\n")
+        writer.writerow(header)
+        for row in rows:
+            unknown = set(row) - set(header)
+            assert not unknown, unknown
+            writer.writerow([row.get(h, "") for h in header])
+    return path
+
+
+# Pinduoduo, January 2024: four good orders and one with an unreadable amount.
+PDD_ROWS = [
+    {"订单号": "240105-001", "商品总价(元)": "1,200.00", "邮费(元)": "0.00", "用户实付金额(元)": "1,150.00",
+     "商家实收金额(元)": "1,180.00", "售后状态": "无售后或售后取消", "订单成交时间": "2024-01-05 10:00:00", "商品数量(件)": "2"},
+    {"订单号": "240106-002", "商品总价(元)": "80.00", "用户实付金额(元)": "75.50", "商家实收金额(元)": "78.00",
+     "售后状态": "退款成功", "订单成交时间": "2024-01-06 11:00:00", "商家备注": "13812345678 张三"},
+    {"订单号": "240107-003", "商品总价(元)": "30.00", "用户实付金额(元)": "30.00", "售后状态": "-",
+     "订单成交时间": "2024-01-07 12:00:00"},
+    {"订单号": '="240108-004"', "商品总价(元)": "40.00", "用户实付金额(元)": "40.00", "售后状态": "售后关闭",
+     "订单成交时间": "2024-01-08 13:00:00"},
+    {"订单号": "240109-005", "商品总价(元)": "10.00", "用户实付金额(元)": "abc", "订单成交时间": "2024-01-09 14:00:00"},
+]
+# JD, February 2024: order J1 has two lines (its order amounts repeated on each), J3 is unpaid.
+JD_ROWS = [
+    {"订单号": "J1", "商品ID": "A", "订购数量": "1", "下单时间": "2024-02-01 09:00:00", "订单金额": "300.00", "应付金额": "280.00",
+     "付款确认时间": "2024-02-01 09:05:00", "下单帐号": "jd_buyer_y", "客户姓名": "李四", "客户地址": "北京市 朝阳区 某路1号",
+     "联系电话": "13900000000"},
+    {"订单号": "J1", "商品ID": "B", "订购数量": "2", "下单时间": "2024-02-01 09:00:00", "订单金额": "300.00", "应付金额": "280.00",
+     "付款确认时间": "2024-02-01 09:05:00", "下单帐号": "jd_buyer_y", "客户地址": "北京市 朝阳区 某路1号"},
+    {"订单号": "J2", "商品ID": "C", "订购数量": "1", "下单时间": "2024-02-10 20:00:00", "订单金额": "50.00", "应付金额": "50.00",
+     "付款确认时间": "2024-02-10 20:01:00", "下单帐号": "jd_buyer_x", "客户地址": "广东省 深圳市"},
+    {"订单号": "J3", "商品ID": "C", "订购数量": "1", "下单时间": "2024-02-11 20:00:00", "订单金额": "20.00", "应付金额": "20.00",
+     "下单帐号": "jd_buyer_x"},
+]
+# Douyin, March 2024: D1 has two sub-orders (one refunded), ids carry a leading TAB, `-` is empty.
+DOUYIN_ROWS = [
+    {"主订单编号": "\t4900001", "子订单编号": "\t4900001-1", "商品数量": "1", "订单应付金额": "100.00", "运费": "0.00",
+     "收件人": "张**", "收件人手机号": "138****5678", "省": "浙江省", "详细地址": "##", "订单提交时间": "2024-03-02 08:00:00",
+     "支付完成时间": "2024-03-02 08:01:00", "订单状态": "已完成", "售后状态": "-"},
+    {"主订单编号": "\t4900001", "子订单编号": "\t4900001-2", "商品数量": "2", "订单应付金额": "50.00", "运费": "0.00",
+     "省": "浙江省", "订单提交时间": "2024-03-02 08:00:00", "支付完成时间": "2024-03-02 08:01:00", "订单状态": "已完成",
+     "售后状态": "退款成功"},
+    {"主订单编号": "\t4900002", "子订单编号": "\t4900002-1", "商品数量": "1", "订单应付金额": "1,000.00", "运费": "-",
+     "省": "广东省", "订单提交时间": "2024-03-05 21:00:00", "支付完成时间": "2024-03-05 21:02:00", "订单状态": "已发货",
+     "售后状态": "售后关闭"},
+    {"主订单编号": "\t4900003", "子订单编号": "\t4900003-1", "商品数量": "1", "订单应付金额": "20.00", "运费": "-",
+     "省": "-", "订单提交时间": "2024-03-09 10:00:00", "支付完成时间": "-", "订单状态": "已关闭", "售后状态": "-"},
+]
+PLATFORM_MONTHS = {  # platform: (month, file, header, rows, rows read, loaded, merged, quarantined)
+    "pinduoduo": ("2024-01", "orders_pdd.csv", PDD_HEADER, PDD_ROWS, 5, 4, 0, 1),
+    "jd": ("2024-02", "京东订单.csv", JD_HEADER, JD_ROWS, 4, 3, 1, 0),
+    "douyin": ("2024-03", "抖店订单.csv", DOUYIN_HEADER, DOUYIN_ROWS, 4, 3, 1, 0),
+}
+# Store KPIs by hand:
+# Pinduoduo: GMV = 商品总价 1200 + 80 + 30 + 40 (the 5th order is quarantined); net sales = 用户实付金额
+#   1150 + 75.50 + 30 + 40; 4 paid orders; refunded: only 240106-002 (退款成功), 240107-003 says `-`
+#   (no data for that order), so refund rate 1/4; no refund amount and no buyer: NULL.
+# JD: GMV = 订单金额 300 + 50 + 20 (J1 once); net sales = 280 + 50 + 0 (J3 unpaid: payable is not paid);
+#   2 paid of 3 created; buyers jd_buyer_y, jd_buyer_x paid: 2; no refund data at all: NULL.
+# Douyin: GMV = 150 (D1: 100 + 50) + 1000 + 20; net sales = 150 + 1000 + 0 (D3 unpaid); 2 paid of 3;
+#   refunded: D1 (one sub-order 退款成功) of 2 paid -> 0.5; no refund amount, no buyer: NULL.
+EXPECTED_KPIS = {
+    "pinduoduo": {"gmv": Decimal("1350"), "net_sales": Decimal("1295.50"), "orders_paid": 4, "refund_rate": Decimal("0.25"),
+                  "refund_amount": None, "paid_buyers": None},
+    "jd": {"gmv": Decimal("370"), "net_sales": Decimal("330"), "orders_paid": 2, "refund_rate": None, "refund_amount": None,
+           "paid_buyers": 2},
+    "douyin": {"gmv": Decimal("1170"), "net_sales": Decimal("1150"), "orders_paid": 2, "refund_rate": Decimal("0.5"),
+               "refund_amount": None, "paid_buyers": None},
+}
+
+
+def write_platform_month(root: Path, platform: str) -> Path:
+    month, name, header, rows, *_ = PLATFORM_MONTHS[platform]
+    write_rows(root / month / name, header, rows)
+    return root / month
+
+
+@pytest.mark.parametrize("platform", sorted(PLATFORM_MONTHS))
+def test_each_platform_loads_with_its_layout_and_counts_reconcile(tmp_path, platform):
+    month, name, _, _, read, loaded, merged, quarantined = PLATFORM_MONTHS[platform]
+    folder = write_platform_month(tmp_path, platform)
+    con = duckdb.connect()
+    result = load_month(con, month, folder)
+    (stats,) = result.files
+    assert (stats.layout, stats.platform) == (f"{platform}_orders", platform)
+    assert (stats.rows_read, stats.rows_loaded, stats.rows_merged, stats.rows_quarantined) == (read, loaded, merged, quarantined)
+    assert con.execute("select count(*), min(platform), max(platform) from raw.orders").fetchone() == (loaded, platform, platform)
+    assert con.execute("select count(*) from raw.quarantine").fetchone()[0] == quarantined
+    assert con.execute("select rows_read, rows_loaded + rows_merged + rows_quarantined from raw.load_audit").fetchone() == (
+        read, read)
+
+
+def test_platform_mappings_in_the_raw_rows(tmp_path):
+    con = duckdb.connect()
+    load_month(con, "2024-01", write_platform_month(tmp_path, "pinduoduo"))
+    rows = con.execute("""select order_id, total_amount, paid_amount, refund_amount, refund_state, buyer_hash, created_at = paid_at
+                          from raw.orders order by 1""").fetchall()
+    assert rows == [
+        ("240105-001", Decimal("1200.00"), Decimal("1150.00"), None, "none", None, True),  # thousands separators
+        ("240106-002", Decimal("80.00"), Decimal("75.50"), None, "refunded", None, True),
+        ("240107-003", Decimal("30.00"), Decimal("30.00"), None, None, None, True),  # `-`: no data
+        ("240108-004", Decimal("40.00"), Decimal("40.00"), None, "none", None, True),  # ="…" unwrapped
+    ]
+    assert con.execute("select column_name, reason from raw.quarantine").fetchall() == [
+        ("用户实付金额", "用户实付金额: not an amount, shape 'aaa'")]
+    con = duckdb.connect()
+    load_month(con, "2024-03", write_platform_month(tmp_path, "douyin"))
+    rows = con.execute("""select order_id, total_amount, paid_amount, item_quantity, refund_state, ship_province, source_row
+                          from raw.orders order by 1""").fetchall()
+    assert rows == [
+        ("4900001", Decimal("150.00"), Decimal("150.00"), 3, "refunded", "浙江省", 1),  # two sub-orders, TAB dropped
+        ("4900002", Decimal("1000.00"), Decimal("1000.00"), 1, "none", "广东省", 3),
+        ("4900003", Decimal("20.00"), Decimal("0.00"), 1, "none", None, 4),  # unpaid: payable is not paid
+    ]
+    con = duckdb.connect()
+    load_month(con, "2024-02", write_platform_month(tmp_path, "jd"))
+    rows = con.execute("select order_id, total_amount, paid_amount, item_quantity, ship_province, buyer_hash is not null "
+                       "from raw.orders order by 1").fetchall()
+    assert rows == [("J1", Decimal("300.00"), Decimal("280.00"), 3, "北京市", True),
+                    ("J2", Decimal("50.00"), Decimal("50.00"), 1, "广东省", True),
+                    ("J3", Decimal("20.00"), Decimal("0.00"), 1, None, True)]
+    # PII: names, phones and notes never reach the warehouse
+    everything = str(con.execute("select * from raw.orders").fetchall())
+    assert "李四" not in everything and "13900000000" not in everything and "jd_buyer" not in everything
+
+
+@pytest.mark.xdist_group("platforms")
+@pytest.mark.parametrize("platform", sorted(PLATFORM_MONTHS))
+def test_a_platform_month_materialises_end_to_end_with_its_store_kpis(tmp_path, platform):
+    month = PLATFORM_MONTHS[platform][0]
+    folder = write_platform_month(tmp_path / "exports", platform)
+    result = materialize_month(month, folder, tmp_path / "warehouse.duckdb")
+    assert result.success
+    kpis = store_kpis(tmp_path / "warehouse.duckdb", month)
+    values = {k: v[0] for k, v in kpis.items()}
+    for kpi, want in EXPECTED_KPIS[platform].items():
+        if kpi in ("orders_paid", "paid_buyers"):
+            continue
+        assert values[kpi] == (None if want is None else pytest.approx(want)), kpi
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    totals = con.execute("select orders_paid, paid_buyers from intermediate.int_store_monthly_totals where month = ?",
+                         [month]).fetchone()
+    con.close()
+    assert totals == (EXPECTED_KPIS[platform]["orders_paid"], EXPECTED_KPIS[platform]["paid_buyers"])
+
+
+def test_the_real_taobao_export_with_excel_formula_ids_loads_like_the_original(tmp_path):
+    """Taobao's download writes ids as ="…" so Excel keeps them as text (every line was quarantined before)."""
+    def formula_ids(name: str, id_column: str) -> None:
+        text = (REAL_EXPORTS / name).read_bytes().decode("utf-8-sig").splitlines()
+        header = text[0].split(",")
+        index = [h.strip() for h in header].index(id_column)
+        out = [text[0]]
+        for line in text[1:]:
+            cells = line.split(",")
+            cells[index] = '"=""' + cells[index].strip() + '"""'  # the CSV spelling of ="…"
+            out.append(",".join(cells))
+        (tmp_path / name).write_bytes(("\ufeff" + "\n".join(out) + "\n").encode("utf-8"))
+    formula_ids("ExportOrderList.csv", "订单编号")
+    formula_ids("ExportOrderDetailList.csv", "订单编号")
+    con = duckdb.connect()
+    load_month(con, "2017-05", tmp_path)
+    counts = con.execute("select (select count(*) from raw.orders), (select count(*) from raw.order_lines), "
+                         "(select count(*) from raw.quarantine)").fetchone()
+    assert counts == (3989, 21897, 0)  # the real export's orders and lines (tests/test_real_export.py)
+    assert con.execute("select count(*) from raw.orders where order_id like '%=%' or order_id like '%\"%'").fetchone() == (0,)
+
+
+def test_sycm_shop_overview_with_title_rows_thousands_and_percents(tmp_path):
+    titles = ["生意参谋 店铺概况", "店铺名称：某某玩具旗舰店", "统计时间：2017-05-01 ~ 2017-05-31", "", "数据说明：按日", "", "导出时间：2017-06-01"]
+    header = ["统计日期", "访客数", "浏览量", "支付金额", "支付买家数", "支付子订单数", "支付转化率"]
+    rows = [{"统计日期": "2017-05-01", "访客数": "1,234", "浏览量": "5,000", "支付金额": "12,345.60", "支付买家数": "40",
+             "支付子订单数": "45", "支付转化率": "3.24%"},
+            {"统计日期": "2017-05-02", "访客数": "987", "浏览量": "-", "支付金额": "9,876.00", "支付买家数": "30",
+             "支付子订单数": "31", "支付转化率": "3.04%"}]
+    write_rows(tmp_path / "店铺概况_20170501.csv", header, rows, encoding="gbk", title_rows=titles)
+    write_rows(tmp_path / "orders.csv", ["订单编号", "总金额", "买家实际支付金额", "收货地址", "订单创建时间", "订单付款时间", "退款金额"],
+               [{"订单编号": "1", "总金额": "1", "买家实际支付金额": "1", "订单创建时间": "2017-05-01 10:00:00",
+                 "订单付款时间": "2017-05-01 10:00:00", "退款金额": "0"}])
+    con = duckdb.connect()
+    result = load_month(con, "2017-05", tmp_path)
+    assert {f.file: f.layout for f in result.files} == {"店铺概况_20170501.csv": "sycm_shop_overview",
+                                                         "orders.csv": "tmall_orders_short"}
+    assert con.execute("select visitors, paid_orders, paid_amount from raw.shop_overview order by day").fetchall() == [
+        (1234, 45, Decimal("12345.60")), (987, 31, Decimal("9876.00"))]
+
+
+USER_LAYOUT = """
+layout: my_erp_orders
+report_type: orders
+platform: any
+name_zh: 自有ERP订单
+columns:
+  单号: {to: order_id, required: true, nullable: false}
+  下单日期: {to: created_at, required: true, nullable: false}
+  付款日期: {to: paid_at, required: true}
+  应收: {to: total_amount, required: true, nullable: false, clean: [yuan]}
+  实收: {to: paid_amount, required: true, nullable: false, clean: [yuan]}
+  客户: {to: buyer, pii: hash}
+"""
+
+
+def test_a_user_layout_loads_with_no_code_change(tmp_path, monkeypatch):
+    (tmp_path / "layouts").mkdir()
+    (tmp_path / "layouts" / "erp.yaml").write_text(USER_LAYOUT, encoding="utf-8")
+    write_rows(tmp_path / "m" / "erp.csv", ["单号", "下单日期", "付款日期", "应收", "实收", "客户"],
+               [{"单号": "E1", "下单日期": "2024-04-01 10:00:00", "付款日期": "2024-04-01 10:10:00", "应收": "99.00元",
+                 "实收": "89.00元", "客户": "老王"}])
+    monkeypatch.setenv(LAYOUTS_ENV, str(tmp_path / "layouts"))
+    assert "my_erp_orders" in {layout.name for layout in all_layouts()}
+    con = duckdb.connect()
+    result = load_month(con, "2024-04", tmp_path / "m")
+    assert result.files[0].layout == "my_erp_orders"
+    assert con.execute("select order_id, total_amount, paid_amount, platform, buyer_hash <> '老王' from raw.orders").fetchall() == [
+        ("E1", Decimal("99.00"), Decimal("89.00"), "any", True)]
+    listed = run_cli("layouts", "--format", "csv")
+    assert "my_erp_orders" in listed.stdout and str(tmp_path / "layouts") in listed.stdout
+
+
+@pytest.mark.parametrize("change, key", [
+    (("  客户: {to: buyer, pii: hash}", "  客户: {to: buyer}"), "columns.客户.pii"),  # clearer than the report type
+    (("  应收: {to: total_amount,", "  应收: {to: total_amt,"), "columns.应收.to"),
+    (("platform: any", "platform: amazon"), "platform"),
+    (("report_type: orders", "report_type: invoices"), "report_type"),
+    (("clean: [yuan]}\n  实收", "clean: [yen]}\n  实收"), "columns.应收.clean"),
+    (("  单号: {to: order_id, required: true, nullable: false}\n", ""), "columns"),  # nothing maps the key
+])
+def test_a_bad_layout_file_fails_naming_the_file_and_the_key(tmp_path, change, key):
+    path = tmp_path / "bad.yaml"
+    path.write_text(USER_LAYOUT.replace(*change), encoding="utf-8")
+    with pytest.raises(LayoutError) as error:
+        parse_layout(path)
+    assert str(error.value).startswith(f"{path}: {key}:"), str(error.value)
+
+
+def test_inspect_explains_a_known_and_an_unknown_file(tmp_path):
+    known = run_cli("inspect", str(REAL_EXPORTS / "ExportOrderList.csv"))
+    assert known.returncode == 0, known.stderr
+    assert "layout        taobao_orders" in known.stdout and "coverage      23 of 23" in known.stdout
+    assert "58.51 | 20.70 | 12.90" in known.stdout  # 总金额 of the first three orders, as exported
+    assert "(keyed hash of the value)" in known.stdout
+    write_rows(tmp_path / "平台导出.csv", ["订单号", "下单时间", "实付款", "收货人"],
+               [{"订单号": "X1", "下单时间": "2024-01-01", "实付款": "1", "收货人": "张三"}])
+    unknown = run_cli("inspect", str(tmp_path / "平台导出.csv"))
+    assert unknown.returncode == 1
+    assert "layout        none: header matches no known layout" in unknown.stdout
+    assert "closest       jd_orders" in unknown.stdout
+    skeleton = unknown.stdout.split("ready to edit:")[1]
+    assert "订单号: {to: order_id}" in skeleton and "收货人: {pii: drop}" in skeleton and "张三" not in unknown.stdout
+
+
+def test_every_built_in_layout_is_valid_and_the_ambiguous_case_is_named(tmp_path, monkeypatch):
+    names = {layout.name for layout in all_layouts()}
+    assert {"taobao_orders", "taobao_orders_new", "taobao_order_lines", "tmall_orders_short", "pinduoduo_orders",
+            "jd_orders", "douyin_orders", "sycm_shop_overview"} <= names
+    (tmp_path / "layouts").mkdir()
+    (tmp_path / "layouts" / "copy.yaml").write_text(USER_LAYOUT, encoding="utf-8")
+    (tmp_path / "layouts" / "copy2.yaml").write_text(USER_LAYOUT.replace("my_erp_orders", "my_erp_orders_2"),
+                                                     encoding="utf-8")
+    monkeypatch.setenv(LAYOUTS_ENV, str(tmp_path / "layouts"))
+    write_rows(tmp_path / "m" / "erp.csv", ["单号", "下单日期", "付款日期", "应收", "实收", "客户"], [])
+    from shopkpi.ingest.detect import detect_file
+
+    found = detect_file(tmp_path / "m" / "erp.csv")
+    assert found.spec is None
+    assert found.problem.startswith("header matches layouts my_erp_orders and my_erp_orders_2 equally")
