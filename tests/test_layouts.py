@@ -16,7 +16,7 @@ import pytest
 
 from shopkpi.ingest.layouts import LAYOUTS_ENV, LayoutError, all_layouts, parse_layout
 from shopkpi.ingest.load import load_month
-from tests.helpers import REAL_EXPORTS, materialize_month, run_cli, store_kpis
+from tests.helpers import REAL_EXPORTS, environment, materialize_month, run_cli, store_kpis
 
 PDD_HEADER = ["商品", "订单号", "订单状态", "商品总价(元)", "邮费(元)", "店铺优惠折扣(元)", "平台优惠折扣(元)",
               "多多支付立减金额(元)", "用户实付金额(元)", "商家实收金额(元)", "商品数量(件)", "发货时间", "确认收货时间",
@@ -285,7 +285,18 @@ def test_inspect_explains_a_known_and_an_unknown_file(tmp_path):
     assert "layout        none: header matches no known layout" in unknown.stdout
     assert "closest       jd_orders" in unknown.stdout
     skeleton = unknown.stdout.split("ready to edit:")[1]
-    assert "订单号: {to: order_id}" in skeleton and "收货人: {pii: drop}" in skeleton and "张三" not in unknown.stdout
+    assert "订单号: {to: order_id, required: true}" in skeleton and "收货人: {pii: drop}" in skeleton
+    assert "张三" not in unknown.stdout  # no cell value is shown for an unknown file
+    # the skeleton, saved and edited where it says so, is a layout that loads the file
+    edited = "\n".join(line.replace("实付款: {pii: drop}", "实付款: {to: [paid_amount, total_amount], required: true}")
+                       .replace("下单时间: {to: created_at}", "下单时间: {to: [created_at, paid_at], required: true}")
+                       for line in skeleton.splitlines())
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "edited.yaml").write_text(edited, encoding="utf-8")
+    with environment({LAYOUTS_ENV: str(tmp_path / "mine")}):
+        con = duckdb.connect()
+        (stats,) = load_month(con, "2024-01", tmp_path).files
+        assert (stats.layout, stats.rows_loaded) == ("my_平台导出", 1)
 
 
 def test_every_built_in_layout_is_valid_and_the_ambiguous_case_is_named(tmp_path, monkeypatch):
@@ -303,3 +314,51 @@ def test_every_built_in_layout_is_valid_and_the_ambiguous_case_is_named(tmp_path
     found = detect_file(tmp_path / "m" / "erp.csv")
     assert found.spec is None
     assert found.problem.startswith("header matches layouts my_erp_orders and my_erp_orders_2 equally")
+
+
+SYCM_MEASURES = ["访客数", "下单金额", "下单买家数", "下单转化率", "支付金额", "支付买家数", "支付转化率", "客单价", "UV价值",
+                 "关注店铺买家数", "收藏商品买家数", "加购人数", "新访客"]
+
+
+def test_sycm_traffic_sources_download_loads(tmp_path):
+    """生意参谋 流量来源: header on row 5, every measure followed by its …变化 column, percents, thousands."""
+    header = ["来源", "来源明细"] + [h for m in SYCM_MEASURES for h in (m, m + "变化")]
+    search = {"来源": "淘内免费", "来源明细": "手淘搜索", "访客数": "12,345", "下单金额": "23,456.70", "下单买家数": "400",
+              "下单转化率": "3.24%", "支付金额": "21,000.00", "支付买家数": "380", "支付转化率": "3.08%", "客单价": "55.26",
+              "UV价值": "1.70", "关注店铺买家数": "12", "收藏商品买家数": "88", "加购人数": "500", "新访客": "9,000",
+              "访客数变化": "+5.2%"}
+    paid = {"来源": "付费流量", "来源明细": "直通车", "访客数": "2,000", "下单金额": "-", "下单买家数": "-", "下单转化率": "-",
+            "支付金额": "3,000.00", "支付买家数": "50", "支付转化率": "2.50%", "客单价": "60.00", "UV价值": "1.50",
+            "关注店铺买家数": "1", "收藏商品买家数": "2", "加购人数": "30", "新访客": "1,500"}
+    write_rows(tmp_path / "流量来源.csv", header, [search, paid],
+               title_rows=["生意参谋 流量来源", "统计时间：2017-05-01 ~ 2017-05-31", "终端：所有终端", ""])
+    write_rows(tmp_path / "orders.csv", ["订单编号", "总金额", "买家实际支付金额", "收货地址", "订单创建时间", "订单付款时间", "退款金额"],
+               [{"订单编号": "1", "总金额": "1", "买家实际支付金额": "1", "订单创建时间": "2017-05-01 10:00:00",
+                 "订单付款时间": "2017-05-01 10:00:00", "退款金额": "0"}])
+    con = duckdb.connect()
+    result = load_month(con, "2017-05", tmp_path)
+    (sources,) = [f for f in result.files if f.report_type == "traffic_sources"]
+    assert (sources.layout, sources.rows_read, sources.rows_loaded) == ("sycm_traffic_sources", 2, 2)
+    assert con.execute("""select source_detail, visitors, order_amount, order_conversion, paid_amount, paid_conversion,
+                                 new_visitors, platform from raw.traffic_sources order by visitors desc""").fetchall() == [
+        ("手淘搜索", 12345, Decimal("23456.70"), Decimal("0.032400"), Decimal("21000.00"), Decimal("0.030800"), 9000, "sycm"),
+        ("直通车", 2000, None, None, Decimal("3000.00"), Decimal("0.025000"), 1500, "sycm")]
+
+
+@pytest.mark.parametrize("platform, bad", [
+    ("jd", {"订单号": "J9", "商品ID": "Z", "订购数量": "1", "下单时间": "昨天", "订单金额": "1.00", "应付金额": "1.00"}),
+    ("douyin", {"主订单编号": "\t4900009", "订单应付金额": "abc", "订单提交时间": "2024-03-09 10:00:00",
+                "支付完成时间": "2024-03-09 10:01:00", "订单状态": "已完成"}),
+    ("pinduoduo", {"订单号": "", "商品总价(元)": "1.00", "用户实付金额(元)": "1.00", "订单成交时间": "2024-01-09 14:00:00"}),
+])
+def test_bad_rows_of_each_platform_are_quarantined_and_counts_reconcile(tmp_path, platform, bad):
+    month, name, header, rows, read, loaded, merged, quarantined = PLATFORM_MONTHS[platform]
+    write_rows(tmp_path / name, header, [*rows, bad])
+    con = duckdb.connect()
+    (stats,) = load_month(con, month, tmp_path).files
+    assert stats.rows_read == read + 1 and stats.rows_quarantined == quarantined + 1
+    assert stats.rows_loaded + stats.rows_merged + stats.rows_quarantined == stats.rows_read
+    reasons = [r for (r,) in con.execute("select reason from raw.quarantine order by source_row").fetchall()]
+    expected = {"jd": "下单时间: not a date-time, shape '字字'", "douyin": "订单应付金额: not an amount, shape 'aaa'",
+                "pinduoduo": "订单号: empty value"}[platform]
+    assert any(expected in r for r in reasons), reasons

@@ -143,6 +143,7 @@ def _sql_type(column: Column) -> str:
         ColumnType.MONEY: "DECIMAL(18,2)",
         ColumnType.INT: "BIGINT",
         ColumnType.TIMESTAMP: "TIMESTAMP",
+        ColumnType.RATE: "DECIMAL(18,6)",
     }.get(column.type, "VARCHAR")
 
 
@@ -295,6 +296,8 @@ def _typed_expr(column: Column, name: str) -> str:
         return f"TRY_CAST({_money_text(name)} AS DECIMAL(18,2))"
     if column.type is ColumnType.INT:
         return f"TRY_CAST({name} AS BIGINT)"
+    if column.type is ColumnType.RATE:
+        return f"TRY_CAST({name} AS DECIMAL(18,6))"
     if column.type is ColumnType.TIMESTAMP:
         formats = "[" + ", ".join(sql_literal(f) for f in TIMESTAMP_FORMATS) + "]"
         return f"try_strptime({name}, {formats})"
@@ -318,8 +321,9 @@ def _problem_exprs(spec: ReportSpec, present: set[str], month: str) -> list[tupl
         name = c.loaded_name
         if not c.nullable:
             checks.append((c.zh, f"{name} IS NULL", sql_literal(f"{c.zh}: empty value")))
-        if c.type in (ColumnType.MONEY, ColumnType.INT, ColumnType.TIMESTAMP):
-            kind = {"money": "not an amount", "int": "not an integer", "timestamp": "not a date-time"}[c.type.value]
+        if c.type in (ColumnType.MONEY, ColumnType.INT, ColumnType.TIMESTAMP, ColumnType.RATE):
+            kind = {"money": "not an amount", "int": "not an integer", "timestamp": "not a date-time",
+                    "rate": "not a ratio"}[c.type.value]
             checks.append(
                 (
                     c.zh,

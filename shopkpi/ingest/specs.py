@@ -22,6 +22,7 @@ class ColumnType(str, Enum):
     MONEY = "money"  # DECIMAL(18,2)
     INT = "int"
     TIMESTAMP = "timestamp"  # naive Asia/Shanghai wall time
+    RATE = "rate"  # a ratio, DECIMAL(18,6): 3.25% is 0.0325 (layouts clean percent strings)
 
 
 class Pii(str, Enum):
@@ -400,6 +401,31 @@ MARKET_REPORTS = ReportSpec(
     ),
 )
 
+TRAFFIC_SOURCES = ReportSpec(
+    report_type="traffic_sources",
+    name_zh="流量来源",
+    table="traffic_sources",
+    description="生意参谋 流量来源: visitors, orders and payments per traffic source over the download's period. Rows "
+                "carry no date: the download is loaded whole into the month being run (download one per month).",
+    columns=(
+        C("来源", "source", required=True, nullable=False),
+        C("来源明细", "source_detail"),
+        C("访客数", "visitors", T.INT, required=True, nullable=False),
+        C("下单金额", "order_amount", T.MONEY),
+        C("下单买家数", "order_buyers", T.INT),
+        C("下单转化率", "order_conversion", T.RATE),
+        C("支付金额", "paid_amount", T.MONEY, required=True),
+        C("支付买家数", "paid_buyers", T.INT),
+        C("支付转化率", "paid_conversion", T.RATE),
+        C("客单价", "aov", T.MONEY),
+        C("UV价值", "uv_value", T.MONEY),
+        C("关注店铺买家数", "shop_followers", T.INT),
+        C("收藏商品买家数", "item_favouriters", T.INT),
+        C("加购人数", "cart_adders", T.INT),
+        C("新访客", "new_visitors", T.INT),
+    ),
+)
+
 SHOP_OVERVIEW = ReportSpec(
     report_type="shop_overview",
     name_zh="店铺概况",
@@ -420,7 +446,7 @@ SHOP_OVERVIEW = ReportSpec(
 REPORT_SPECS: tuple[ReportSpec, ...] = (
     ORDERS, ORDER_LINES, ITEMS, STAFF, TRAFFIC, AD_SPEND, CAMPAIGNS, CAMPAIGN_ORDERS, CS_SESSIONS,
     AFTER_SALES, REVIEWS, DESIGN_TASKS, LISTINGS, ANALYST_REPORTS, LOGISTICS, MARKET_REPORTS,
-    SHOP_OVERVIEW,
+    SHOP_OVERVIEW, TRAFFIC_SOURCES,
 )
 
 

@@ -76,6 +76,7 @@ def skeleton(path: Path, header: list[str]) -> str:
     """A layout file for an unknown export, from its header: every header a known layout has is
     mapped as that layout maps it; the rest are dropped until someone maps them."""
     from ...ingest.layouts import all_layouts, normalise_header
+    from ...ingest.specs import spec_for
 
     known: dict[str, tuple[str, str, tuple[str, ...]]] = {}
     for layout in all_layouts():
@@ -87,6 +88,7 @@ def skeleton(path: Path, header: list[str]) -> str:
         if (hit := known.get(normalise_header(cell))) and hit[2]:
             votes[hit[0]] = votes.get(hit[0], 0) + 1
     report_type = max(votes, key=votes.get) if votes else "orders"
+    report = spec_for(report_type)
     stem = "".join(ch if ch.isalnum() else "_" for ch in path.stem).strip("_").lower() or "export"
     lines = [f"# Layout skeleton for {path.name}, written by `shopkpi inspect`. Edit it, save it as",
              "# <your layouts folder>/<name>.yaml and point SHOPKPI_LAYOUTS at that folder.",
@@ -105,7 +107,9 @@ def skeleton(path: Path, header: list[str]) -> str:
         if hit and hit[0] == report_type and hit[2]:
             to = hit[2][0] if len(hit[2]) == 1 else "[" + ", ".join(hit[2]) + "]"
             pii = f", pii: {hit[1]}" if hit[1] != "none" else ""
-            lines.append(f"  {yaml_key(name)}: {{to: {to}{pii}}}")
+            # the row's key and month decide where it goes: a file without them is unusable
+            required = ", required: true" if set(hit[2]) & {report.month_column, report.unique_key} else ""
+            lines.append(f"  {yaml_key(name)}: {{to: {to}{pii}{required}}}")
         else:
             lines.append(f"  {yaml_key(name)}: {{pii: drop}}  # not read: map it with to: COLUMN")
     return "\n".join(lines) + "\n"
