@@ -85,10 +85,23 @@ DOUYIN_ROWS = [
     {"主订单编号": "\t4900003", "子订单编号": "\t4900003-1", "商品数量": "1", "订单应付金额": "20.00", "运费": "-",
      "省": "-", "订单提交时间": "2024-03-09 10:00:00", "支付完成时间": "-", "订单状态": "已关闭", "售后状态": "-"},
 ]
-PLATFORM_MONTHS = {  # platform: (month, file, header, rows, rows read, loaded, merged, quarantined)
-    "pinduoduo": ("2024-01", "orders_pdd.csv", PDD_HEADER, PDD_ROWS, 5, 4, 0, 1),
-    "jd": ("2024-02", "京东订单.csv", JD_HEADER, JD_ROWS, 4, 3, 1, 0),
-    "douyin": ("2024-03", "抖店订单.csv", DOUYIN_HEADER, DOUYIN_ROWS, 4, 3, 1, 0),
+# Taobao's newer order layout, April 2024: N3 unpaid; ids as Excel formulas, phones with a leading '.
+TAOBAO_NEW_HEADER = ["订单编号", "买家下单时间", "买家付款时间", "发货时间", "确认收货时间", "买家实付金额", "买家应付货款", "买家会员名",
+                     "联系手机", "收货地址", "宝贝标题", "宝贝规格", "宝贝总数量", "物流公司", "运单号", "订单状态"]
+TAOBAO_NEW_ROWS = [
+    {"订单编号": '="N1"', "买家下单时间": "2024-04-01 10:00:00", "买家付款时间": "2024-04-01 10:01:00", "买家实付金额": "95.00",
+     "买家应付货款": "100.00元", "买家会员名": "alice", "联系手机": "'13800000000", "收货地址": "上海 上海市 浦东新区 ***",
+     "宝贝总数量": "2", "订单状态": "交易成功"},
+    {"订单编号": '="N2"', "买家下单时间": "2024-04-02 10:00:00", "买家付款时间": "2024-04-02 10:01:00", "买家实付金额": "50.00",
+     "买家应付货款": "50.00", "买家会员名": "bob", "订单状态": "交易成功"},
+    {"订单编号": '="N3"', "买家下单时间": "2024-04-03 10:00:00", "买家付款时间": "", "买家实付金额": "0.00",
+     "买家应付货款": "30.00", "买家会员名": "alice", "订单状态": "交易关闭"},
+]
+PLATFORM_MONTHS = {  # layout: (platform, month, file, header, rows, rows read, loaded, merged, quarantined)
+    "pinduoduo_orders": ("pinduoduo", "2024-01", "orders_pdd.csv", PDD_HEADER, PDD_ROWS, 5, 4, 0, 1),
+    "jd_orders": ("jd", "2024-02", "京东订单.csv", JD_HEADER, JD_ROWS, 4, 3, 1, 0),
+    "douyin_orders": ("douyin", "2024-03", "抖店订单.csv", DOUYIN_HEADER, DOUYIN_ROWS, 4, 3, 1, 0),
+    "taobao_orders_new": ("taobao", "2024-04", "订单导出.csv", TAOBAO_NEW_HEADER, TAOBAO_NEW_ROWS, 3, 3, 0, 0),
 }
 # Store KPIs by hand:
 # Pinduoduo: GMV = 商品总价 1200 + 80 + 30 + 40 (the 5th order is quarantined); net sales = 用户实付金额
@@ -98,30 +111,34 @@ PLATFORM_MONTHS = {  # platform: (month, file, header, rows, rows read, loaded, 
 #   2 paid of 3 created; buyers jd_buyer_y, jd_buyer_x paid: 2; no refund data at all: NULL.
 # Douyin: GMV = 150 (D1: 100 + 50) + 1000 + 20; net sales = 150 + 1000 + 0 (D3 unpaid); 2 paid of 3;
 #   refunded: D1 (one sub-order 退款成功) of 2 paid -> 0.5; no refund amount, no buyer: NULL.
+# Taobao newer layout: GMV = 买家应付货款 100 + 50 + 30; net sales = 95 + 50 + 0; 2 paid; paid buyers
+#   alice and bob (alice's N3 is unpaid): 2; no 退款金额 column: refund KPIs NULL.
 EXPECTED_KPIS = {
-    "pinduoduo": {"gmv": Decimal("1350"), "net_sales": Decimal("1295.50"), "orders_paid": 4, "refund_rate": Decimal("0.25"),
+    "taobao_orders_new": {"gmv": Decimal("180"), "net_sales": Decimal("145"), "orders_paid": 2, "refund_rate": None,
+                          "refund_amount": None, "paid_buyers": 2},
+    "pinduoduo_orders": {"gmv": Decimal("1350"), "net_sales": Decimal("1295.50"), "orders_paid": 4, "refund_rate": Decimal("0.25"),
                   "refund_amount": None, "paid_buyers": None},
-    "jd": {"gmv": Decimal("370"), "net_sales": Decimal("330"), "orders_paid": 2, "refund_rate": None, "refund_amount": None,
+    "jd_orders": {"gmv": Decimal("370"), "net_sales": Decimal("330"), "orders_paid": 2, "refund_rate": None, "refund_amount": None,
            "paid_buyers": 2},
-    "douyin": {"gmv": Decimal("1170"), "net_sales": Decimal("1150"), "orders_paid": 2, "refund_rate": Decimal("0.5"),
+    "douyin_orders": {"gmv": Decimal("1170"), "net_sales": Decimal("1150"), "orders_paid": 2, "refund_rate": Decimal("0.5"),
                "refund_amount": None, "paid_buyers": None},
 }
 
 
-def write_platform_month(root: Path, platform: str) -> Path:
-    month, name, header, rows, *_ = PLATFORM_MONTHS[platform]
+def write_platform_month(root: Path, layout: str) -> Path:
+    _, month, name, header, rows, *_ = PLATFORM_MONTHS[layout]
     write_rows(root / month / name, header, rows)
     return root / month
 
 
-@pytest.mark.parametrize("platform", sorted(PLATFORM_MONTHS))
-def test_each_platform_loads_with_its_layout_and_counts_reconcile(tmp_path, platform):
-    month, name, _, _, read, loaded, merged, quarantined = PLATFORM_MONTHS[platform]
-    folder = write_platform_month(tmp_path, platform)
+@pytest.mark.parametrize("layout", sorted(PLATFORM_MONTHS))
+def test_each_platform_loads_with_its_layout_and_counts_reconcile(tmp_path, layout):
+    platform, month, name, _, _, read, loaded, merged, quarantined = PLATFORM_MONTHS[layout]
+    folder = write_platform_month(tmp_path, layout)
     con = duckdb.connect()
     result = load_month(con, month, folder)
     (stats,) = result.files
-    assert (stats.layout, stats.platform) == (f"{platform}_orders", platform)
+    assert (stats.layout, stats.platform) == (layout, platform)
     assert (stats.rows_read, stats.rows_loaded, stats.rows_merged, stats.rows_quarantined) == (read, loaded, merged, quarantined)
     assert con.execute("select count(*), min(platform), max(platform) from raw.orders").fetchone() == (loaded, platform, platform)
     assert con.execute("select count(*) from raw.quarantine").fetchone()[0] == quarantined
@@ -131,7 +148,7 @@ def test_each_platform_loads_with_its_layout_and_counts_reconcile(tmp_path, plat
 
 def test_platform_mappings_in_the_raw_rows(tmp_path):
     con = duckdb.connect()
-    load_month(con, "2024-01", write_platform_month(tmp_path, "pinduoduo"))
+    load_month(con, "2024-01", write_platform_month(tmp_path, "pinduoduo_orders"))
     rows = con.execute("""select order_id, total_amount, paid_amount, refund_amount, refund_state, buyer_hash, created_at = paid_at
                           from raw.orders order by 1""").fetchall()
     assert rows == [
@@ -143,7 +160,7 @@ def test_platform_mappings_in_the_raw_rows(tmp_path):
     assert con.execute("select column_name, reason from raw.quarantine").fetchall() == [
         ("用户实付金额", "用户实付金额: not an amount, shape 'aaa'")]
     con = duckdb.connect()
-    load_month(con, "2024-03", write_platform_month(tmp_path, "douyin"))
+    load_month(con, "2024-03", write_platform_month(tmp_path, "douyin_orders"))
     rows = con.execute("""select order_id, total_amount, paid_amount, item_quantity, refund_state, ship_province, source_row
                           from raw.orders order by 1""").fetchall()
     assert rows == [
@@ -152,7 +169,7 @@ def test_platform_mappings_in_the_raw_rows(tmp_path):
         ("4900003", Decimal("20.00"), Decimal("0.00"), 1, "none", None, 4),  # unpaid: payable is not paid
     ]
     con = duckdb.connect()
-    load_month(con, "2024-02", write_platform_month(tmp_path, "jd"))
+    load_month(con, "2024-02", write_platform_month(tmp_path, "jd_orders"))
     rows = con.execute("select order_id, total_amount, paid_amount, item_quantity, ship_province, buyer_hash is not null "
                        "from raw.orders order by 1").fetchall()
     assert rows == [("J1", Decimal("300.00"), Decimal("280.00"), 3, "北京市", True),
@@ -166,7 +183,7 @@ def test_platform_mappings_in_the_raw_rows(tmp_path):
 @pytest.mark.xdist_group("platforms")
 @pytest.mark.parametrize("platform", sorted(PLATFORM_MONTHS))
 def test_a_platform_month_materialises_end_to_end_with_its_store_kpis(tmp_path, platform):
-    month = PLATFORM_MONTHS[platform][0]
+    month = PLATFORM_MONTHS[platform][1]
     folder = write_platform_month(tmp_path / "exports", platform)
     result = materialize_month(month, folder, tmp_path / "warehouse.duckdb")
     assert result.success
@@ -346,19 +363,36 @@ def test_sycm_traffic_sources_download_loads(tmp_path):
 
 
 @pytest.mark.parametrize("platform, bad", [
-    ("jd", {"订单号": "J9", "商品ID": "Z", "订购数量": "1", "下单时间": "昨天", "订单金额": "1.00", "应付金额": "1.00"}),
-    ("douyin", {"主订单编号": "\t4900009", "订单应付金额": "abc", "订单提交时间": "2024-03-09 10:00:00",
+    ("jd_orders", {"订单号": "J9", "商品ID": "Z", "订购数量": "1", "下单时间": "昨天", "订单金额": "1.00", "应付金额": "1.00"}),
+    ("douyin_orders", {"主订单编号": "\t4900009", "订单应付金额": "abc", "订单提交时间": "2024-03-09 10:00:00",
                 "支付完成时间": "2024-03-09 10:01:00", "订单状态": "已完成"}),
-    ("pinduoduo", {"订单号": "", "商品总价(元)": "1.00", "用户实付金额(元)": "1.00", "订单成交时间": "2024-01-09 14:00:00"}),
+    ("pinduoduo_orders", {"订单号": "", "商品总价(元)": "1.00", "用户实付金额(元)": "1.00", "订单成交时间": "2024-01-09 14:00:00"}),
 ])
 def test_bad_rows_of_each_platform_are_quarantined_and_counts_reconcile(tmp_path, platform, bad):
-    month, name, header, rows, read, loaded, merged, quarantined = PLATFORM_MONTHS[platform]
+    _, month, name, header, rows, read, loaded, merged, quarantined = PLATFORM_MONTHS[platform]
     write_rows(tmp_path / name, header, [*rows, bad])
     con = duckdb.connect()
     (stats,) = load_month(con, month, tmp_path).files
     assert stats.rows_read == read + 1 and stats.rows_quarantined == quarantined + 1
     assert stats.rows_loaded + stats.rows_merged + stats.rows_quarantined == stats.rows_read
     reasons = [r for (r,) in con.execute("select reason from raw.quarantine order by source_row").fetchall()]
-    expected = {"jd": "下单时间: not a date-time, shape '字字'", "douyin": "订单应付金额: not an amount, shape 'aaa'",
-                "pinduoduo": "订单号: empty value"}[platform]
+    expected = {"jd_orders": "下单时间: not a date-time, shape '字字'",
+                "douyin_orders": "订单应付金额: not an amount, shape 'aaa'", "pinduoduo_orders": "订单号: empty value"}[platform]
     assert any(expected in r for r in reasons), reasons
+
+
+def test_taobao_sub_order_report_newer_spelling_and_no_refund_text(tmp_path):
+    """宝贝报表 with 主订单编号 / 商品标题 / 商品价格 (aliases) and 无退款申请 (a refund of 0)."""
+    write_platform_month(tmp_path, "taobao_orders_new")
+    header = ["子订单编号", "主订单编号", "商品标题", "商品价格", "购买数量", "外部系统编号", "商品属性", "套餐信息", "备注", "订单状态",
+              "商家编码", "支付单号", "买家应付货款", "买家实付金额", "退款状态", "退款金额", "订单创建时间", "订单付款时间", "商品ID", "商家备注"]
+    write_rows(tmp_path / "2024-04" / "宝贝报表.csv", header, [
+        {"子订单编号": "N1-1", "主订单编号": '="N1"', "商品标题": "积木", "商品价格": "50.00", "购买数量": "2", "退款金额": "无退款申请"},
+        {"子订单编号": "N2-1", "主订单编号": '="N2"', "商品标题": "拼图", "商品价格": "50.00", "购买数量": "1", "退款金额": "5.00元"},
+        {"子订单编号": "X-1", "主订单编号": "NOPE", "商品标题": "拼图", "商品价格": "50.00", "购买数量": "1", "退款金额": "0"}])
+    con = duckdb.connect()
+    load_month(con, "2024-04", tmp_path / "2024-04")
+    assert con.execute("select order_id, sub_order_id, item_title, quantity, refund_amount from raw.order_lines order by 1").fetchall() == [
+        ("N1", "N1-1", "积木", 2, Decimal("0.00")), ("N2", "N2-1", "拼图", 1, Decimal("5.00"))]
+    assert con.execute("select source_row, reason from raw.quarantine").fetchall() == [
+        (3, "主订单编号: no loaded order with this id in the 2024-04 order report")]

@@ -544,7 +544,7 @@ class MonthLoader:
                 (
                     zh_of["order_id"],
                     f"order_id IS NOT NULL AND order_id NOT IN (SELECT order_id FROM raw.orders WHERE month = {month_lit})",
-                    sql_literal(f"订单编号: no loaded order with this id in the {month} order report"),
+                    sql_literal(f"{zh_of['order_id']}: no loaded order with this id in the {month} order report"),
                 )
             )
         checks = [(sql_literal(zh), cond, why) for zh, cond, why in checks]  # the column as SQL from here
