@@ -189,7 +189,7 @@ def _find_header(found: DetectedFile, rows) -> DetectedFile:
             return found
         if ambiguous:
             break
-    found.problem = ambiguous or "header matches no known layout (shopkpi inspect FILE shows why)"
+    found.problem = ambiguous or "header matches no known layout"
     return found
 
 
