@@ -11,6 +11,7 @@ from dagster import ConfigurableResource
 
 from .. import warehouse as warehouse_db
 from ..settings import month_folder
+from ..shops import shop_month_folders
 
 
 class WarehouseResource(ConfigurableResource):
@@ -32,6 +33,10 @@ class ExportsResource(ConfigurableResource):
 
     def folder_for(self, month: str) -> Path:
         return month_folder(Path(self.directory), month)
+
+    def shop_folders_for(self, month: str) -> dict[str, Path]:
+        """Each shop's folder for the month: exports/<shop_id>/<YYYY-MM>/, or the single-shop layout."""
+        return shop_month_folders(Path(self.directory), month)
 
 
 class PublicationResource(ConfigurableResource):

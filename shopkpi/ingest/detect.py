@@ -35,6 +35,12 @@ class DetectedFile:
     header: list[str] = field(default_factory=list)  # cleaned cells
     header_row: int = 0  # 0-based index of the header line
     delimiter: str = ","
+    shop_id: str = "default"  # the shop whose folder it is in (shops.py)
+
+    @property
+    def source_name(self) -> str:
+        """How the warehouse names the file: its name, prefixed with its shop outside the single-shop layout."""
+        return self.path.name if self.shop_id == "default" else f"{self.shop_id}/{self.path.name}"
     problem: str | None = None  # why the file is not used
 
     @property

@@ -25,6 +25,7 @@ import duckdb
 
 from .detect import XLSX, DetectedFile, scan_folder, xlsx_rows
 from .layouts import normalise_header
+from ..shops import DEFAULT_SHOP, SHOPS_FILE, describe, shop_platform, shops
 from .specs import ORDERS, REPORT_SPECS, Column, ColumnType, Pii, ReportSpec
 
 PII_KEY_ENV = "SHOPKPI_PII_KEY"
@@ -79,6 +80,7 @@ class FileLoad:
     rows_merged: int = 0  # order-line rows folded into their order's row (layouts with rows: order_line)
     layout: str = ""
     platform: str = ""
+    shop_id: str = "default"
 
 
 @dataclass
@@ -91,6 +93,8 @@ class MonthLoad:
     missing_since_earlier_load: list[str] = field(default_factory=list)
     # other loaded months whose buyer ids were hashed with another key (raw.pii_key_fingerprints)
     months_with_another_key: list[str] = field(default_factory=list)
+    # per shop of the multi-shop layout: loaded, or why not (raw.shop_months)
+    shops: dict[str, str] = field(default_factory=dict)
 
     def totals(self, report_type: str) -> dict[str, int]:
         rows = [f for f in self.files if f.report_type == report_type]
@@ -154,10 +158,11 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(
             f"CREATE TABLE IF NOT EXISTS raw.{spec.table} "
             f"(month VARCHAR NOT NULL, source_file VARCHAR NOT NULL, source_row BIGINT NOT NULL, "
-            f"platform VARCHAR NOT NULL, {cols})"
+            f"platform VARCHAR NOT NULL, shop_id VARCHAR NOT NULL, {cols})"
         )
-        # Warehouses built before a column was added (platform, refund_state) gain it, NULL for old rows.
-        for c in ("platform VARCHAR", *(f"{c.loaded_name} {_sql_type(c)}" for c in spec.loaded_columns)):
+        # Warehouses built before a column was added (platform, shop_id, refund_state) gain it.
+        for c in ("platform VARCHAR", "shop_id VARCHAR DEFAULT 'default'",
+                  *(f"{c.loaded_name} {_sql_type(c)}" for c in spec.loaded_columns)):
             con.execute(f"ALTER TABLE raw.{spec.table} ADD COLUMN IF NOT EXISTS {c}")
     con.execute(
         """CREATE TABLE IF NOT EXISTS raw.quarantine (
@@ -168,6 +173,10 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         """CREATE TABLE IF NOT EXISTS raw.pii_key_fingerprints (
             month VARCHAR NOT NULL, key_fingerprint VARCHAR NOT NULL, is_development_key BOOLEAN NOT NULL,
             loaded_at TIMESTAMP NOT NULL)"""
+    )
+    con.execute(
+        """CREATE TABLE IF NOT EXISTS raw.shop_months (
+            month VARCHAR NOT NULL, shop_id VARCHAR NOT NULL, platform VARCHAR NOT NULL, status VARCHAR NOT NULL)"""
     )
     con.execute(
         """CREATE TABLE IF NOT EXISTS raw.load_changes (
@@ -181,7 +190,8 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
             rows_loaded BIGINT NOT NULL, rows_quarantined BIGINT NOT NULL)"""
     )
     con.execute("ALTER TABLE raw.load_audit ADD COLUMN IF NOT EXISTS provinces_unrecognised BIGINT DEFAULT 0")
-    for column, kind in (("rows_merged", "BIGINT DEFAULT 0"), ("layout", "VARCHAR"), ("platform", "VARCHAR")):
+    for column, kind in (("rows_merged", "BIGINT DEFAULT 0"), ("layout", "VARCHAR"), ("platform", "VARCHAR"),
+                         ("shop_id", "VARCHAR DEFAULT 'default'")):
         con.execute(f"ALTER TABLE raw.load_audit ADD COLUMN IF NOT EXISTS {column} {kind}")
 
 
@@ -364,21 +374,47 @@ def _header_row_condition(spec: ReportSpec, present: set[str]) -> str:
 
 
 class MonthLoader:
-    """Loads one monthly partition from one exports folder."""
+    """Loads one monthly partition from every shop's folder for that month."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, month: str, folder: Path):
-        self.con, self.month, self.folder = con, month, Path(folder)
-        self.result = MonthLoad(month=month, folder=str(folder))
+    def __init__(self, con: duckdb.DuckDBPyConnection, month: str, folders: Path | dict[str, Path]):
+        self.con, self.month = con, month
+        self.folders = {DEFAULT_SHOP: Path(folders)} if isinstance(folders, (str, Path)) else dict(folders)
+        self.folder = describe(self.folders)
+        self.result = MonthLoad(month=month, folder=self.folder)
+
+    def _scan(self) -> list[DetectedFile]:
+        """Every shop's files; a shop without a folder this month is recorded, not an error."""
+        if list(self.folders) == [DEFAULT_SHOP]:
+            return scan_folder(self.folders[DEFAULT_SHOP])  # one shop: a missing folder is an error
+        known = shops()
+        unknown = sorted(set(self.folders) - set(known))
+        if unknown:
+            raise IngestError(f"shop folder {self.folders[unknown[0]].parent} is not a shop of {SHOPS_FILE.name} "
+                              f"(add a row: shop_id,platform,name_zh,name_en)")
+        found = []
+        for shop_id, folder in self.folders.items():
+            if not folder.is_dir():
+                self.result.shops[shop_id] = "no folder for this month"
+                continue
+            files = scan_folder(folder)
+            for f in files:
+                f.shop_id = shop_id
+            found += files
+            has_orders = any(f.spec is not None and f.spec.report_type == ORDERS.report_type for f in files)
+            self.result.shops[shop_id] = "loaded" if has_orders else f"no {ORDERS.name_zh} (order report)"
+        if not found:
+            raise IngestError(f"no shop has a folder for {self.month} in {self.folder}")
+        return found
 
     # -- public -----------------------------------------------------------
     def run(self) -> MonthLoad:
-        found = scan_folder(self.folder)
+        found = self._scan()
         usable = [f for f in found if f.spec is not None]
-        self.result.skipped = {f.name: f.problem or "" for f in found if f.spec is None}
+        self.result.skipped = {f.source_name: f.problem or "" for f in found if f.spec is None}
         for f in usable:  # fail before writing anything
             missing = f.missing_required()
             if missing:
-                raise MissingColumnError(f.name, next(c for c in f.spec.required if c.zh == missing[0]), f.spec)
+                raise MissingColumnError(f.source_name, next(c for c in f.spec.required if c.zh == missing[0]), f.spec)
         if not any(f.spec.report_type == ORDERS.report_type for f in usable):
             seen = "; ".join(f"{k}: {v}" for k, v in self.result.skipped.items()) or "no files"
             raise IngestError(f"no {ORDERS.name_zh} (order report) found in {self.folder} ({seen})")
@@ -401,6 +437,7 @@ class MonthLoader:
                     self._write_audit(spec)
                 self._record_missing_reports(earlier)
                 self._record_key(key)
+                self._record_shops()
                 self.con.execute("COMMIT")
             except BaseException:
                 self.con.execute("ROLLBACK")
@@ -441,6 +478,14 @@ class MonthLoader:
         self.result.months_with_another_key = [m for (m,) in self.con.execute(
             "SELECT month FROM raw.pii_key_fingerprints WHERE key_fingerprint <> ? ORDER BY month", [fingerprint]).fetchall()]
 
+    def _record_shops(self) -> None:
+        """Which shops this month has: loaded, or why not (a shop without downloads is reported,
+        and has no KPI rows that month, never zeros)."""
+        status = self.result.shops or {DEFAULT_SHOP: "loaded"}
+        self.con.execute("DELETE FROM raw.shop_months WHERE month = ?", [self.month])
+        self.con.executemany("INSERT INTO raw.shop_months VALUES (?, ?, ?, ?)",
+                             [[self.month, shop, shop_platform(shop, ""), why] for shop, why in sorted(status.items())])
+
     def _delete_month(self) -> None:
         for table in [s.table for s in REPORT_SPECS] + ["quarantine", "load_audit"]:
             self.con.execute(f"DELETE FROM raw.{table} WHERE month = ?", [self.month])
@@ -448,8 +493,8 @@ class MonthLoader:
     def _load_file(self, found: DetectedFile, workdir: Path) -> None:
         spec = found.spec
         sha256, has_nul = file_sha256_and_nul(found.path)
-        stats = FileLoad(file=found.name, report_type=spec.report_type, encoding=found.encoding, sha256=sha256,
-                         layout=spec.layout, platform=spec.platform)
+        stats = FileLoad(file=found.source_name, report_type=spec.report_type, encoding=found.encoding, sha256=sha256,
+                         layout=spec.layout, platform=shop_platform(found.shop_id, spec.platform), shop_id=found.shop_id)
         by_zh: dict[str, list[Column]] = {}
         for c in spec.loaded_columns:  # one header may fill several columns (Pinduoduo's 订单成交时间)
             by_zh.setdefault(c.zh, []).append(c)
@@ -526,7 +571,8 @@ class MonthLoader:
 
     def _validate_and_insert(self, found: DetectedFile, present: set[str], stats: FileLoad, check_nul: bool) -> None:
         spec, con, month = found.spec, self.con, self.month
-        file_lit, month_lit, type_lit = sql_literal(found.name), sql_literal(month), sql_literal(spec.report_type)
+        file_lit, month_lit, type_lit = sql_literal(found.source_name), sql_literal(month), sql_literal(spec.report_type)
+        shop_lit = sql_literal(found.shop_id)
         zh_of = {c.en: c.zh for c in spec.columns}
         # Parser rejects -> quarantine
         undecodable = sql_literal(f"undecodable bytes: not valid {ENCODING_NAMES.get(found.encoding, found.encoding)}")
@@ -543,7 +589,8 @@ class MonthLoader:
             checks.append(
                 (
                     zh_of["order_id"],
-                    f"order_id IS NOT NULL AND order_id NOT IN (SELECT order_id FROM raw.orders WHERE month = {month_lit})",
+                    f"order_id IS NOT NULL AND order_id NOT IN "
+                    f"(SELECT order_id FROM raw.orders WHERE month = {month_lit} AND shop_id = {shop_lit})",
                     sql_literal(f"{zh_of['order_id']}: no loaded order with this id in the {month} order report"),
                 )
             )
@@ -569,8 +616,8 @@ class MonthLoader:
             SELECT {month_lit}, {type_lit}, {file_lit}, source_row, _bad_column, _reason FROM _checked WHERE _bad"""
         ).fetchone()
         target_cols = [c for c in spec.loaded_columns]
-        platform_lit = sql_literal(spec.platform or "any")
-        insert = f"INSERT INTO raw.{spec.table} (month, source_file, source_row, platform, " \
+        platform_lit = sql_literal(stats.platform)
+        insert = f"INSERT INTO raw.{spec.table} (month, source_file, source_row, platform, shop_id, " \
                  f"{', '.join(c.loaded_name for c in target_cols)})"
         if spec.collapse_by:
             # One row per order line: one order per key, its amounts summed over its lines where the
@@ -582,7 +629,7 @@ class MonthLoader:
                 else f"arg_min({_typed_expr(c, c.loaded_name)}, source_row)" if c.en in present
                 else f"CAST(NULL AS {_sql_type(c)})" for c in target_cols)
             (loaded,) = con.execute(
-                f"""{insert} SELECT {month_lit}, {file_lit}, min(source_row), {platform_lit}, {values}
+                f"""{insert} SELECT {month_lit}, {file_lit}, min(source_row), {platform_lit}, {shop_lit}, {values}
                 FROM _checked WHERE NOT _bad GROUP BY {_typed_expr(key, key.loaded_name)}""").fetchone()
             (valid,) = con.execute("SELECT count(*) FROM _checked WHERE NOT _bad").fetchone()
             stats.rows_merged = valid - loaded
@@ -591,7 +638,7 @@ class MonthLoader:
                 _typed_expr(c, c.loaded_name) if c.en in present else f"CAST(NULL AS {_sql_type(c)})" for c in target_cols
             )
             (loaded,) = con.execute(
-                f"""{insert} SELECT {month_lit}, {file_lit}, source_row, {platform_lit}, {values}
+                f"""{insert} SELECT {month_lit}, {file_lit}, source_row, {platform_lit}, {shop_lit}, {values}
                 FROM _checked WHERE NOT _bad"""
             ).fetchone()
         quarantined += con.execute("SELECT count(*) FROM _rejected").fetchone()[0]
@@ -614,7 +661,7 @@ class MonthLoader:
                        first_value(source_file) OVER w AS first_file, first_value(source_row) OVER w AS first_row,
                        row_number() OVER w AS n
                 FROM raw.{spec.table} WHERE month = {month_lit}
-                WINDOW w AS (PARTITION BY {key} ORDER BY source_file, source_row)
+                WINDOW w AS (PARTITION BY shop_id, {key} ORDER BY source_file, source_row)
             ) WHERE n > 1"""
         )
         self.con.execute(
@@ -638,12 +685,14 @@ class MonthLoader:
         for s in (s for s in self.result.files if s.report_type == spec.report_type):
             self.con.execute(
                 "INSERT INTO raw.load_audit (month, report_type, source_file, file_sha256, encoding, rows_read, rows_loaded, "
-                "rows_quarantined, provinces_unrecognised, rows_merged, layout, platform) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "rows_quarantined, provinces_unrecognised, rows_merged, layout, platform, shop_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [self.month, s.report_type, s.file, s.sha256, s.encoding, s.rows_read, s.rows_loaded, s.rows_quarantined,
-                 s.provinces_unrecognised, s.rows_merged, s.layout, s.platform],
+                 s.provinces_unrecognised, s.rows_merged, s.layout, s.platform, s.shop_id],
             )
 
 
-def load_month(con: duckdb.DuckDBPyConnection, month: str, folder: Path) -> MonthLoad:
+def load_month(con: duckdb.DuckDBPyConnection, month: str, folder: Path | dict[str, Path]) -> MonthLoad:
+    """Load `month` from one folder (the single-shop layout) or from each shop's folder
+    ({shop_id: folder}, shops.shop_month_folders)."""
     return MonthLoader(con, month, folder).run()

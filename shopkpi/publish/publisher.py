@@ -84,8 +84,12 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def folder_checksums(folder: Path) -> dict[str, str]:
-    """SHA-256 of every file in a month's download folder."""
+def folder_checksums(folder: Path | dict[str, Path]) -> dict[str, str]:
+    """SHA-256 of every file in a month's download folder, or in each shop's ({shop: folder}:
+    keys are shop/file, the default shop's files keep their bare names)."""
+    if isinstance(folder, dict):
+        return {(name if shop == "default" else f"{shop}/{name}"): sha
+                for shop, path in sorted(folder.items()) for name, sha in folder_checksums(path).items()}
     folder = Path(folder)
     if not folder.is_dir():
         return {}
@@ -99,7 +103,7 @@ def _checksum_or_why(path: Path) -> str:
         return f"unreadable: {exc.strerror or exc}"
 
 
-def unchanged_since_last(root: Path, month: str, folder: Path) -> tuple[int, dict] | None:
+def unchanged_since_last(root: Path, month: str, folder: Path | dict[str, Path]) -> tuple[int, dict] | None:
     """(version, manifest) of the month's last publication when the downloads, the code and the
     packages it was built from are unchanged — publishing again would write nothing — else None."""
     last, manifest = latest_version(Path(root), month)
@@ -251,7 +255,7 @@ def _audit_summary(audit_dir: Path | None) -> dict | None:
 
 
 def publish(warehouse: str, month: str, root: Path, reason: str | None = None, checks: list[dict] | None = None,
-            audit: Callable[[], Path] | None = None, source_folder: Path | None = None) -> PublishOutcome:
+            audit: Callable[[], Path] | None = None, source_folder: Path | dict[str, Path] | None = None) -> PublishOutcome:
     """Write vN+1 when the scorecards' fingerprint changed. `audit` is called only then: it
     builds the month's Data Docs and audit summary, frozen into the version as `data-docs/`.
     `source_folder` is the month's download folder, whose checksums the manifest records."""

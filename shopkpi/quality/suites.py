@@ -141,7 +141,7 @@ def _exp(type_: str, why: str, **kwargs) -> dict:
 
 
 def raw_suite(spec: ReportSpec) -> dict:
-    columns = ["month", "source_file", "source_row", "platform"] + [c.loaded_name for c in spec.loaded_columns]
+    columns = ["month", "source_file", "source_row", "platform", "shop_id"] + [c.loaded_name for c in spec.loaded_columns]
     expectations = [
         _exp("expect_table_columns_to_match_set", "the raw table has exactly the declared columns",
              column_set=columns, exact_match=True),

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from ...ingest.load import missing_reports_warning
 from ...months import months_between
-from ...settings import DATA_DIR, DEMO_MONTH, DEMO_ORDERS, month_folder
+from ...settings import DATA_DIR, DEMO_MONTH, DEMO_ORDERS
+from ...shops import describe, shop_month_folders
 from ..errors import CliError, checked_month
 from ..render import print_rows
 from ..runs import check_evaluations, exit_code, failure_reason, run_month
@@ -39,7 +40,7 @@ def cmd_materialize(args: argparse.Namespace) -> int:
     checks = check_evaluations(result)
     failed = [c.check_name for c in checks if not c.passed and c.severity.value == "ERROR"]
     warned = [c.check_name for c in checks if not c.passed and c.severity.value != "ERROR"]
-    print(f"materialised {args.month} from {month_folder(exports, args.month)}")
+    print(f"materialised {args.month} from {describe(shop_month_folders(exports, args.month))}")
     print(f"  warehouse   {warehouse}")
     print(f"  dagster run {result.run_id}")
     print(f"  assets      {len(result.get_asset_materialization_events())} materialised")
@@ -78,7 +79,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     with Progress() as progress:
         task = progress.add_task("backfill", total=len(months))
         for month in months:
-            progress.update(task, description=f"materialising {month} from {month_folder(exports, month)}")
+            progress.update(task, description=f"materialising {month} from {describe(shop_month_folders(exports, month))}")
             result = run_month(month, exports, warehouse, log_file=DATA_DIR / "logs" / f"backfill-{month}.log",
                                trigger="backfill")
             if not result.success:

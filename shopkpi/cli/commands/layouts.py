@@ -23,7 +23,7 @@ def cmd_layouts(args: argparse.Namespace) -> int:
     rows = [(layout.name, layout.platform, layout.report_type, layout.name_zh, len(layout.columns),
              ", ".join(c.header for c in layout.columns if c.required),
              "built-in" if layout.path.parent == BUILT_IN_DIR else str(layout.path))
-            for layout in sorted(all_layouts(), key=lambda x: (x.report_type, x.platform, x.name))]
+            for layout in sorted(layouts, key=lambda x: (x.report_type, x.platform, x.name))]
     print_rows(["layout", "platform", "report_type", "name_zh", "columns", "required", "source"], rows, fmt=args.format)
     return 0
 

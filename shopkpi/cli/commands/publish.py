@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from ... import warehouse as warehouse_db
-from ...settings import DATA_DIR, month_folder
+from ...settings import DATA_DIR
+from ...shops import shop_month_folders
 from ..errors import CliError, checked_month
 from ..render import compact, console
 from ..runs import exit_code, failure_reason, run_month
@@ -23,7 +24,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     exports, warehouse, published = existing_exports(args.exports), Path(args.warehouse).resolve(), Path(args.published).resolve()
     # The fingerprint first: same downloads, code and packages as the last version -> nothing to run or write.
     try:
-        unchanged = unchanged_since_last(published, args.month, month_folder(exports, args.month))
+        unchanged = unchanged_since_last(published, args.month, shop_month_folders(exports, args.month))
     except PublishRefused as exc:
         raise CliError(str(exc), code=1) from None
     if unchanged is not None:

@@ -6,6 +6,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, BackfillPolicy, 
 from ...ingest.load import DEV_PII_KEY, load_month, missing_reports_warning, other_key_warning, pii_key
 from ...ingest.specs import REPORT_SPECS
 from ...months import month_of
+from ...shops import describe
 from ...snapshot import begin_build
 from ..partitions import monthly_partitions
 from ..resources import ExportsResource, WarehouseResource
@@ -16,6 +17,7 @@ BOOKKEEPING = {
     "load_audit": "Per file: rows read, loaded, quarantined, SHA-256 checksum and encoding.",
     "load_changes": "Report types an earlier load of the month had and the current load lacks.",
     "pii_key_fingerprints": "Per month, a fingerprint of the key its buyer ids were hashed with (never the key).",
+    "shop_months": "Per month and shop (seeds/shops.csv): loaded, or why not (no folder, no order report).",
 }
 
 
@@ -49,19 +51,23 @@ def _files_table(rows) -> str:
 def raw_exports(context: AssetExecutionContext, warehouse: WarehouseResource, exports: ExportsResource):
     """Recognise the month's reports by header, load them, quarantine what cannot be loaded."""
     month = month_of(context.partition_key)
-    folder = exports.folder_for(month)
+    folders = exports.shop_folders_for(month)
+    folder = describe(folders)
     if pii_key() == DEV_PII_KEY:
         context.log.warning("SHOPKPI_PII_KEY is not set: hashing PII with the public development key (opted in)")
     begin_build(warehouse.path, month, context.run_id)
     with warehouse.connect() as con:
-        result = load_month(con, month, folder)
+        result = load_month(con, month, folders)
         quarantine_reasons = con.execute(
             """SELECT report_type, split_part(reason, ':', 1) AS kind, count(*) FROM raw.quarantine
                WHERE month = ? GROUP BY ALL ORDER BY 3 DESC LIMIT 20""",
             [month],
         ).fetchall()
     for name, why in result.skipped.items():
-        context.log.warning(f"not used: {folder / name}: {why}")
+        context.log.warning(f"not used: {name} in {folder}: {why}")
+    for shop, why in result.shops.items():
+        if why != "loaded":
+            context.log.warning(f"shop {shop} has no data for {month}: {why} (its KPIs are absent, not zero)")
     if result.months_with_another_key:
         context.log.warning(other_key_warning(month, result.months_with_another_key))
     if result.missing_since_earlier_load:
@@ -95,6 +101,10 @@ def raw_exports(context: AssetExecutionContext, warehouse: WarehouseResource, ex
     yield MaterializeResult(
         asset_key=raw_key("load_changes"),
         metadata={**common, "report_types": MetadataValue.json(result.missing_since_earlier_load)},
+    )
+    yield MaterializeResult(
+        asset_key=raw_key("shop_months"),
+        metadata={**common, "shops": MetadataValue.json(result.shops or {"default": "loaded"})},
     )
     yield MaterializeResult(
         asset_key=raw_key("pii_key_fingerprints"),

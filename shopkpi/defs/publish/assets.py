@@ -72,7 +72,7 @@ def scorecard_publication(context: AssetExecutionContext, config: PublishConfig,
 
     try:
         outcome = publish(warehouse.path, month, Path(publication.directory), reason=config.reason, checks=checks,
-                          audit=audit, source_folder=exports.folder_for(month))
+                          audit=audit, source_folder=exports.shop_folders_for(month))
     except PublishRefused as exc:
         raise Failure(str(exc)) from None
     context.log.info(outcome.message)

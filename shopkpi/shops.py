@@ -1,0 +1,67 @@
+"""The shops a team sells through (`seeds/shops.csv`) and where each shop's downloads are.
+
+Exports are laid out one folder per shop, `exports/<shop_id>/<YYYY-MM>/`, the shop ids
+being those of `seeds/shops.csv`. An exports root that holds `YYYY-MM/` folders itself
+(or is a single month's folder) is the single-shop layout: one shop, `default`.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .settings import MONTH_FOLDER, SEEDS_DIR, month_folder
+
+DEFAULT_SHOP = "default"
+COMPANY = "all"  # shop_id and platform of the company-wide rows of the KPI marts
+SHOPS_FILE = SEEDS_DIR / "shops.csv"
+
+
+@dataclass(frozen=True)
+class Shop:
+    shop_id: str
+    platform: str
+    name_zh: str
+    name_en: str
+
+
+@lru_cache(maxsize=1)
+def shops() -> dict[str, Shop]:
+    with SHOPS_FILE.open(encoding="utf-8", newline="") as fh:
+        return {row["shop_id"]: Shop(row["shop_id"], row["platform"], row["name_zh"], row["name_en"])
+                for row in csv.DictReader(fh)}
+
+
+def shop_platform(shop_id: str, layout_platform: str) -> str:
+    """The platform a shop's rows carry: the shop's (seeds/shops.csv), else its export layout's."""
+    shop = shops().get(shop_id)
+    return shop.platform if shop is not None and shop.platform != "any" else layout_platform or "any"
+
+
+def _has_month_folders(folder: Path) -> bool:
+    return any(p.is_dir() and MONTH_FOLDER.fullmatch(p.name) for p in folder.iterdir())
+
+
+def shop_month_folders(root: Path, month: str) -> dict[str, Path]:
+    """Each shop's folder for `month` (it may not exist: that shop has no downloads that month).
+
+    One folder per shop when the root's sub-folders are shops (they hold YYYY-MM folders);
+    otherwise the single-shop layout, one `default` shop (settings.month_folder).
+    """
+    root = Path(root)
+    if root.is_dir() and not _has_month_folders(root):
+        per_shop = {p.name: p / month for p in sorted(root.iterdir())
+                    if p.is_dir() and not p.name.startswith(".") and _has_month_folders(p)}
+        if per_shop:
+            return per_shop
+    return {DEFAULT_SHOP: month_folder(root, month)}
+
+
+def describe(folders: dict[str, Path]) -> str:
+    """How a run names the folders it reads: the folder itself for one shop, the root otherwise."""
+    if list(folders) == [DEFAULT_SHOP]:
+        return str(folders[DEFAULT_SHOP])
+    first = next(iter(folders.values()))
+    return f"{first.parent.parent}/<shop>/{first.name} ({', '.join(folders)})"
