@@ -58,7 +58,8 @@ def pipeline_kpis(warehouse: Path, month: str) -> dict[str, float]:
     import duckdb
 
     con = duckdb.connect(str(warehouse), read_only=True)
-    rows = con.execute("select kpi_id, value from marts.kpi_store_monthly where month = ?", [month]).fetchall()
+    rows = con.execute("select kpi_id, value from marts.kpi_store_monthly where month = ? "
+                       "and shop_id = 'all' and platform = 'all'", [month]).fetchall()
     con.close()
     return {k: float(v) for k, v in rows if v is not None}
 

@@ -96,10 +96,11 @@ def query(warehouse: Path, sql: str, params=None) -> list[tuple]:
         con.close()
 
 
-def store_kpis(warehouse: Path, month: str) -> dict[str, tuple]:
-    """kpi_id -> (value, numerator, denominator) as floats/None."""
+def store_kpis(warehouse: Path, month: str, shop_id: str = "all", platform: str = "all") -> dict[str, tuple]:
+    """kpi_id -> (value, numerator, denominator) as floats/None, of the company (or of one shop / platform)."""
     rows = query(
-        warehouse, "select kpi_id, value, numerator, denominator from marts.kpi_store_monthly where month = ?", [month]
+        warehouse, "select kpi_id, value, numerator, denominator from marts.kpi_store_monthly "
+                   "where month = ? and shop_id = ? and platform = ?", [month, shop_id, platform]
     )
     as_float = lambda v: None if v is None else float(v)  # noqa: E731
     return {k: (as_float(v), as_float(n), as_float(d)) for k, v, n, d in rows}

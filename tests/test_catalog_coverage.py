@@ -39,7 +39,8 @@ def test_every_catalog_kpi_has_rows_after_the_demo(demo_run):
     _, warehouse = demo_run
     rows = query(
         warehouse,
-        "select kpi_id, count(*), count(value) from marts.kpi_store_monthly where month = '2017-05' group by 1 "
+        "select kpi_id, count(*), count(value) from marts.kpi_store_monthly where month = '2017-05' "
+        "and shop_id = 'all' and platform = 'all' group by 1 "
         "union all select kpi_id, count(*), count(value) from marts.kpi_employee_monthly where month = '2017-05' group by 1",
     )
     counts = {k: (n, with_value) for k, n, with_value in rows}

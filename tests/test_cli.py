@@ -46,7 +46,8 @@ def test_materialize_in_a_subprocess_is_a_dagster_run_and_query_reads_the_mart(t
         runs = instance.get_runs(RunsFilter(job_name="monthly_kpis", tags={"dagster/partition": "2019-03-01"}))
         assert [r.status for r in runs] == [DagsterRunStatus.SUCCESS]
 
-    out = run_cli("query", "select kpi_id, value from kpi_store_monthly where kpi_id in ('gmv', 'payment_rate') order by 1",
+    out = run_cli("query", "select kpi_id, value from kpi_store_monthly where kpi_id in ('gmv', 'payment_rate') "
+                  "and shop_id = 'all' and platform = 'all' order by 1",
                   "--warehouse", warehouse, "--format", "json")
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == [{"kpi_id": "gmv", "value": "20"}, {"kpi_id": "payment_rate", "value": "0.5"}]

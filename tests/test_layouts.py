@@ -194,7 +194,8 @@ def test_a_platform_month_materialises_end_to_end_with_its_store_kpis(tmp_path, 
             continue
         assert values[kpi] == (None if want is None else pytest.approx(want)), kpi
     con = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
-    totals = con.execute("select orders_paid, paid_buyers from intermediate.int_store_monthly_totals where month = ?",
+    totals = con.execute("select orders_paid, paid_buyers from intermediate.int_store_monthly_totals "
+                         "where month = ? and shop_id = 'all' and platform = 'all'",
                          [month]).fetchone()
     con.close()
     assert totals == (EXPECTED_KPIS[platform]["orders_paid"], EXPECTED_KPIS[platform]["paid_buyers"])

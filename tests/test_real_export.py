@@ -83,7 +83,7 @@ def test_money_kpis_reconcile_to_the_cent(demo_run):
 
 def test_kpis_carry_bilingual_names_from_registry(demo_run):
     _, warehouse = demo_run
-    names = dict(query(warehouse, "select kpi_id, name_zh || ' / ' || name_en from marts.kpi_store_monthly"))
+    names = dict(query(warehouse, "select distinct kpi_id, name_zh || ' / ' || name_en from marts.kpi_store_monthly"))
     assert names["aov"] == "客单价 / Average order value per buyer"
     assert names["repeat_rate"].startswith("复购率")
 

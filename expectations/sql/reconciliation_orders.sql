@@ -29,7 +29,7 @@ kpi as (
            max(case when kpi_id = 'refund_amount' then value end) as paid_refund,
            max(case when kpi_id = 'paid_gmv' then value end) as paid_total,
            max(case when kpi_id = 'orders_paid' then value end) as paid_n
-    from marts.kpi_store_monthly where month = '{month}'
+    from marts.kpi_store_monthly where month = '{month}' and shop_id = 'all' and platform = 'all'
 ),
 raw_lines as (
     select source_file, count(*) as n from raw.order_lines where month = '{month}' group by source_file

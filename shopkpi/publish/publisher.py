@@ -134,7 +134,8 @@ def _frames(warehouse: str, month: str) -> dict[str, pd.DataFrame]:
             "employees": q("select * from marts.scorecard_employee_monthly where month = ? order by role, employee_id, kpi_id"),
             "team": q("select * from marts.scorecard_team_monthly where month = ? order by role"),
             "trend": q("select * from marts.scorecard_team_monthly where month <= ? order by month, role"),
-            "store": q("select month, value from marts.kpi_store_monthly where kpi_id = 'net_sales' and month <= ? order by month"),
+            "store": q("select month, value from marts.kpi_store_monthly where kpi_id = 'net_sales' and month <= ? "
+                       "and shop_id = 'all' and platform = 'all' order by month"),
             "inputs": q("select report_type, source_file, file_sha256, rows_read, rows_loaded, rows_quarantined "
                         "from raw.load_audit where month = ? order by report_type, source_file"),
             "roles": con.execute("select role, name_zh, name_en from reference.role_catalog").df(),

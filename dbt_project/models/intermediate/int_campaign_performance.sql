@@ -41,7 +41,7 @@ window_totals as (
 ),
 
 buyer_months as (  -- counted once per month, in the store totals
-    select month, orders_with_buyer from {{ ref('int_store_monthly_totals') }}
+    select month, orders_with_buyer from {{ ref('int_store_monthly_totals') }} where shop_id = 'all' and platform = 'all'
 ),
 
 window_traffic as (

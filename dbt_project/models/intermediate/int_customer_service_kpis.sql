@@ -27,7 +27,9 @@ paid_buyers as (
 ),
 
 buyer_months as (  -- counted once per month, in the store totals
-    select month, orders_with_buyer from {{ ref('int_store_monthly_totals') }}
+    select month, orders_with_buyer from (
+        select * from {{ ref('int_store_monthly_totals') }} where shop_id = 'all' and platform = 'all'
+    ) as company
     {{ month_filter() }}
 ),
 

@@ -10,6 +10,7 @@ with orders as (
 lines as (
     select
         month,
+        shop_id,
         order_id,
         count(*) as line_count,
         sum(quantity) as line_quantity,
@@ -17,13 +18,19 @@ lines as (
         sum(case when is_closed then 1 else 0 end) as closed_line_count
     from {{ ref('stg_order_lines') }}
     {{ month_filter() }}
-    group by month, order_id
+    group by month, shop_id, order_id
 )
 
 select
     orders.month,
+    orders.shop_id,
+    orders.platform,
     orders.order_id,
     orders.buyer_key,
+    -- Who the buyer is across shops: buyer ids of different platforms never match (Taobao and Tmall
+    -- share one account system, 淘宝会员名); within one, the keyed hash is the same in every shop.
+    case when orders.buyer_key is not null
+         then {{ buyer_domain('orders.platform') }} || ':' || orders.buyer_key end as buyer_identity,
     orders.created_at,
     orders.paid_at,
     orders.is_paid,
@@ -48,4 +55,5 @@ select
 from orders
 left join lines
     on orders.month = lines.month
+    and orders.shop_id = lines.shop_id
     and orders.order_id = lines.order_id

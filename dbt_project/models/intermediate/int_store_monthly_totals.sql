@@ -1,38 +1,53 @@
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='month', on_schema_change='fail') }}
--- Numerators and denominators of the store KPIs, one row per month. A table built per month
--- (incremental, like the marts): its tests and the KPI marts then read one row, instead of
--- re-aggregating the month's orders each time.
--- Buyer counts are NULL when the month's export has no buyer column (Tmall layout).
+-- Numerators and denominators of the store KPIs, per month and scope: each shop (shop_id, its
+-- platform), each platform across the company's shops (shop_id 'all', platform P) and the company
+-- ('all', 'all'). Every scope is summed from the order facts, never from other scopes' ratios.
+-- Distinct buyers count buyer_identity, so buyers of two platforms never merge and a buyer of two
+-- Taobao shops counts once in the company's Taobao and company rows. A table built per month.
+-- Buyer counts are NULL when the scope's orders carry no buyer (Tmall's short layout, Pinduoduo).
+-- Traffic and ad spend belong to a shop (its folder), so the platform scopes have none of their own.
 with orders as (
     select * from {{ ref('int_orders') }}
     {{ month_filter() }}
 ),
 
+scoped_orders as (
+    select shop_id as scope_shop, platform as scope_platform, orders.* from orders
+    union all
+    select 'all', platform, orders.* from orders
+    union all
+    select 'all', 'all', orders.* from orders
+),
+
 buyers as (
-    select month, buyer_key, count(*) as paid_orders
-    from orders
-    where is_paid and buyer_key is not null
-    group by month, buyer_key
+    select month, scope_shop, scope_platform, buyer_identity, count(*) as paid_orders
+    from scoped_orders
+    where is_paid and buyer_identity is not null
+    group by month, scope_shop, scope_platform, buyer_identity
 ),
 
 buyer_totals as (
     select
         month,
+        scope_shop,
+        scope_platform,
         count(*) as paid_buyers,
         sum(case when paid_orders >= 2 then 1 else 0 end) as repeat_buyers
     from buyers
-    group by month
+    group by month, scope_shop, scope_platform
 ),
 
 order_totals as (
     select
         month,
+        scope_shop as shop_id,
+        scope_platform as platform,
         {{ month_index('month') }} as month_index,
         count(*) as orders_created,
         sum(case when is_paid then 1 else 0 end) as orders_paid,
         sum(total_amount) as gmv,
         sum(case when is_paid then total_amount else 0 end) as paid_gmv,
-        -- Refund figures are NULL, not 0, when the month's exports carry no refund amount / no refund data.
+        -- Refund figures are NULL, not 0, when the scope's exports carry no refund amount / no refund data.
         case when count(refund_amount) = 0 then null
              else sum(case when is_paid then refund_amount else 0 end) end as refund_amount,
         sum(paid_amount) as net_sales,
@@ -40,50 +55,83 @@ order_totals as (
              else sum(case when has_refund then 1 else 0 end) end as refunded_orders,
         sum(case when is_lost then 1 else 0 end) as lost_orders,
         count(buyer_key) as orders_with_buyer
-    from orders
-    group by month
+    from scoped_orders
+    group by month, scope_shop, scope_platform
+),
+
+shop_platforms as (
+    select distinct month, shop_id, platform from orders
 ),
 
 traffic as (
-    select month, count(distinct visitor_id) as store_uv
+    select month, shop_id, count(distinct visitor_id) as store_uv
     from {{ ref('stg_traffic') }}
     {{ month_filter() }}
-    group by month
+    group by month, shop_id
 ),
 
 ad_spend as (
-    select month, sum(spend) as marketing_spend
+    select month, shop_id, sum(spend) as marketing_spend
     from {{ ref('stg_ad_spend') }}
     {{ month_filter() }}
-    group by month
+    group by month, shop_id
 ),
 
 paid_channel_orders as (
-    select distinct month, order_id, paid_amount
+    select distinct month, shop_id, order_id, paid_amount
     from {{ ref('int_paid_channel_orders') }}
     {{ month_filter() }}
 ),
 
 paid_channel_sales as (
-    select month, sum(paid_amount) as paid_channel_net_sales
+    select month, shop_id, sum(paid_amount) as paid_channel_net_sales
     from paid_channel_orders
+    group by month, shop_id
+),
+
+-- A shop's traffic and spend go to its own rows and to the company's; visitors of different
+-- shops are different visitors.
+shop_inputs as (
+    select
+        coalesce(traffic.month, ad_spend.month, paid_channel_sales.month) as month,
+        coalesce(traffic.shop_id, ad_spend.shop_id, paid_channel_sales.shop_id) as shop_id,
+        traffic.store_uv,
+        ad_spend.marketing_spend,
+        paid_channel_sales.paid_channel_net_sales
+    from traffic
+    full outer join ad_spend
+        on traffic.month = ad_spend.month and traffic.shop_id = ad_spend.shop_id
+    full outer join paid_channel_sales
+        on coalesce(traffic.month, ad_spend.month) = paid_channel_sales.month
+        and coalesce(traffic.shop_id, ad_spend.shop_id) = paid_channel_sales.shop_id
+),
+
+scoped_inputs as (
+    select shop_inputs.month, shop_platforms.shop_id, shop_platforms.platform, shop_inputs.store_uv,
+           shop_inputs.marketing_spend, shop_inputs.paid_channel_net_sales
+    from shop_inputs
+    inner join shop_platforms
+        on shop_inputs.month = shop_platforms.month and shop_inputs.shop_id = shop_platforms.shop_id
+    union all
+    select month, 'all', 'all', sum(store_uv), sum(marketing_spend), sum(paid_channel_net_sales)
+    from shop_inputs
     group by month
 )
 
 select
     order_totals.*,
-    traffic.store_uv,
-    ad_spend.marketing_spend,
-    case when ad_spend.marketing_spend is null then null
-         else coalesce(paid_channel_sales.paid_channel_net_sales, 0) end as paid_channel_net_sales,
+    scoped_inputs.store_uv,
+    scoped_inputs.marketing_spend,
+    case when scoped_inputs.marketing_spend is null then null
+         else coalesce(scoped_inputs.paid_channel_net_sales, 0) end as paid_channel_net_sales,
     {{ unless_month_has_no_buyers('coalesce(buyer_totals.paid_buyers, 0)', 'order_totals.orders_with_buyer') }} as paid_buyers,
     {{ unless_month_has_no_buyers('coalesce(buyer_totals.repeat_buyers, 0)', 'order_totals.orders_with_buyer') }} as repeat_buyers
 from order_totals
 left join buyer_totals
     on order_totals.month = buyer_totals.month
-left join traffic
-    on order_totals.month = traffic.month
-left join ad_spend
-    on order_totals.month = ad_spend.month
-left join paid_channel_sales
-    on order_totals.month = paid_channel_sales.month
+    and order_totals.shop_id = buyer_totals.scope_shop
+    and order_totals.platform = buyer_totals.scope_platform
+left join scoped_inputs
+    on order_totals.month = scoped_inputs.month
+    and order_totals.shop_id = scoped_inputs.shop_id
+    and order_totals.platform = scoped_inputs.platform

@@ -1,4 +1,6 @@
--- Section 1 store KPIs in long form: one row per month and kpi_id.
+-- Section 1 store KPIs in long form: one row per month, scope and kpi_id. The scopes are each
+-- shop (shop_id, platform), each platform across the company (shop_id 'all') and the company
+-- ('all', 'all'), all summed from the order facts (int_store_monthly_totals).
 -- value/numerator/denominator are DECIMAL(38,6): money sums stay exact, ratios are
 -- rounded to 6 decimals. Counts and sums carry value = numerator. conversion_rate and
 -- marketing_roi are NULL while the month has no traffic export / no ad report.
@@ -19,10 +21,12 @@ with_previous as (
     from this_month
     left join totals as previous
         on previous.month_index = this_month.month_index - 1
+        and previous.shop_id = this_month.shop_id
+        and previous.platform = this_month.platform
 ),
 
 kpis as (
-    {{ kpi_unpivot('with_previous', ['month'], [
+    {{ kpi_unpivot('with_previous', ['month', 'shop_id', 'platform'], [
         {'id': 'orders_created', 'num': 'orders_created'},
         {'id': 'orders_paid', 'num': 'orders_paid'},
         {'id': 'gmv', 'num': 'gmv'},
@@ -45,6 +49,8 @@ kpis as (
 
 select
     kpis.month,
+    kpis.shop_id,
+    kpis.platform,
     kpis.kpi_id,
     registry.name_zh,
     registry.name_en,

@@ -1,6 +1,7 @@
 -- One row per order line; a line takes the month of its order.
 select
     month,
+    shop_id,
     order_id,
     source_file,
     source_row,

@@ -1,6 +1,7 @@
 -- One row per order as exported, typed and with PII already hashed at ingestion.
 select
     month,
+    shop_id,
     order_id,
     buyer_hash as buyer_key,
     total_amount,

@@ -1,6 +1,7 @@
 -- One row per visitor visit (生意参谋 visitor log).
 select
     month,
+    shop_id,
     visitor_id,
     cast(visit_date as date) as visit_date,
     source_channel,

@@ -18,7 +18,7 @@ from ..runs import check_evaluations, exit_code, failure_reason, run_month
 from .read import query
 
 STORE_KPIS_SQL = ("select kpi_id, name_zh, name_en, value, numerator, denominator from kpi_store_monthly "
-                  "where month = ? order by kpi_id")
+                  "where month = ? and shop_id = 'all' and platform = 'all' order by kpi_id")  # the company
 
 
 def existing_exports(path: str) -> Path:

@@ -1,0 +1,152 @@
+"""Several shops in one warehouse (issue 15): exports/<shop_id>/<YYYY-MM>/, shop_id on every row,
+per-shop, per-platform and company KPIs from the facts, buyer identity across shops.
+
+The month: the real Taobao export as shop taobao_toyshop, a second Taobao shop (taobao_outlet)
+whose buyers include one of the real export's, and a Pinduoduo shop (no buyers). The expected
+figures are computed here with pandas over the three files, independently of the pipeline.
+"""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+
+import duckdb
+import pandas as pd
+import pytest
+
+from tests.helpers import REAL_EXPORTS, dagster_home, materialize_month, read_real_orders, run_cli, store_kpis
+from tests.test_layouts import PDD_HEADER, write_rows
+
+MONTH = "2017-05"
+OUTLET_HEADER = ["订单编号", "买家会员名", "总金额", "买家实际支付金额", "收货地址", "订单创建时间", "订单付款时间", "退款金额"]
+
+
+def outlet_rows(shared_buyer: str) -> list[dict]:
+    return [
+        {"订单编号": "OUT1", "买家会员名": shared_buyer, "总金额": "100.00", "买家实际支付金额": "100.00",
+         "收货地址": "浙江省 杭州市", "订单创建时间": "2017-05-10 10:00:00", "订单付款时间": "2017-05-10 10:05:00", "退款金额": "0"},
+        {"订单编号": "OUT2", "买家会员名": "outlet_only_buyer", "总金额": "60.00", "买家实际支付金额": "50.00",
+         "收货地址": "广东省 广州市", "订单创建时间": "2017-05-11 10:00:00", "订单付款时间": "2017-05-11 10:05:00", "退款金额": "10.00"},
+        {"订单编号": "OUT3", "买家会员名": "outlet_only_buyer", "总金额": "30.00", "买家实际支付金额": "0.00",
+         "收货地址": "广东省 广州市", "订单创建时间": "2017-05-12 10:00:00", "订单付款时间": "", "退款金额": "0"},
+    ]
+
+
+PDD_MAY = [
+    {"订单号": "P-1", "商品总价(元)": "200.00", "用户实付金额(元)": "180.00", "售后状态": "无售后或售后取消",
+     "订单成交时间": "2017-05-03 09:00:00"},
+    {"订单号": "P-2", "商品总价(元)": "20.00", "用户实付金额(元)": "20.00", "售后状态": "退款成功",
+     "订单成交时间": "2017-05-04 09:00:00"},
+]
+
+
+@pytest.fixture(scope="module")
+def shops_month(tmp_path_factory):
+    root = tmp_path_factory.mktemp("shops")
+    exports = root / "exports"
+    toyshop = exports / "taobao_toyshop" / MONTH
+    toyshop.mkdir(parents=True)
+    for name in ("ExportOrderList.csv", "ExportOrderDetailList.csv"):
+        shutil.copyfile(REAL_EXPORTS / name, toyshop / name)
+    real = read_real_orders()
+    shared = real[real["订单付款时间"] != ""]["买家会员名"].iloc[0]  # a paying buyer of the real shop
+    write_rows(exports / "taobao_outlet" / MONTH / "订单报表.csv", OUTLET_HEADER, outlet_rows(shared))
+    write_rows(exports / "pdd_shop" / MONTH / "拼多多订单.csv", PDD_HEADER, PDD_MAY)
+    (exports / "jd_shop" / "2017-04").mkdir(parents=True)  # a shop with no downloads for May
+    warehouse = root / "warehouse.duckdb"
+    result = materialize_month(MONTH, exports, warehouse)
+    assert result.success
+    return root, warehouse, real, shared
+
+
+def expected(real: pd.DataFrame, shared: str) -> dict[tuple[str, str], dict]:
+    """Independent figures per scope, with pandas: (shop_id, platform) -> KPI numerators."""
+    outlet = pd.DataFrame(outlet_rows(shared))
+    pdd = pd.DataFrame(PDD_MAY)
+    frames = {
+        "taobao_toyshop": pd.DataFrame({"total": real["总金额"].map(Decimal), "paid": real["买家实际支付金额"].map(Decimal),
+                                        "is_paid": real["订单付款时间"] != "", "buyer": real["买家会员名"]}),
+        "taobao_outlet": pd.DataFrame({"total": outlet["总金额"].map(Decimal), "paid": outlet["买家实际支付金额"].map(Decimal),
+                                       "is_paid": outlet["订单付款时间"] != "", "buyer": outlet["买家会员名"]}),
+        "pdd_shop": pd.DataFrame({"total": pdd["商品总价(元)"].map(Decimal), "paid": pdd["用户实付金额(元)"].map(Decimal),
+                                  "is_paid": True, "buyer": None}),
+    }
+    platforms = {"taobao_toyshop": "taobao", "taobao_outlet": "taobao", "pdd_shop": "pinduoduo"}
+
+    def figures(parts: list[str]) -> dict:
+        frame = pd.concat([frames[p].assign(domain=platforms[p]) for p in parts])
+        paid = frame[frame["is_paid"] & frame["buyer"].notna()]
+        per_buyer = paid.groupby(["domain", "buyer"]).size()
+        return {"gmv": sum(frame["total"]), "net_sales": sum(frame["paid"]), "orders_paid": int(frame["is_paid"].sum()),
+                "paid_buyers": len(per_buyer) if frame["buyer"].notna().any() else None,
+                "repeat_buyers": int((per_buyer >= 2).sum()) if frame["buyer"].notna().any() else None}
+
+    out = {(shop, platforms[shop]): figures([shop]) for shop in frames}
+    out[("all", "taobao")] = figures(["taobao_toyshop", "taobao_outlet"])
+    out[("all", "pinduoduo")] = figures(["pdd_shop"])
+    out[("all", "all")] = figures(list(frames))
+    return out
+
+
+@pytest.mark.xdist_group("shops")
+def test_per_shop_platform_and_company_kpis_match_pandas(shops_month):
+    _, warehouse, real, shared = shops_month
+    want = expected(real, shared)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    got = {(s, p): dict(zip(["gmv", "net_sales", "orders_paid", "paid_buyers", "repeat_buyers"], rest))
+           for s, p, *rest in con.execute(
+               """select shop_id, platform, gmv, net_sales, orders_paid, paid_buyers, repeat_buyers
+                  from intermediate.int_store_monthly_totals where month = ?""", [MONTH]).fetchall()}
+    con.close()
+    assert set(got) == set(want)
+    for scope, figures in want.items():
+        assert got[scope] == figures, scope
+    # the shared buyer: once per shop, once (not twice) in the company's Taobao and company rows
+    shops_sum = want[("taobao_toyshop", "taobao")]["paid_buyers"] + want[("taobao_outlet", "taobao")]["paid_buyers"]
+    assert got[("all", "taobao")]["paid_buyers"] == shops_sum - 1 == got[("all", "all")]["paid_buyers"]
+
+
+@pytest.mark.xdist_group("shops")
+def test_company_kpis_come_from_the_facts_and_pinduoduo_buyers_are_no_data(shops_month):
+    _, warehouse, real, shared = shops_month
+    want = expected(real, shared)[("all", "all")]
+    company = store_kpis(warehouse, MONTH)
+    assert company["net_sales"][0] == pytest.approx(float(want["net_sales"]))
+    assert company["repeat_rate"][0] == pytest.approx(round(want["repeat_buyers"] / want["paid_buyers"], 6))
+    pdd = store_kpis(warehouse, MONTH, "pdd_shop", "pinduoduo")
+    assert pdd["paid_buyers"][0] is None and pdd["repeat_rate"][0] is None and pdd["aov"][0] is None
+    assert pdd["net_sales"][0] == pytest.approx(200.0)  # 180 + 20
+    assert pdd["refund_rate"][0] == pytest.approx(0.5)  # P-2 退款成功 of 2 paid
+    # the company's refund amount counts the shops that export one (PDD has none): 1,355.49 + 10
+    assert company["refund_amount"][0] == pytest.approx(float(sum(real.loc[real["订单付款时间"] != "", "退款金额"].map(Decimal)))
+                                                        + 10.0)
+
+
+@pytest.mark.xdist_group("shops")
+def test_every_raw_row_carries_its_shop_and_a_missing_shop_is_reported(shops_month):
+    root, warehouse, _, _ = shops_month
+    con = duckdb.connect(str(warehouse), read_only=True)
+    assert con.execute("select shop_id, platform, count(*) from raw.orders group by all order by 1").fetchall() == [
+        ("pdd_shop", "pinduoduo", 2), ("taobao_outlet", "taobao", 3), ("taobao_toyshop", "taobao", 3989)]
+    assert con.execute("select distinct shop_id from raw.order_lines").fetchall() == [("taobao_toyshop",)]
+    assert con.execute("select shop_id, status from raw.shop_months where month = ? order by 1", [MONTH]).fetchall() == [
+        ("jd_shop", "no folder for this month"), ("pdd_shop", "loaded"), ("taobao_outlet", "loaded"),
+        ("taobao_toyshop", "loaded")]
+    assert con.execute("select count(*) from raw.quarantine").fetchone() == (0,)
+    con.close()
+    out = run_cli("query", "select shop_id, platform, value from kpi_store_monthly where kpi_id = 'net_sales' order by 1, 2",
+                  "--warehouse", str(warehouse), "--format", "csv", env=dagster_home(root))
+    assert out.returncode == 0, out.stderr
+    assert [line.split(",")[:2] for line in out.stdout.splitlines()[1:]] == [
+        ["all", "all"], ["all", "pinduoduo"], ["all", "taobao"], ["pdd_shop", "pinduoduo"], ["taobao_outlet", "taobao"],
+        ["taobao_toyshop", "taobao"]]
+
+
+def test_an_unknown_shop_folder_is_a_clear_error(tmp_path):
+    from shopkpi.ingest.load import IngestError, load_month
+    from shopkpi.shops import shop_month_folders
+
+    write_rows(tmp_path / "not_a_shop" / MONTH / "orders.csv", OUTLET_HEADER, outlet_rows("x"))
+    with pytest.raises(IngestError, match="not_a_shop is not a shop of shops.csv"):
+        load_month(duckdb.connect(), MONTH, shop_month_folders(tmp_path, MONTH))
