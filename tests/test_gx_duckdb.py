@@ -17,10 +17,10 @@ def warehouse(tmp_path):
     con = duckdb.connect(str(path))
     con.execute(
         """create table orders (order_id varchar, is_paid boolean, total_amount decimal(18,2),
-           paid_amount decimal(18,2), refund_amount decimal(18,2))"""
+           paid_amount decimal(18,2), refund_amount decimal(18,2), shop_id varchar default 'shop1')"""
     )
     con.execute(
-        """insert into orders values
+        """insert into orders (order_id, is_paid, total_amount, paid_amount, refund_amount) values
            ('a', true, 10.00, 10.00, 0.00), ('b', true, 20.00, 15.00, 5.00), ('c', false, 7.00, 0.00, 0.00),
            ('d', true, 30.00, 20.00, 5.00),          -- paid: 30 != 20 + 5
            ('d', true, -1.00, 0.00, 0.00),           -- duplicate id and a negative amount
@@ -45,7 +45,7 @@ def test_violations_fail_with_their_counts(warehouse):
     result = run_suite(warehouse, SUITE, "select * from orders", "dirty")
     assert not result.success
     got = outcomes(result)
-    assert got[("expect_column_values_to_be_unique", "order_id")].unexpected_count == 2
+    assert got[("expect_compound_columns_to_be_unique", "shop_id,order_id")].unexpected_count == 2
     assert got[("expect_column_values_to_be_between", "total_amount")].unexpected_count == 1
     sum_rule = got[("unexpected_rows_expectation", None)]
     assert not sum_rule.success and sum_rule.observed == 2  # 'd' twice: 30 != 25 and -1 != 0
