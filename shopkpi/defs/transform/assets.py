@@ -73,6 +73,10 @@ def shopkpi_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, ware
     invocation = dbt.cli(["build"], context=context)
     yield from invocation.stream()
     keep_partial_parse(invocation.target_path)
+    # dagster-dbt gives every run a target dir of its own (~10 MB: manifest, compiled SQL); the run's
+    # events are in Dagster, so a completed run's dir goes. A failed run's stays for debugging, a week.
+    shutil.rmtree(invocation.target_path, ignore_errors=True)
+    prune_run_targets()
 
 
 def keep_partial_parse(run_target: Path, project: DbtProject = DBT_PROJECT) -> None:
@@ -85,3 +89,19 @@ def keep_partial_parse(run_target: Path, project: DbtProject = DBT_PROJECT) -> N
         tmp = destination.with_suffix(".tmp")
         shutil.copyfile(produced, tmp)
         os.replace(tmp, destination)
+
+
+RUN_TARGET_DAYS = 7
+
+
+def prune_run_targets(project: DbtProject = DBT_PROJECT, days: int = RUN_TARGET_DAYS) -> list[Path]:
+    """Remove the run target dirs (failed runs' ones) older than `days`; never a recent one, which
+    may belong to a run still going on."""
+    import time
+
+    root = project.project_dir / project.target_path
+    cutoff = time.time() - days * 86400
+    removed = [p for p in root.glob("shopkpi_dbt_models-*") if p.is_dir() and p.stat().st_mtime < cutoff]
+    for path in removed:
+        shutil.rmtree(path, ignore_errors=True)
+    return removed
