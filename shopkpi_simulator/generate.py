@@ -54,6 +54,8 @@ ROSTER = [
     ("L02", "物流-小陈", "物流协调员", "仓储物流部", None, None),
     ("M01", "市场-嘉怡", "市场分析", "数据部", None, None),
     ("M02", "市场-俊杰", "市场分析", "数据部", None, None),
+    ("G01", "渠道-佳琪", "渠道经理", "渠道部", None, None),
+    ("G02", "渠道-文博", "渠道经理", "渠道部", None, None),
 ]
 
 SIMULATOR_MEMORY_LIMIT = "3GB"
@@ -212,7 +214,8 @@ class Simulator:
         rows = []
         for emp, name, role, team, first, last in ROSTER:
             start = self._day(first) if first else dt.datetime(self.start.year - 1, 3, 1)
-            rows.append([emp, name, role, team, _ts(start), _ts(self._day(last, 18)) if last else ""])
+            # 负责店铺: empty is every shop (the simulated month is one shop's)
+            rows.append([emp, name, role, team, _ts(start), _ts(self._day(last, 18)) if last else "", ""])
         self._write("staff", rows)
 
     def _traffic_and_ads(self) -> None:

@@ -41,6 +41,16 @@ PDD_MAY = [
 ]
 
 
+PDD_APRIL = [{"订单号": "P-0", "商品总价(元)": "170.00", "用户实付金额(元)": "160.00", "售后状态": "无售后或售后取消",
+              "订单成交时间": "2017-04-20 09:00:00"}]
+ROSTER_HEADER = ["工号", "姓名", "岗位", "团队", "入职日期", "离职日期", "负责店铺"]
+ROSTER = [  # three channel managers: two Taobao shops; the Pinduoduo shop; every shop (负责店铺 empty)
+    {"工号": "G1", "姓名": "渠道-甲", "岗位": "渠道经理", "入职日期": "2016-01-01", "负责店铺": "taobao_toyshop、taobao_outlet"},
+    {"工号": "G2", "姓名": "渠道-乙", "岗位": "渠道经理", "入职日期": "2016-01-01", "负责店铺": "pdd_shop"},
+    {"工号": "G3", "姓名": "渠道-丙", "岗位": "渠道经理", "入职日期": "2016-01-01", "负责店铺": ""},
+]
+
+
 @pytest.fixture(scope="module")
 def shops_month(tmp_path_factory):
     root = tmp_path_factory.mktemp("shops")
@@ -53,8 +63,13 @@ def shops_month(tmp_path_factory):
     shared = real[real["订单付款时间"] != ""]["买家会员名"].iloc[0]  # a paying buyer of the real shop
     write_rows(exports / "taobao_outlet" / MONTH / "订单报表.csv", OUTLET_HEADER, outlet_rows(shared))
     write_rows(exports / "pdd_shop" / MONTH / "拼多多订单.csv", PDD_HEADER, PDD_MAY)
+    write_rows(exports / "taobao_toyshop" / MONTH / "员工花名册.csv", ROSTER_HEADER, ROSTER)  # the team's roster
     (exports / "jd_shop" / "2017-04").mkdir(parents=True)  # a shop with no downloads for May
+    # April: the Pinduoduo shop only (the channel managers' growth compares May with it)
+    write_rows(exports / "pdd_shop" / "2017-04" / "拼多多订单.csv", PDD_HEADER, PDD_APRIL)
+    write_rows(exports / "pdd_shop" / "2017-04" / "员工花名册.csv", ROSTER_HEADER, ROSTER)
     warehouse = root / "warehouse.duckdb"
+    assert materialize_month("2017-04", exports, warehouse).success
     result = materialize_month(MONTH, exports, warehouse)
     assert result.success
     return root, warehouse, real, shared
@@ -127,15 +142,18 @@ def test_company_kpis_come_from_the_facts_and_pinduoduo_buyers_are_no_data(shops
 def test_every_raw_row_carries_its_shop_and_a_missing_shop_is_reported(shops_month):
     root, warehouse, _, _ = shops_month
     con = duckdb.connect(str(warehouse), read_only=True)
-    assert con.execute("select shop_id, platform, count(*) from raw.orders group by all order by 1").fetchall() == [
+    assert con.execute("select shop_id, platform, count(*) from raw.orders where month = ? group by all order by 1",
+                       [MONTH]).fetchall() == [
         ("pdd_shop", "pinduoduo", 2), ("taobao_outlet", "taobao", 3), ("taobao_toyshop", "taobao", 3989)]
-    assert con.execute("select distinct shop_id from raw.order_lines").fetchall() == [("taobao_toyshop",)]
+    assert con.execute("select distinct shop_id from raw.order_lines where month = ?", [MONTH]).fetchall() == [
+        ("taobao_toyshop",)]
     assert con.execute("select shop_id, status from raw.shop_months where month = ? order by 1", [MONTH]).fetchall() == [
         ("jd_shop", "no folder for this month"), ("pdd_shop", "loaded"), ("taobao_outlet", "loaded"),
         ("taobao_toyshop", "loaded")]
-    assert con.execute("select count(*) from raw.quarantine").fetchone() == (0,)
+    assert con.execute("select count(*) from raw.quarantine where month = ?", [MONTH]).fetchone() == (0,)
     con.close()
-    out = run_cli("query", "select shop_id, platform, value from kpi_store_monthly where kpi_id = 'net_sales' order by 1, 2",
+    out = run_cli("query", "select shop_id, platform, value from kpi_store_monthly where kpi_id = 'net_sales' "
+                  "and month = '2017-05' order by 1, 2",
                   "--warehouse", str(warehouse), "--format", "csv", env=dagster_home(root))
     assert out.returncode == 0, out.stderr
     assert [line.split(",")[:2] for line in out.stdout.splitlines()[1:]] == [
@@ -150,3 +168,27 @@ def test_an_unknown_shop_folder_is_a_clear_error(tmp_path):
     write_rows(tmp_path / "not_a_shop" / MONTH / "orders.csv", OUTLET_HEADER, outlet_rows("x"))
     with pytest.raises(IngestError, match="not_a_shop is not a shop of shops.csv"):
         load_month(duckdb.connect(), MONTH, shop_month_folders(tmp_path, MONTH))
+
+
+@pytest.mark.xdist_group("shops")
+def test_the_channel_managers_kpis_by_hand(shops_month):
+    _, warehouse, real, _ = shops_month
+    real_net = sum(real["买家实际支付金额"].map(Decimal))  # 289,655.94
+    company = real_net + Decimal("150.00") + Decimal("200.00")  # + outlet (100 + 50) + Pinduoduo (180 + 20)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    got = {(e, k): v for e, k, v in con.execute(
+        """select employee_id, kpi_id, value from marts.kpi_employee_monthly
+           where month = ? and role = 'channel_manager'""", [MONTH]).fetchall()}
+    status = dict(((e, k), s) for e, k, s in con.execute(
+        """select employee_id, kpi_id, status from marts.scorecard_employee_monthly
+           where month = ? and role = 'channel_manager'""", [MONTH]).fetchall())
+    con.close()
+    assert got[("G1", "channel_net_sales")] == real_net + Decimal("150.00")
+    assert got[("G1", "channel_sales_share")] == pytest.approx((real_net + 150) / company, abs=1e-6)
+    assert got[("G1", "channel_sales_growth")] is None  # neither Taobao shop sold in April: no data
+    assert got[("G2", "channel_net_sales")] == Decimal("200.00")
+    assert got[("G2", "channel_sales_growth")] == pytest.approx(Decimal("200") / Decimal("160") - 1)  # 0.25
+    assert got[("G3", "channel_net_sales")] == company and got[("G3", "channel_sales_share")] == 1
+    assert got[("G3", "channel_sales_growth")] == pytest.approx(Decimal("0.25"))  # only PDD sold in both months
+    assert all(got[(e, "channel_market_share")] is None for e in ("G1", "G2", "G3"))  # no market export: no data
+    assert status[("G2", "channel_sales_growth")] == "pass" and status[("G1", "channel_sales_growth")] == "no_data"

@@ -661,7 +661,7 @@ class MonthLoader:
                        first_value(source_file) OVER w AS first_file, first_value(source_row) OVER w AS first_row,
                        row_number() OVER w AS n
                 FROM raw.{spec.table} WHERE month = {month_lit}
-                WINDOW w AS (PARTITION BY shop_id, {key} ORDER BY source_file, source_row)
+                WINDOW w AS (PARTITION BY {'shop_id, ' if spec.key_per_shop else ''}{key} ORDER BY source_file, source_row)
             ) WHERE n > 1"""
         )
         self.con.execute(

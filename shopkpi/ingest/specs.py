@@ -74,6 +74,8 @@ class ReportSpec:
     # later values are quarantined as "in the future".
     past_only: tuple[str, ...] = ()
     description: str = ""
+    # Whether unique_key is unique within each shop (orders) or across the company (the roster).
+    key_per_shop: bool = True
     # Set on the report type as one file's layout fills it (layouts.Layout.spec_for).
     layout: str = ""
     platform: str = ""
@@ -188,7 +190,9 @@ STAFF = ReportSpec(
         C("团队", "team"),
         C("入职日期", "start_date", T.TIMESTAMP, required=True, nullable=False),
         C("离职日期", "end_date", T.TIMESTAMP, required=True),
+        C("负责店铺", "shop_ids"),  # the shops a person works for, e.g. "taobao_toyshop、pdd_shop"; empty: all
     ),
+    key_per_shop=False,  # one team, one roster: an id appears once a month, whichever shop folder holds it
 )
 
 TRAFFIC = ReportSpec(

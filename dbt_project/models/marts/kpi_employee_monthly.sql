@@ -6,7 +6,7 @@
 {%- set role_facts = [
     'int_promotion_kpis', 'int_campaign_planner_kpis', 'int_customer_service_kpis', 'int_designer_kpis',
     'int_product_editor_kpis', 'int_copywriter_kpis', 'int_data_analyst_kpis', 'int_logistics_kpis',
-    'int_market_analyst_kpis',
+    'int_market_analyst_kpis', 'int_channel_manager_kpis',
 ] %}
 with staff as (
     select * from {{ ref('stg_staff') }}

@@ -7,7 +7,8 @@ select
     staff.role_zh,
     staff.team,
     staff.start_date,
-    staff.end_date
+    staff.end_date,
+    staff.shop_ids
 from {{ source('raw', 'staff') }} as staff
 left join {{ ref('role_catalog') }} as roles
     on staff.role_zh = roles.name_zh
