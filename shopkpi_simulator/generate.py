@@ -102,8 +102,10 @@ def _ts(value: dt.datetime | None) -> str:
 
 
 class Simulator:
-    def __init__(self, orders_dir: Path, out: Path, month: str | None, seed: int):
+    def __init__(self, orders_dir: Path, out: Path, month: str | None, seed: int,
+                 channel_shops: dict[str, str] | None = None):
         self.orders_dir, self.out, self.seed = Path(orders_dir), Path(out), seed
+        self.channel_shops = channel_shops or {}  # roster 负责店铺 per employee (empty: every shop)
         self.rng = random.Random(seed)
         self._workdir = Path(tempfile.mkdtemp(prefix="shopkpi-sim-"))
         # A file-backed scratch database with a memory cap: at millions of orders the
@@ -214,8 +216,8 @@ class Simulator:
         rows = []
         for emp, name, role, team, first, last in ROSTER:
             start = self._day(first) if first else dt.datetime(self.start.year - 1, 3, 1)
-            # 负责店铺: empty is every shop (the simulated month is one shop's)
-            rows.append([emp, name, role, team, _ts(start), _ts(self._day(last, 18)) if last else "", ""])
+            rows.append([emp, name, role, team, _ts(start), _ts(self._day(last, 18)) if last else "",
+                         self.channel_shops.get(emp, "")])  # 负责店铺: empty is every shop
         self._write("staff", rows)
 
     def _traffic_and_ads(self) -> None:
@@ -464,7 +466,8 @@ def _cell(value):
 
 
 def simulate(orders_dir: Path, out: Path, month: str | None = None, seed: int = 42,
-             orders_per_month: int | None = None, copy_orders: bool = False) -> SimulationResult:
+             orders_per_month: int | None = None, copy_orders: bool = False,
+             channel_shops: dict[str, str] | None = None) -> SimulationResult:
     """Write every simulated export for `month` into `out`.
 
     With `orders_per_month`, an order report of that many orders is synthesised
@@ -483,4 +486,23 @@ def simulate(orders_dir: Path, out: Path, month: str | None = None, seed: int = 
         for f in scan_folder(Path(orders_dir)):
             if f.spec is not None:
                 shutil.copyfile(f.path, out / f.path.name)
-    return Simulator(Path(orders_dir), out, month, seed).run()
+    return Simulator(Path(orders_dir), out, month, seed, channel_shops).run()
+
+
+# The multi-shop month: the real (or given) Taobao orders with every team sheet, plus one shop per
+# other platform in its own layout (platforms.py). Two channel managers split the shops.
+MAIN_SHOP = "taobao_toyshop"
+CHANNEL_SHOPS = {"G01": "taobao_toyshop、tmall_flagship", "G02": "pdd_shop、jd_shop、douyin_shop"}
+
+
+def simulate_shops(orders_dir: Path, exports_root: Path, month: str, seed: int = 42) -> dict[str, int]:
+    """Write `exports_root/<shop_id>/<month>/` for every shop; returns rows written per shop and export."""
+    from .platforms import PLATFORM_SHOPS, write_platform_shop
+
+    exports_root = Path(exports_root)
+    main = simulate(orders_dir, exports_root / MAIN_SHOP / month, month=month, seed=seed, copy_orders=True,
+                    channel_shops=CHANNEL_SHOPS)
+    rows = {f"{MAIN_SHOP}/{name}": count for name, count in main.rows.items()}
+    for shop_id in PLATFORM_SHOPS:
+        rows[f"{shop_id}/orders"] = write_platform_shop(shop_id, exports_root / shop_id / month, month, seed)
+    return rows

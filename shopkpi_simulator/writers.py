@@ -13,15 +13,17 @@ from shopkpi.spreadsheets import neutralise_formula, rezip_with_fixed_times
 CHUNK = 8 * 1024 * 1024
 
 
-def write_rows(path: Path, header: list[str], rows, encoding: str, newline: str = "\r\n") -> int:
-    """CSV as the platforms export it: 'utf-8-sig' (BOM) or 'gbk'. Returns rows written."""
+def write_rows(path: Path, header: list[str], rows, encoding: str, newline: str = "\r\n", neutralise: bool = True) -> int:
+    """CSV as the platforms export it: 'utf-8-sig' (BOM) or 'gbk'. Returns rows written. Formula-looking
+    cells are neutralised, except in a platform's own export written as the platform writes it
+    (`neutralise=False`: its ="…" ids and `-` cells are the quirks the loader must read)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     count = 0
     with path.open("w", encoding=encoding, newline="") as fh:
         writer = csv.writer(fh, lineterminator=newline)
         writer.writerow(header)
         for row in rows:
-            writer.writerow([neutralise_formula(v) for v in row])
+            writer.writerow([neutralise_formula(v) for v in row] if neutralise else row)
             count += 1
     return count
 

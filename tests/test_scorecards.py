@@ -99,14 +99,16 @@ def test_config_errors_name_the_row(tmp_path):
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS_DIR, seeds, ignore=shutil.ignore_patterns("*.yml"))
     assert config_problems(seeds) == []
+    row = len((seeds / "kpi_targets.csv").read_text(encoding="utf-8").splitlines()) + 1  # the next line (header: row 1)
     with (seeds / "kpi_targets.csv").open("a", encoding="utf-8") as fh:
-        fh.write("designer,design_speed,>=,1,,made up\n")  # unknown kpi_id (row 14)
-        fh.write("logistics_coordinator,ship_hours,>=,24,,wrong side\n")  # lower-is-better with >= (row 15)
+        fh.write("designer,design_speed,>=,1,,made up\n")  # unknown kpi_id
+        fh.write("logistics_coordinator,ship_hours,>=,24,,wrong side\n")  # lower-is-better with >=
     weights = (seeds / "kpi_weights.csv").read_text(encoding="utf-8").replace("campaign_roi,0.6", "campaign_roi,0.5")
     (seeds / "kpi_weights.csv").write_text(weights, encoding="utf-8")
     problems = config_problems(seeds)
-    assert "seeds/kpi_targets.csv row 14 (designer, design_speed): unknown kpi_id 'design_speed'" in problems[0]
-    assert "seeds/kpi_targets.csv row 15 (logistics_coordinator, ship_hours): comparator '>=' is on the wrong side" in problems[1]
+    assert f"seeds/kpi_targets.csv row {row} (designer, design_speed): unknown kpi_id 'design_speed'" in problems[0]
+    assert (f"seeds/kpi_targets.csv row {row + 1} (logistics_coordinator, ship_hours): comparator '>=' is on the wrong side"
+            in problems[1])
     assert problems[2] == "seeds/kpi_weights.csv: weights of role 'campaign_planner' sum to 0.9, not 1"
 
 

@@ -192,3 +192,34 @@ def test_the_channel_managers_kpis_by_hand(shops_month):
     assert got[("G3", "channel_sales_growth")] == pytest.approx(Decimal("0.25"))  # only PDD sold in both months
     assert all(got[(e, "channel_market_share")] is None for e in ("G1", "G2", "G3"))  # no market export: no data
     assert status[("G2", "channel_sales_growth")] == "pass" and status[("G1", "channel_sales_growth")] == "no_data"
+
+
+@pytest.mark.xdist_group("shops")
+def test_the_simulated_five_shop_month_materialises_end_to_end(tmp_path):
+    """`shopkpi simulate --shops` (the README's demo month): the real Taobao orders plus Tmall, Pinduoduo,
+    JD and Douyin shops, each in its platform's layout and quirks."""
+    from shopkpi_simulator import simulate_shops
+
+    rows = simulate_shops(REAL_EXPORTS, tmp_path / "exports", MONTH, seed=42)
+    warehouse = tmp_path / "warehouse.duckdb"
+    assert materialize_month(MONTH, tmp_path / "exports", warehouse).success
+    con = duckdb.connect(str(warehouse), read_only=True)
+    shops = dict(con.execute("select shop_id, status from raw.shop_months where month = ?", [MONTH]).fetchall())
+    assert shops == {s: "loaded" for s in ("taobao_toyshop", "tmall_flagship", "pdd_shop", "jd_shop", "douyin_shop")}
+    audit = con.execute("select sum(rows_read), sum(rows_loaded + rows_merged + rows_quarantined), sum(rows_quarantined) "
+                        "from raw.load_audit where month = ?", [MONTH]).fetchone()
+    assert audit[0] == audit[1] and audit[2] == 0
+    net = dict(con.execute("""select shop_id, value from marts.kpi_store_monthly
+                              where month = ? and kpi_id = 'net_sales' and (shop_id <> 'all' or platform = 'all')""",
+                           [MONTH]).fetchall())
+    shares = [v for (v,) in con.execute("""select value from marts.kpi_employee_monthly
+                                           where month = ? and kpi_id = 'channel_sales_share'""", [MONTH]).fetchall()]
+    con.close()
+    # Independent sums over the exports themselves (pandas): the Tmall and Pinduoduo shops' net sales.
+    tmall = pd.read_csv(tmp_path / "exports" / "tmall_flagship" / MONTH / "ExportOrderList_tmall.csv", dtype=str)
+    pdd = pd.read_csv(tmp_path / "exports" / "pdd_shop" / MONTH / "拼多多订单导出.csv", dtype=str, encoding="utf-8-sig")
+    assert net["tmall_flagship"] == sum(tmall["买家实际支付金额"].map(Decimal))
+    assert net["pdd_shop"] == sum(pdd["用户实付金额(元)"].str.replace(",", "").map(Decimal))
+    assert net["all"] == sum(v for s, v in net.items() if s != "all")  # the company is the sum of its shops
+    assert len(shares) == 2 and sum(shares) == pytest.approx(1)  # G01 and G02 split the five shops
+    assert rows["pdd_shop/orders"] == len(pdd)

@@ -118,6 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=42)
     s.add_argument("--orders-per-month", type=int, help="synthesise this many orders (Taobao layout) into --out first")
     s.add_argument("--copy-orders", action="store_true", help="also copy the given order/line/item reports into --out")
+    s.add_argument("--shops", action="store_true",
+                   help="a multi-shop month: the given Taobao orders as shop taobao_toyshop with every team sheet, plus "
+                        "Tmall, Pinduoduo, JD and Douyin shops in their platforms' layouts, into EXPORTS/<shop_id>/MONTH/")
     s.set_defaults(func=cmd_simulate)
 
     i = sub.add_parser("inspect", help="explain what the loader makes of export files",

@@ -100,9 +100,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     # Demo data: the public development key is fine unless the user set a key of their own.
     os.environ.setdefault(ALLOW_DEV_KEY_ENV, "1")
     exports_root = Path(args.exports).resolve()
-    print(f"simulating the {DEMO_MONTH} exports beside the real order report into {exports_root / DEMO_MONTH}")
+    print(f"simulating the {DEMO_MONTH} exports of five shops (the real Taobao orders, Tmall, Pinduoduo, JD, Douyin) "
+          f"into {exports_root}/<shop_id>/{DEMO_MONTH}/")
     cmd_simulate(argparse.Namespace(orders=str(DEMO_ORDERS), out=None, exports=str(exports_root), month=DEMO_MONTH,
-                                    seed=args.seed, orders_per_month=None, copy_orders=True))
+                                    seed=args.seed, orders_per_month=None, copy_orders=True, shops=True))
     return cmd_materialize(argparse.Namespace(month=DEMO_MONTH, exports=str(exports_root), warehouse=args.warehouse,
                                               verbose=args.verbose))
 

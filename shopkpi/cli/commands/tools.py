@@ -19,6 +19,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
     if args.month:
         checked_month(args.month)
+    if getattr(args, "shops", False):
+        return simulate_shop_month(args)
     if args.out is None:
         if not args.month:
             raise CliError("give --month (the exports go to EXPORTS/MONTH) or --out DIR")
@@ -38,6 +40,30 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         print(f"  {name:<16} {count:>10,} rows")
     synthesised = f", plus {args.orders_per_month:,} synthesised orders" if args.orders_per_month else ""
     print(f"  {total:,} rows in {elapsed:.1f} s ({total / max(elapsed, 1e-9):,.0f} rows/s){synthesised}")
+    return 0
+
+
+def simulate_shop_month(args: argparse.Namespace) -> int:
+    """`simulate --shops`: one folder per shop under the exports root (EXPORTS/<shop_id>/<MONTH>/)."""
+    from shopkpi_simulator import simulate_shops
+
+    from ...settings import MONTH_FOLDER
+
+    if not args.month:
+        raise CliError("--shops needs --month")
+    if args.orders is None or not Path(args.orders).is_dir():
+        raise CliError(f"orders folder not found: {args.orders} (the Taobao shop's order report: give --orders DIR)")
+    root = Path(args.out or args.exports).resolve()
+    if root.is_dir() and any(p.is_dir() and MONTH_FOLDER.fullmatch(p.name) for p in root.iterdir()):
+        raise CliError(f"{root} holds single-shop month folders (YYYY-MM/): move them into a shop's folder "
+                       f"({root}/<shop_id>/YYYY-MM/) or give another --exports root")
+    started = time.perf_counter()
+    rows = simulate_shops(Path(args.orders), root, args.month, seed=args.seed)
+    print(f"simulated {args.month} for {len({k.split('/')[0] for k in rows})} shops into {root}/<shop_id>/{args.month}/ "
+          f"(seed {args.seed})")
+    for name, count in sorted(rows.items()):
+        print(f"  {name:<32} {count:>10,} rows")
+    print(f"  {sum(rows.values()):,} rows in {time.perf_counter() - started:.1f} s")
     return 0
 
 
