@@ -121,7 +121,7 @@ def test_publish_writes_all_artefacts_once(month, tmp_path):
     v1 = published / MONTH / "v1"
     assert sorted(p.name for p in v1.iterdir()) == sorted([
         "data-docs", "manifest.json", "report.html", "scorecard.xlsx", "scorecard_employee.csv", "scorecard_employee.parquet",
-        "scorecard_team.csv", "scorecard_team.parquet"])
+        "scorecard_team.csv", "scorecard_team.parquet", "store_shops.csv", "store_shops.parquet"])
     # the auditors' record is frozen into the version: GX Data Docs plus the audit summary
     docs = v1 / "data-docs"
     assert (docs / "index.html").is_file() and (docs / "audit.html").is_file()

@@ -223,3 +223,48 @@ def test_the_simulated_five_shop_month_materialises_end_to_end(tmp_path):
     assert net["all"] == sum(v for s, v in net.items() if s != "all")  # the company is the sum of its shops
     assert len(shares) == 2 and sum(shares) == pytest.approx(1)  # G01 and G02 split the five shops
     assert rows["pdd_shop/orders"] == len(pdd)
+
+
+@pytest.mark.xdist_group("shops")
+def test_the_report_and_workbook_show_every_shop_and_the_company(shops_month, tmp_path):
+    import io
+    import subprocess
+
+    from openpyxl import load_workbook
+
+    from shopkpi.publish.publisher import build_artifacts
+    from tests.test_scorecards import _chromium
+
+    _, warehouse, real, shared = shops_month
+    files, _ = build_artifacts(str(warehouse), MONTH, 1)
+    want = expected(real, shared)
+    sheet = load_workbook(io.BytesIO(files["scorecard.xlsx"]), read_only=True)["店铺 Shops"]
+    rows = [r for r in sheet.iter_rows(values_only=True)]
+    by_scope = {(r[1], r[2]): r for r in rows[1:]}
+    assert rows[1][0] == "公司 Company" and set(by_scope) == set(want)  # the company first, then every scope
+    for scope, figures in want.items():
+        assert Decimal(str(by_scope[scope][3])) == figures["net_sales"], scope
+    assert by_scope[("pdd_shop", "pinduoduo")][6] is None  # Pinduoduo: no buyers, no data (not 0)
+    report = tmp_path / "report.html"
+    report.write_bytes(files["report.html"])
+    browser = _chromium()
+    if browser is None:
+        pytest.skip("chromium not installed (./run.sh test installs it when run as root)")
+    dom = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path / 'p'}",
+                          "--dump-dom", report.as_uri()], check=True, capture_output=True, text=True, timeout=120).stdout
+    assert "店铺与渠道 Shops and channels" in dom and dom.count("<tr class=\"shop\">") == len(want)
+    assert "淘宝折扣店 Taobao outlet shop" in dom and "拼多多店 Pinduoduo shop" in dom
+
+
+@pytest.mark.xdist_group("shops")
+def test_scorecard_shop_shows_one_shop_or_the_company(shops_month):
+    root, warehouse, _, _ = shops_month
+    pdd = run_cli("scorecard", "--month", MONTH, "--shop", "pdd_shop", "--warehouse", str(warehouse), "--format", "csv",
+                  env=dagster_home(root))
+    assert pdd.returncode == 0, pdd.stderr
+    rows = {line.split(",")[2]: line.split(",")[5] for line in pdd.stdout.splitlines()[1:]}
+    assert rows["net_sales"] == "200" and rows["paid_buyers"] == ""  # 180 + 20; no buyers: no data
+    table = run_cli("scorecard", "--month", MONTH, "--shop", "all", "--warehouse", str(warehouse), env=dagster_home(root))
+    assert "公司 Company" in table.stdout and "公司·pinduoduo" in table.stdout and "公司·taobao" in table.stdout
+    unknown = run_cli("scorecard", "--month", MONTH, "--shop", "nope", "--warehouse", str(warehouse), env=dagster_home(root))
+    assert unknown.returncode == 2 and "shops that month: all, pdd_shop, taobao_outlet, taobao_toyshop" in unknown.stderr

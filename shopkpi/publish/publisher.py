@@ -126,6 +126,25 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
+# The month's store KPIs per shop, per platform across the shops, and for the company (first).
+SHOPS_SQL = """
+    select k.shop_id, k.platform,
+           case when k.shop_id <> 'all' then coalesce(s.name_zh || ' ' || s.name_en, k.shop_id)
+                when k.platform = 'all' then '公司 Company'
+                else '公司·' || k.platform || ' Company on ' || k.platform end as name,
+           max(case when k.kpi_id = 'net_sales' then k.value end) as net_sales,
+           max(case when k.kpi_id = 'gmv' then k.value end) as gmv,
+           max(case when k.kpi_id = 'orders_paid' then k.value end) as orders_paid,
+           max(case when k.kpi_id = 'paid_buyers' then k.value end) as paid_buyers,
+           max(case when k.kpi_id = 'refund_rate' then k.value end) as refund_rate,
+           max(case when k.kpi_id = 'sales_growth' then k.value end) as sales_growth
+    from marts.kpi_store_monthly as k
+    left join reference.shops as s on k.shop_id = s.shop_id
+    where k.month = ?
+    group by k.shop_id, k.platform, s.name_zh, s.name_en
+    order by k.shop_id <> 'all', k.platform <> 'all', k.shop_id, k.platform"""
+
+
 def _frames(warehouse: str, month: str) -> dict[str, pd.DataFrame]:
     con = duckdb.connect(warehouse, read_only=True)
     try:
@@ -139,6 +158,7 @@ def _frames(warehouse: str, month: str) -> dict[str, pd.DataFrame]:
             "inputs": q("select report_type, source_file, file_sha256, rows_read, rows_loaded, rows_quarantined "
                         "from raw.load_audit where month = ? order by report_type, source_file"),
             "roles": con.execute("select role, name_zh, name_en from reference.role_catalog").df(),
+            "shops": q(SHOPS_SQL),
         }
     finally:
         con.close()
@@ -167,8 +187,11 @@ def build_artifacts(warehouse: str, month: str, version: int) -> tuple[dict[str,
         "scorecard_team.parquet": _parquet_bytes(f["team"]),
         "scorecard_employee.csv": _csv_bytes(f["employees"]),
         "scorecard_team.csv": _csv_bytes(f["team"]),
-        "scorecard.xlsx": write_workbook(f["employees"], f["team"], roles, month),
-        "report.html": render_report(month, version, f["employees"], f["team"], f["trend"], roles, f["store"]).encode("utf-8"),
+        "store_shops.parquet": _parquet_bytes(f["shops"]),
+        "store_shops.csv": _csv_bytes(f["shops"]),
+        "scorecard.xlsx": write_workbook(f["employees"], f["team"], roles, month, f["shops"]),
+        "report.html": render_report(month, version, f["employees"], f["team"], f["trend"], roles, f["store"],
+                                     f["shops"]).encode("utf-8"),
     }
     inputs = {
         "exports": f["inputs"].to_dict(orient="records"),

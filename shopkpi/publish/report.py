@@ -88,7 +88,7 @@ def line_chart(title: str, series: dict[str, list[tuple[str, float | None]]], wi
 
 
 def render_report(month: str, version: int, employees: pd.DataFrame, team: pd.DataFrame, trend: pd.DataFrame,
-                  roles: dict[str, tuple[str, str]], store_kpis: pd.DataFrame) -> str:
+                  roles: dict[str, tuple[str, str]], store_kpis: pd.DataFrame, shops: pd.DataFrame | None = None) -> str:
     """employees: scorecard_employee_monthly rows of the month; trend: scorecard_team_monthly of all months."""
     out = [f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>绩效考核 Scorecard {month} v{version}</title>",
            f"<style>{CSS}</style></head><body>",
@@ -103,6 +103,17 @@ def render_report(month: str, version: int, employees: pd.DataFrame, team: pd.Da
                    f"<td>{_fmt(r['part_month_employees'])}</td><td>{_fmt(r['avg_weighted_total'])}</td>"
                    f"<td>{_fmt(r['pass_share'])}</td><td>{_fmt(r['kpis_no_data'])}</td></tr>")
     out.append("</table>")
+    if shops is not None and not shops.empty:
+        out.append("<h2>店铺与渠道 Shops and channels</h2><p class='note'>公司行由订单事实汇总，不是各店比率的平均；"
+                   "不同平台的买家不合并。Company rows are summed from the orders, never averaged from shops' ratios; "
+                   "buyers of different platforms are never merged.</p><table><tr><th class='l'>店铺 Shop</th>"
+                   "<th class='l'>平台 Platform</th><th>实际成交额 Net sales</th><th>成交总额 GMV</th><th>付款订单数 Paid orders</th>"
+                   "<th>支付买家数 Paid buyers</th><th>退款率 Refund rate</th><th>销售增长率 Sales growth</th></tr>")
+        for _, r in shops.iterrows():
+            out.append(f"<tr class='shop'><td class='l'>{html.escape(str(r['name']))}</td><td class='l'>{html.escape(r['platform'])}</td>"
+                       f"<td>{_fmt(r['net_sales'])}</td><td>{_fmt(r['gmv'])}</td><td>{_fmt(r['orders_paid'])}</td>"
+                       f"<td>{_fmt(r['paid_buyers'])}</td><td>{_fmt(r['refund_rate'], 4)}</td><td>{_fmt(r['sales_growth'], 4)}</td></tr>")
+        out.append("</table>")
     series = defaultdict(list)
     for _, r in trend[trend["role"] != "store"].iterrows():
         series[roles.get(r["role"], (r["role"], ""))[0]].append((r["month"], None if pd.isna(r["avg_weighted_total"]) else float(r["avg_weighted_total"])))

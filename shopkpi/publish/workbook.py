@@ -58,7 +58,15 @@ def _sheet(workbook: Workbook, title: str, frame: pd.DataFrame, columns: list[tu
     sheet.freeze_panes = "A2"
 
 
-def write_workbook(employees: pd.DataFrame, team: pd.DataFrame, roles: dict[str, tuple[str, str]], month: str) -> bytes:
+SHOP_COLUMNS = [
+    ("name", "店铺 Shop"), ("shop_id", "Shop id"), ("platform", "平台 Platform"), ("net_sales", "实际成交额 Net sales"),
+    ("gmv", "成交总额 GMV"), ("orders_paid", "付款订单数 Paid orders"), ("paid_buyers", "支付买家数 Paid buyers"),
+    ("refund_rate", "退款率 Refund rate"), ("sales_growth", "销售增长率 Sales growth"),
+]
+
+
+def write_workbook(employees: pd.DataFrame, team: pd.DataFrame, roles: dict[str, tuple[str, str]], month: str,
+                   shops: pd.DataFrame | None = None) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     fixed = dt.datetime(2020, 1, 1)
@@ -66,6 +74,8 @@ def write_workbook(employees: pd.DataFrame, team: pd.DataFrame, roles: dict[str,
     workbook.properties.title = f"绩效考核 Scorecard {month}"
     team = team.assign(role_zh=[roles.get(r, ("全店 Whole store", ""))[0] for r in team["role"]])
     _sheet(workbook, "汇总 Summary", team, TEAM_COLUMNS, None)
+    if shops is not None:
+        _sheet(workbook, "店铺 Shops", shops, SHOP_COLUMNS, None)
     for role, frame in employees.groupby("role", sort=True):
         _sheet(workbook, f"{roles.get(role, (role,))[0]} {role}", frame.sort_values(["employee_id", "kpi_id"]), EMPLOYEE_COLUMNS, "status")
     buffer = io.BytesIO()

@@ -83,8 +83,45 @@ SCORECARD_SQL = """
              case s.status when 'fail' then 0 when 'pass' then 1 when 'no_data' then 2 else 3 end, s.kpi_id"""
 
 
+SHOP_KPIS_SQL = """
+    select k.shop_id, k.platform, k.kpi_id, k.name_zh, k.name_en, k.value, k.numerator, k.denominator
+    from marts.kpi_store_monthly k
+    where k.month = ? and k.shop_id = ?
+    order by k.platform <> 'all', k.platform, k.kpi_id"""
+
+
+def print_shop_kpis(args: argparse.Namespace) -> None:
+    """The store KPIs of one shop (its platform's rows), or of the company ('all': company and per platform)."""
+    warehouse = Path(args.warehouse).resolve()
+    columns, rows = query(warehouse, SHOP_KPIS_SQL, [args.month, args.shop])
+    if not rows:
+        known = [s for (s,) in query(warehouse, "select distinct shop_id from marts.kpi_store_monthly where month = ? "
+                                                "order by 1", [args.month])[1]]
+        raise CliError(f"no store KPIs for shop {args.shop!r} in {args.month} (shops that month: {', '.join(known) or 'none'})")
+    if args.format != "table":
+        print_rows(columns, rows, fmt=args.format)
+        return
+    from rich.table import Table
+
+    out = console(150)
+    for platform in dict.fromkeys(r[1] for r in rows):
+        title = ("公司 Company" if args.shop == "all" and platform == "all" else
+                 f"公司·{platform} Company on {platform}" if args.shop == "all" else f"{args.shop} ({platform})")
+        table = Table(title=f"店铺指标 Store KPIs · {title} · {args.month}", title_justify="left")
+        for header in ("指标 KPI", "数值 Value", "分子 Numerator", "分母 Denominator"):
+            table.add_column(header, justify="left" if header.startswith("指标") else "right", no_wrap=True)
+        fmt = lambda v: "—" if v is None else str(plain(v))  # noqa: E731
+        for _, _, kpi_id, name_zh, name_en, value, num, den in (r for r in rows if r[1] == platform):
+            table.add_row(f"{name_zh} {name_en} ({kpi_id})", fmt(value), fmt(num), fmt(den))
+        out.print(table)
+
+
 def cmd_scorecard(args: argparse.Namespace) -> int:
     checked_month(args.month)
+    if args.shop:
+        print_shop_kpis(args)
+        if not args.role:
+            return 0
     columns, rows = query(Path(args.warehouse).resolve(), SCORECARD_SQL, [args.month, args.role, args.role])
     if not rows:
         raise CliError(f"no scorecard for {args.month}{' role ' + args.role if args.role else ''} "
