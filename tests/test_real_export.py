@@ -94,7 +94,8 @@ def test_province_mart_matches_pandas(demo_run):
     o["province"] = o["收货地址"].str.split(" ").str[0]
     o["net"] = pd.to_numeric(o["买家实际支付金额"])
     want = o.groupby("province")["net"].sum().round(2).to_dict()
-    got = {p: float(v) for p, v in query(warehouse, "select province, net_sales from marts.kpi_store_province_monthly")}
+    got = {p: float(v) for p, v in query(warehouse, "select province, net_sales from marts.kpi_store_province_monthly "
+                                                    "where shop_id = 'all' and platform = 'all'")}
     assert got == pytest.approx(want)
 
 

@@ -49,7 +49,7 @@ def test_province_is_cut_from_unspaced_addresses(tmall_warehouse):
     rows = query(
         tmall_warehouse,
         "select province, net_sales, orders_paid, refund_rate from marts.kpi_store_province_monthly "
-        "where month = '2020-02' order by province",
+        "where month = '2020-02' and shop_id = 'all' and platform = 'all' order by province",
     )
     got = {p: (float(n), o, None if r is None else float(r)) for p, n, o, r in rows}
     assert got == {

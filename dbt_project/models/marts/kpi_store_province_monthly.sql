@@ -1,7 +1,24 @@
--- 区域销售: net sales, paid orders and refund rate by month and shipping province.
+-- 区域销售: net sales, paid orders and refund rate by month, scope and shipping province. The
+-- scopes are those of kpi_store_monthly: each shop, each platform across the shops (shop_id 'all')
+-- and the company ('all', 'all'), all summed from the orders.
 -- Province only: the rest of the address is PII and never reaches the warehouse.
+with orders as (
+    select * from {{ ref('int_orders') }}
+    {{ month_filter() }}
+),
+
+scoped_orders as (
+    select shop_id as scope_shop, platform as scope_platform, orders.* from orders
+    union all
+    select 'all', platform, orders.* from orders
+    union all
+    select 'all', 'all', orders.* from orders
+)
+
 select
     month,
+    scope_shop as shop_id,
+    scope_platform as platform,
     coalesce(ship_province, '未知') as province,
     sum(paid_amount) as net_sales,
     sum(case when is_paid then 1 else 0 end) as orders_paid,
@@ -9,6 +26,5 @@ select
     case when count(has_refund) = 0 then null
          else cast({{ safe_ratio('sum(case when has_refund then 1 else 0 end)', 'sum(case when is_paid then 1 else 0 end)') }} as decimal(38, 6))
     end as refund_rate
-from {{ ref('int_orders') }}
-{{ month_filter() }}
-group by month, coalesce(ship_province, '未知')
+from scoped_orders
+group by month, scope_shop, scope_platform, coalesce(ship_province, '未知')
