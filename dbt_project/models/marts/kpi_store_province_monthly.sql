@@ -8,11 +8,7 @@ with orders as (
 ),
 
 scoped_orders as (
-    select shop_id as scope_shop, platform as scope_platform, orders.* from orders
-    union all
-    select 'all', platform, orders.* from orders
-    union all
-    select 'all', 'all', orders.* from orders
+    {{ scoped_orders('orders') }}
 )
 
 select
