@@ -129,6 +129,10 @@ def test_company_kpis_come_from_the_facts_and_pinduoduo_buyers_are_no_data(shops
     company = store_kpis(warehouse, MONTH)
     assert company["net_sales"][0] == pytest.approx(float(want["net_sales"]))
     assert company["repeat_rate"][0] == pytest.approx(round(want["repeat_buyers"] / want["paid_buyers"], 6))
+    # 客单价 over the orders whose buyer is known: the Taobao shops' paid 总金额 (Pinduoduo's 200 has no buyer)
+    paid = real[real["订单付款时间"] != ""]
+    known = sum(paid["总金额"].map(Decimal)) + Decimal("160.00")  # outlet: OUT1 100 + OUT2 60 (OUT3 unpaid)
+    assert company["aov"][0] == pytest.approx(round(float(known) / want["paid_buyers"], 6))
     pdd = store_kpis(warehouse, MONTH, "pdd_shop", "pinduoduo")
     assert pdd["paid_buyers"][0] is None and pdd["repeat_rate"][0] is None and pdd["aov"][0] is None
     assert pdd["net_sales"][0] == pytest.approx(200.0)  # 180 + 20

@@ -15,11 +15,20 @@ scoped_orders as (
     {{ scoped_orders('orders') }}
 ),
 
+traffic_shops as (
+    select distinct month, shop_id from {{ ref('stg_traffic') }}
+    {{ month_filter() }}
+),
+
 buyers as (
-    select month, scope_shop, scope_platform, buyer_identity, count(*) as paid_orders
+    select scoped_orders.month, scope_shop, scope_platform, buyer_identity, count(*) as paid_orders,
+           -- bought in a shop whose visitors are counted: the conversion rate's numerator
+           bool_or(traffic_shops.shop_id is not null) as from_traffic_shop
     from scoped_orders
+    left join traffic_shops
+        on scoped_orders.month = traffic_shops.month and scoped_orders.shop_id = traffic_shops.shop_id
     where is_paid and buyer_identity is not null
-    group by month, scope_shop, scope_platform, buyer_identity
+    group by scoped_orders.month, scope_shop, scope_platform, buyer_identity
 ),
 
 buyer_totals as (
@@ -28,7 +37,8 @@ buyer_totals as (
         scope_shop,
         scope_platform,
         count(*) as paid_buyers,
-        sum(case when paid_orders >= 2 then 1 else 0 end) as repeat_buyers
+        sum(case when paid_orders >= 2 then 1 else 0 end) as repeat_buyers,
+        sum(case when from_traffic_shop then 1 else 0 end) as traffic_paid_buyers
     from buyers
     group by month, scope_shop, scope_platform
 ),
@@ -43,6 +53,9 @@ order_totals as (
         sum(case when is_paid then 1 else 0 end) as orders_paid,
         sum(total_amount) as gmv,
         sum(case when is_paid then total_amount else 0 end) as paid_gmv,
+        -- 客单价 divides by known buyers, so it takes the orders whose buyer is known (Pinduoduo's
+        -- and Douyin's exports carry none): a company with such shops keeps a true per-buyer value.
+        sum(case when is_paid and buyer_identity is not null then total_amount else 0 end) as paid_gmv_known_buyers,
         -- Refund figures are NULL, not 0, when the scope's exports carry no refund amount / no refund data.
         case when count(refund_amount) = 0 then null
              else sum(case when is_paid then refund_amount else 0 end) end as refund_amount,
@@ -121,7 +134,9 @@ select
     case when scoped_inputs.marketing_spend is null then null
          else coalesce(scoped_inputs.paid_channel_net_sales, 0) end as paid_channel_net_sales,
     {{ unless_month_has_no_buyers('coalesce(buyer_totals.paid_buyers, 0)', 'order_totals.orders_with_buyer') }} as paid_buyers,
-    {{ unless_month_has_no_buyers('coalesce(buyer_totals.repeat_buyers, 0)', 'order_totals.orders_with_buyer') }} as repeat_buyers
+    {{ unless_month_has_no_buyers('coalesce(buyer_totals.repeat_buyers, 0)', 'order_totals.orders_with_buyer') }} as repeat_buyers,
+    {{ unless_month_has_no_buyers('coalesce(buyer_totals.traffic_paid_buyers, 0)', 'order_totals.orders_with_buyer') }}
+        as traffic_paid_buyers
 from order_totals
 left join buyer_totals
     on order_totals.month = buyer_totals.month

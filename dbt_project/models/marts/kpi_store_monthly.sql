@@ -37,12 +37,12 @@ kpis as (
         {'id': 'payment_rate', 'num': 'orders_paid', 'den': 'orders_created'},
         {'id': 'refund_rate', 'num': 'refunded_orders', 'den': 'orders_paid'},
         {'id': 'lost_order_rate', 'num': 'lost_orders', 'den': 'orders_created'},
-        {'id': 'aov', 'num': 'paid_gmv', 'den': 'paid_buyers'},
+        {'id': 'aov', 'num': 'paid_gmv_known_buyers', 'den': 'paid_buyers'},
         {'id': 'avg_order_value', 'num': 'paid_gmv', 'den': 'orders_paid'},
         {'id': 'repeat_rate', 'num': 'repeat_buyers', 'den': 'paid_buyers'},
         {'id': 'sales_growth', 'num': 'net_sales', 'den': 'previous_net_sales',
          'value': safe_ratio('net_sales', 'previous_net_sales') ~ ' - 1'},
-        {'id': 'conversion_rate', 'num': 'paid_buyers', 'den': 'store_uv'},
+        {'id': 'conversion_rate', 'num': 'traffic_paid_buyers', 'den': 'store_uv'},
         {'id': 'marketing_roi', 'num': 'paid_channel_net_sales', 'den': 'marketing_spend'},
     ]) }}
 )
