@@ -106,7 +106,8 @@ PLATFORM_MONTHS = {  # layout: (platform, month, file, header, rows, rows read, 
 # Store KPIs by hand:
 # Pinduoduo: GMV = 商品总价 1200 + 80 + 30 + 40 (the 5th order is quarantined); net sales = 用户实付金额
 #   1150 + 75.50 + 30 + 40; 4 paid orders; refunded: only 240106-002 (退款成功), 240107-003 says `-`
-#   (no data for that order), so refund rate 1/4; no refund amount and no buyer: NULL.
+#   (no data for that order), so refund rate 1/3 (of the paid orders that say); no refund amount and no
+#   buyer: NULL.
 # JD: GMV = 订单金额 300 + 50 + 20 (J1 once); net sales = 280 + 50 + 0 (J3 unpaid: payable is not paid);
 #   2 paid of 3 created; buyers jd_buyer_y, jd_buyer_x paid: 2; no refund data at all: NULL.
 # Douyin: GMV = 150 (D1: 100 + 50) + 1000 + 20; net sales = 150 + 1000 + 0 (D3 unpaid); 2 paid of 3;
@@ -116,7 +117,7 @@ PLATFORM_MONTHS = {  # layout: (platform, month, file, header, rows, rows read, 
 EXPECTED_KPIS = {
     "taobao_orders_new": {"gmv": Decimal("180"), "net_sales": Decimal("145"), "orders_paid": 2, "refund_rate": None,
                           "refund_amount": None, "paid_buyers": 2},
-    "pinduoduo_orders": {"gmv": Decimal("1350"), "net_sales": Decimal("1295.50"), "orders_paid": 4, "refund_rate": Decimal("0.25"),
+    "pinduoduo_orders": {"gmv": Decimal("1350"), "net_sales": Decimal("1295.50"), "orders_paid": 4, "refund_rate": 0.333333,
                   "refund_amount": None, "paid_buyers": None},
     "jd_orders": {"gmv": Decimal("370"), "net_sales": Decimal("330"), "orders_paid": 2, "refund_rate": None, "refund_amount": None,
            "paid_buyers": 2},

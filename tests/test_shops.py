@@ -137,6 +137,9 @@ def test_company_kpis_come_from_the_facts_and_pinduoduo_buyers_are_no_data(shops
     assert pdd["paid_buyers"][0] is None and pdd["repeat_rate"][0] is None and pdd["aov"][0] is None
     assert pdd["net_sales"][0] == pytest.approx(200.0)  # 180 + 20
     assert pdd["refund_rate"][0] == pytest.approx(0.5)  # P-2 退款成功 of 2 paid
+    # the company's refund rate: refunded orders / paid orders that carry refund data (every shop here does)
+    refunded = int((paid["退款金额"].map(Decimal) > 0).sum()) + 1 + 1  # + OUT2 (退款金额 10) + P-2 (退款成功)
+    assert company["refund_rate"][0] == pytest.approx(round(refunded / want["orders_paid"], 6))
     # the company's refund amount counts the shops that export one (PDD has none): 1,355.49 + 10
     assert company["refund_amount"][0] == pytest.approx(float(sum(real.loc[real["订单付款时间"] != "", "退款金额"].map(Decimal)))
                                                         + 10.0)

@@ -62,6 +62,10 @@ order_totals as (
         sum(paid_amount) as net_sales,
         case when count(has_refund) = 0 then null
              else sum(case when has_refund then 1 else 0 end) end as refunded_orders,
+        -- the refund rate's denominator: paid orders whose export says whether they were refunded
+        -- (JD's does not), so a shop without refund data does not dilute the company's rate
+        case when count(has_refund) = 0 then null
+             else sum(case when is_paid and has_refund is not null then 1 else 0 end) end as orders_paid_refund_known,
         sum(case when is_lost then 1 else 0 end) as lost_orders,
         count(buyer_key) as orders_with_buyer
     from scoped_orders

@@ -35,7 +35,7 @@ kpis as (
         {'id': 'net_sales', 'num': 'net_sales'},
         {'id': 'paid_buyers', 'num': 'paid_buyers'},
         {'id': 'payment_rate', 'num': 'orders_paid', 'den': 'orders_created'},
-        {'id': 'refund_rate', 'num': 'refunded_orders', 'den': 'orders_paid'},
+        {'id': 'refund_rate', 'num': 'refunded_orders', 'den': 'orders_paid_refund_known'},
         {'id': 'lost_order_rate', 'num': 'lost_orders', 'den': 'orders_created'},
         {'id': 'aov', 'num': 'paid_gmv_known_buyers', 'den': 'paid_buyers'},
         {'id': 'avg_order_value', 'num': 'paid_gmv', 'den': 'orders_paid'},

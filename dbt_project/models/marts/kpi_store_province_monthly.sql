@@ -20,7 +20,8 @@ select
     sum(case when is_paid then 1 else 0 end) as orders_paid,
     case when count(has_refund) = 0 then null else sum(case when has_refund then 1 else 0 end) end as refunded_orders,
     case when count(has_refund) = 0 then null
-         else cast({{ safe_ratio('sum(case when has_refund then 1 else 0 end)', 'sum(case when is_paid then 1 else 0 end)') }} as decimal(38, 6))
+         else cast({{ safe_ratio('sum(case when has_refund then 1 else 0 end)',
+                                 'sum(case when is_paid and has_refund is not null then 1 else 0 end)') }} as decimal(38, 6))
     end as refund_rate
 from scoped_orders
 group by month, scope_shop, scope_platform, coalesce(ship_province, '未知')
