@@ -43,8 +43,17 @@ def default_published() -> Path:
 
 
 def default_exports() -> Path:
-    """The exports root every command and the sensor read: one YYYY-MM folder per month."""
+    """The exports root every command and the sensor read: one folder per shop of YYYY-MM folders
+    (or, for one shop, the YYYY-MM folders themselves)."""
     return Path(os.environ.get(EXPORTS_ENV) or DATA_DIR / "exports").resolve()
+
+
+def month_folders(folder: Path) -> list[Path]:
+    """The YYYY-MM folders directly inside `folder`, in month order (none if it is no folder)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_dir() and MONTH_FOLDER.fullmatch(p.name))
 
 
 def month_folder(root: Path, month: str) -> Path:
@@ -55,7 +64,7 @@ def month_folder(root: Path, month: str) -> Path:
     per_month = root / month
     if per_month.is_dir():
         return per_month
-    if root.is_dir() and any(p.is_dir() and MONTH_FOLDER.fullmatch(p.name) for p in root.iterdir()):
+    if month_folders(root):
         return per_month
     return root
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .settings import MONTH_FOLDER, SEEDS_DIR, month_folder
+from .settings import SEEDS_DIR, month_folder, month_folders
 
 DEFAULT_SHOP = "default"
 COMPANY = "all"  # shop_id and platform of the company-wide rows of the KPI marts
@@ -40,10 +40,6 @@ def shop_platform(shop_id: str, layout_platform: str) -> str:
     return shop.platform if shop is not None and shop.platform != "any" else layout_platform or "any"
 
 
-def _has_month_folders(folder: Path) -> bool:
-    return any(p.is_dir() and MONTH_FOLDER.fullmatch(p.name) for p in folder.iterdir())
-
-
 def shop_month_folders(root: Path, month: str) -> dict[str, Path]:
     """Each shop's folder for `month` (it may not exist: that shop has no downloads that month).
 
@@ -51,12 +47,25 @@ def shop_month_folders(root: Path, month: str) -> dict[str, Path]:
     otherwise the single-shop layout, one `default` shop (settings.month_folder).
     """
     root = Path(root)
-    if root.is_dir() and not _has_month_folders(root):
-        per_shop = {p.name: p / month for p in sorted(root.iterdir())
-                    if p.is_dir() and not p.name.startswith(".") and _has_month_folders(p)}
-        if per_shop:
-            return per_shop
+    shop_folders = _shop_folders(root)
+    if shop_folders:
+        return {p.name: p / month for p in shop_folders}
     return {DEFAULT_SHOP: month_folder(root, month)}
+
+
+def _shop_folders(root: Path) -> list[Path]:
+    """The root's shop folders (sub-folders holding YYYY-MM folders), unless the root holds
+    YYYY-MM folders itself (the single-shop layout)."""
+    if not root.is_dir() or month_folders(root):
+        return []
+    return [p for p in sorted(root.iterdir()) if p.is_dir() and not p.name.startswith(".") and month_folders(p)]
+
+
+def exported_months(root: Path) -> list[str]:
+    """Every month some shop has a folder for, in either layout."""
+    root = Path(root)
+    folders = [f for shop in _shop_folders(root) for f in month_folders(shop)] or month_folders(root)
+    return sorted({f.name for f in folders})
 
 
 def describe(folders: dict[str, Path]) -> str:

@@ -37,3 +37,17 @@ def test_baseline_then_only_the_changed_month(tmp_path):
     requests, cursor, _ = tick(tmp_path, cursor)
     assert requests == ["2017-05-01"]
     assert tick(tmp_path, cursor)[0] == []
+
+
+def test_a_late_file_in_one_shops_folder_asks_for_its_month(tmp_path):
+    """exports/<shop_id>/YYYY-MM/: the month is watched across every shop's folder."""
+    for shop in ("taobao_toyshop", "pdd_shop"):
+        (tmp_path / shop / "2017-05").mkdir(parents=True)
+        (tmp_path / shop / "2017-05" / "orders.csv").write_text("订单编号\n1\n", encoding="utf-8")
+    (tmp_path / "pdd_shop" / "2017-04").mkdir()  # a month only one shop has
+    requests, cursor, skip = tick(tmp_path, None)
+    assert requests == [] and skip == "baseline recorded for 2 month folders"
+    (tmp_path / "pdd_shop" / "2017-05" / "售后记录.csv").write_text("late file", encoding="utf-8")
+    requests, cursor, _ = tick(tmp_path, cursor)
+    assert requests == ["2017-05-01"]
+    assert tick(tmp_path, cursor)[0] == []

@@ -49,13 +49,13 @@ def cmd_publish(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     """Every published version (of one month, or all) checked file by file against its manifest."""
     from ...publish.publisher import verify_version, versions_of
-    from ...settings import MONTH_FOLDER
+    from ...settings import month_folders
 
     root = Path(args.published).resolve()
     if args.month:
         months = [checked_month(args.month)]
     else:
-        months = sorted(p.name for p in root.iterdir() if p.is_dir() and MONTH_FOLDER.fullmatch(p.name)) if root.is_dir() else []
+        months = [p.name for p in month_folders(root)]
     checked = bad = 0
     for month in months:
         versions = versions_of(root, month)

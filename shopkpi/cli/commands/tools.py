@@ -47,14 +47,14 @@ def simulate_shop_month(args: argparse.Namespace) -> int:
     """`simulate --shops`: one folder per shop under the exports root (EXPORTS/<shop_id>/<MONTH>/)."""
     from shopkpi_simulator import simulate_shops
 
-    from ...settings import MONTH_FOLDER
+    from ...settings import month_folders
 
     if not args.month:
         raise CliError("--shops needs --month")
     if args.orders is None or not Path(args.orders).is_dir():
         raise CliError(f"orders folder not found: {args.orders} (the Taobao shop's order report: give --orders DIR)")
     root = Path(args.out or args.exports).resolve()
-    if root.is_dir() and any(p.is_dir() and MONTH_FOLDER.fullmatch(p.name) for p in root.iterdir()):
+    if month_folders(root):
         raise CliError(f"{root} holds single-shop month folders (YYYY-MM/): move them into a shop's folder "
                        f"({root}/<shop_id>/YYYY-MM/) or give another --exports root")
     started = time.perf_counter()

@@ -1,6 +1,6 @@
 """Re-build a closed month when its platform downloads change (late or corrected files).
 
-The sensor watches the exports root's per-month folders (YYYY-MM/). Its first
+The sensor watches every shop's per-month folders (<shop_id>/YYYY-MM/, or YYYY-MM/ for one shop). Its first
 tick records what is there; afterwards a month whose files were added, removed
 or changed gets a run of `monthly_kpis` for that partition. The month still in
 progress is left to the monthly schedule.
@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
 
 from ...months import SHOP_TIMEZONE, partition_key_of
-from ...settings import MONTH_FOLDER
+from ...shops import exported_months, shop_month_folders
 from ..jobs import monthly_kpis_job
 from ..resources import ExportsResource
 
@@ -26,11 +26,14 @@ def folder_fingerprint(folder: Path) -> str:
     return hashlib.sha256(json.dumps(entries).encode()).hexdigest()[:16]
 
 
-def closed_month_folders(root: Path, now: dt.datetime) -> dict[str, Path]:
+def closed_month_fingerprints(root: Path, now: dt.datetime) -> dict[str, str]:
+    """Per closed month, a fingerprint of every shop's folder for it (either exports layout)."""
     current = now.astimezone(ZoneInfo(SHOP_TIMEZONE)).strftime("%Y-%m")
-    if not root.is_dir():
-        return {}
-    return {p.name: p for p in sorted(root.iterdir()) if p.is_dir() and MONTH_FOLDER.fullmatch(p.name) and p.name < current}
+    fingerprints = {}
+    for month in (m for m in exported_months(root) if m < current):
+        folders = {shop: folder_fingerprint(f) for shop, f in shop_month_folders(root, month).items() if f.is_dir()}
+        fingerprints[month] = hashlib.sha256(json.dumps(folders, sort_keys=True).encode()).hexdigest()[:16]
+    return fingerprints
 
 
 @sensor(job=monthly_kpis_job, minimum_interval_seconds=300, default_status=DefaultSensorStatus.STOPPED,
@@ -38,7 +41,7 @@ def closed_month_folders(root: Path, now: dt.datetime) -> dict[str, Path]:
 def late_exports_sensor(context: SensorEvaluationContext, exports: ExportsResource):
     seen = json.loads(context.cursor) if context.cursor else None
     now = dt.datetime.now(dt.timezone.utc)
-    current = {month: folder_fingerprint(folder) for month, folder in closed_month_folders(Path(exports.directory), now).items()}
+    current = closed_month_fingerprints(Path(exports.directory), now)
     context.update_cursor(json.dumps(current, sort_keys=True))
     if seen is None:
         return SkipReason(f"baseline recorded for {len(current)} month folders")
