@@ -196,8 +196,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def file_sha256(path: Path) -> str:
-    with path.open("rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
+    return file_sha256_and_nul(path)[0]
 
 
 def file_sha256_and_nul(path: Path) -> tuple[str, bool]:
