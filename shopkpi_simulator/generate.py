@@ -69,6 +69,7 @@ FILES = {
     "logistics": ("物流跟踪.csv", "utf-8-sig"),
     "market_reports": ("市场报告.csv", "gbk"),
     "shop_overview": ("店铺概况.csv", "utf-8-sig"),
+    "market_index": ("市场交易指数.csv", "utf-8-sig"),
     "ad_spend": ("直通车钻展报表.xlsx", "xlsx"),
     "campaigns": ("活动列表.xlsx", "xlsx"),
     "design_tasks": ("美工任务.xlsx", "xlsx"),
@@ -79,7 +80,7 @@ FILES = {
 
 # Analyst figures deliberately off (accuracy-rule edge cases): (analyst, week number, relative error).
 # The layout each simulated export is written from (default: shopkpi/layouts/shopkpi_<name>.yaml).
-SIMULATED_LAYOUTS = {"shop_overview": "sycm_shop_overview"}
+SIMULATED_LAYOUTS = {"shop_overview": "sycm_shop_overview", "market_index": "sycm_market_index"}
 ANALYST_ERRORS = {("A01", 1): 0.049, ("A02", 2): 0.051}
 ANALYST_METRICS = {"付款订单数": "orders_paid", "实际成交额": "net_sales"}
 
@@ -173,6 +174,8 @@ class Simulator:
             self._staff()
             self._traffic_and_ads()
             self._shop_overview()
+            if self.channel_shops:  # a multi-shop team downloads 生意参谋's market figures for its channel manager
+                self._market_index()
             self._campaigns()
             self._cs_sessions()
             self._after_sales_and_reviews()
@@ -277,6 +280,20 @@ class Simulator:
             SELECT strftime(days.day, '%Y-%m-%d'), days.visitors, coalesce(pay.buyers, 0), coalesce(pay.orders, 0),
                    round(coalesce(pay.amount, 0) * (1 + 0.006 * (u(days.day || 'ov') - 0.5)), 2)
             FROM days LEFT JOIN pay USING (day) ORDER BY days.day""",
+        )
+
+    def _market_index(self) -> None:
+        """生意参谋 市场: the shop's daily 交易指数 and its category's. Like the platform's, the index
+        grows slower than money (a power of the day's payments); the category is ~150-250 times the shop."""
+        self._copy_out(
+            "market_index",
+            """WITH days AS (SELECT DISTINCT visit_date AS day FROM traffic),
+                    pay AS (SELECT CAST(created_at AS DATE) AS day, sum(total_amount) AS amount FROM paid GROUP BY 1),
+                    idx AS (SELECT days.day, CAST(round(30 * pow(coalesce(pay.amount, 0) + 1, 0.8)) AS BIGINT) AS shop_index
+                            FROM days LEFT JOIN pay USING (day))
+            SELECT strftime(day, '%Y-%m-%d'), '玩具/童车/益智/积木/模型', shop_index,
+                   CAST(round(greatest(shop_index, 1) * (150 + 100 * u(day || 'mkt'))) AS BIGINT)
+            FROM idx ORDER BY day""",
         )
 
     def _campaigns(self) -> None:

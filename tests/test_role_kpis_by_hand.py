@@ -79,7 +79,8 @@ def warehouse(role_month):
 
 @pytest.fixture(scope="module")
 def employee_kpis(warehouse):
-    rows = query(warehouse, "select employee_id, kpi_id, value from marts.kpi_employee_monthly where month = ?", [MONTH])
+    rows = query(warehouse, "select employee_id, kpi_id, value from marts.kpi_employee_monthly where month = ? and shop_id = 'all'",
+                 [MONTH])
     return {(e, k): (None if v is None else float(v)) for e, k, v in rows}
 
 

@@ -48,7 +48,7 @@ def month(role_month):
 
 def scorecard(warehouse):
     rows = query(warehouse, "select employee_id, kpi_id, status, score, weighted_total, rank_in_role, is_part_month "
-                            "from marts.scorecard_employee_monthly where month = ?", [MONTH])
+                            "from marts.scorecard_employee_monthly where month = ? and shop_id = 'all'", [MONTH])
     return {(e, k): (s, None if sc is None else float(sc), None if t is None else float(t), r, p) for e, k, s, sc, t, r, p in rows}
 
 
@@ -88,7 +88,7 @@ def test_team_scorecard(month):
     _, warehouse, _ = month
     rows = {r[0]: r[1:] for r in query(
         warehouse, "select role, employees, part_month_employees, employees_scored, avg_weighted_total "
-                   "from marts.scorecard_team_monthly where month = ?", [MONTH])}
+                   "from marts.scorecard_team_monthly where month = ? and shop_id = 'all'", [MONTH])}
     employees, part, scored, avg = rows["customer_service"]
     assert (employees, part, scored) == (3, 1, 2)
     assert float(avg) == pytest.approx((total(C1, CS_WEIGHTS) + total(C2, CS_WEIGHTS)) / 2, abs=0.01)
@@ -217,10 +217,11 @@ def test_workbook_has_a_sheet_per_role_with_colours(month):
     book = load_workbook(published / MONTH / "v1" / "scorecard.xlsx")
     assert book.sheetnames[0] == "汇总 Summary" and "客服专员 customer_service" in book.sheetnames
     sheet = book["客服专员 customer_service"]
-    assert sheet["A1"].value == "员工 Employee" and sheet["G1"].value == "状态 Status"
+    assert sheet["A1"].value == "员工 Employee" and sheet["B1"].value == "店铺 Shop (all = 全部)"
+    assert sheet["H1"].value == "状态 Status"
     rules = [r for rng in sheet.conditional_formatting for r in rng.rules]
     assert {r.formula[0] for r in rules} == {'"pass"', '"fail"', '"no_data"'}
-    statuses = {sheet.cell(row=i, column=7).value for i in range(2, sheet.max_row + 1)}
+    statuses = {sheet.cell(row=i, column=8).value for i in range(2, sheet.max_row + 1)}
     assert {"pass", "fail", "no_data", "unscored"} <= statuses
 
 

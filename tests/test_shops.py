@@ -44,11 +44,20 @@ PDD_MAY = [
 PDD_APRIL = [{"订单号": "P-0", "商品总价(元)": "170.00", "用户实付金额(元)": "160.00", "售后状态": "无售后或售后取消",
               "订单成交时间": "2017-04-20 09:00:00"}]
 ROSTER_HEADER = ["工号", "姓名", "岗位", "团队", "入职日期", "离职日期", "负责店铺"]
-ROSTER = [  # three channel managers: two Taobao shops; the Pinduoduo shop; every shop (负责店铺 empty)
+ROSTER = [  # three channel managers: two Taobao shops; Pinduoduo and JD (no May orders); every shop (负责店铺 empty)
     {"工号": "G1", "姓名": "渠道-甲", "岗位": "渠道经理", "入职日期": "2016-01-01", "负责店铺": "taobao_toyshop、taobao_outlet"},
-    {"工号": "G2", "姓名": "渠道-乙", "岗位": "渠道经理", "入职日期": "2016-01-01", "负责店铺": "pdd_shop"},
+    {"工号": "G2", "姓名": "渠道-乙", "岗位": "渠道经理", "入职日期": "2016-01-01", "负责店铺": "pdd_shop, jd_shop"},
     {"工号": "G3", "姓名": "渠道-丙", "岗位": "渠道经理", "入职日期": "2016-01-01", "负责店铺": ""},
 ]
+
+MARKET_HEADER = ["统计日期", "类目", "本店交易指数", "行业交易指数"]
+TOYS = "玩具/童车/益智/积木/模型"
+MARKET = {  # both shops sell in one category: its market counts once per day (100,000 + 200,000)
+    "taobao_toyshop": [{"统计日期": "2017-05-01", "类目": TOYS, "本店交易指数": "1,000", "行业交易指数": "100,000"},
+                       {"统计日期": "2017-05-02", "类目": TOYS, "本店交易指数": "1,500", "行业交易指数": "200,000"}],
+    "taobao_outlet": [{"统计日期": "2017-05-01", "类目": TOYS, "本店交易指数": "500", "行业交易指数": "100,000"},
+                      {"统计日期": "2017-05-02", "类目": TOYS, "本店交易指数": "0", "行业交易指数": "200,000"}],
+}
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +73,8 @@ def shops_month(tmp_path_factory):
     write_rows(exports / "taobao_outlet" / MONTH / "订单报表.csv", OUTLET_HEADER, outlet_rows(shared))
     write_rows(exports / "pdd_shop" / MONTH / "拼多多订单.csv", PDD_HEADER, PDD_MAY)
     write_rows(exports / "taobao_toyshop" / MONTH / "员工花名册.csv", ROSTER_HEADER, ROSTER)  # the team's roster
+    for shop_id, rows in MARKET.items():  # 生意参谋 市场 downloads of the two Taobao shops
+        write_rows(exports / shop_id / MONTH / "市场交易指数.csv", MARKET_HEADER, rows)
     (exports / "jd_shop" / "2017-04").mkdir(parents=True)  # a shop with no downloads for May
     # April: the Pinduoduo shop only (the channel managers' growth compares May with it)
     write_rows(exports / "pdd_shop" / "2017-04" / "拼多多订单.csv", PDD_HEADER, PDD_APRIL)
@@ -185,10 +196,13 @@ def test_the_channel_managers_kpis_by_hand(shops_month):
     con = duckdb.connect(str(warehouse), read_only=True)
     got = {(e, k): v for e, k, v in con.execute(
         """select employee_id, kpi_id, value from marts.kpi_employee_monthly
-           where month = ? and role = 'channel_manager'""", [MONTH]).fetchall()}
+           where month = ? and role = 'channel_manager' and shop_id = 'all'""", [MONTH]).fetchall()}
     status = dict(((e, k), s) for e, k, s in con.execute(
         """select employee_id, kpi_id, status from marts.scorecard_employee_monthly
-           where month = ? and role = 'channel_manager'""", [MONTH]).fetchall())
+           where month = ? and role = 'channel_manager' and shop_id = 'all'""", [MONTH]).fetchall())
+    per_shop = {(e, s, p, k): v for e, s, p, k, v in con.execute(
+        """select employee_id, shop_id, platform, kpi_id, value from marts.kpi_employee_monthly
+           where month = ? and role = 'channel_manager' and shop_id <> 'all'""", [MONTH]).fetchall()}
     con.close()
     assert got[("G1", "channel_net_sales")] == real_net + Decimal("150.00")
     assert got[("G1", "channel_sales_share")] == pytest.approx((real_net + 150) / company, abs=1e-6)
@@ -197,8 +211,36 @@ def test_the_channel_managers_kpis_by_hand(shops_month):
     assert got[("G2", "channel_sales_growth")] == pytest.approx(Decimal("200") / Decimal("160") - 1)  # 0.25
     assert got[("G3", "channel_net_sales")] == company and got[("G3", "channel_sales_share")] == 1
     assert got[("G3", "channel_sales_growth")] == pytest.approx(Decimal("0.25"))  # only PDD sold in both months
-    assert all(got[(e, "channel_market_share")] is None for e in ("G1", "G2", "G3"))  # no market export: no data
+    # market share: the shops' 交易指数 over their category's, the category counted once per day
+    assert float(got[("G1", "channel_market_share")]) == pytest.approx((1000 + 1500 + 500 + 0) / 300_000, abs=1e-6)
+    assert got[("G3", "channel_market_share")] == got[("G1", "channel_market_share")]  # PDD has no market export
+    assert got[("G2", "channel_market_share")] is None  # no market export for its shops: no data
     assert status[("G2", "channel_sales_growth")] == "pass" and status[("G1", "channel_sales_growth")] == "no_data"
+    # per shop: one row per covered shop and KPI, with its platform
+    assert {(e, s, p) for e, s, p, _ in per_shop} == {
+        ("G1", "taobao_toyshop", "taobao"), ("G1", "taobao_outlet", "taobao"), ("G2", "pdd_shop", "pinduoduo"),
+        ("G2", "jd_shop", "jd"), ("G3", "taobao_toyshop", "taobao"), ("G3", "taobao_outlet", "taobao"),
+        ("G3", "pdd_shop", "pinduoduo")}  # G3 covers the shops with May sales
+    assert per_shop[("G1", "taobao_toyshop", "taobao", "channel_net_sales")] == real_net
+    assert per_shop[("G1", "taobao_outlet", "taobao", "channel_sales_share")] == pytest.approx(150 / company, abs=Decimal("1e-6"))
+    assert float(per_shop[("G1", "taobao_toyshop", "taobao", "channel_market_share")]) == pytest.approx(2500 / 300_000, abs=1e-6)
+    assert float(per_shop[("G1", "taobao_outlet", "taobao", "channel_market_share")]) == pytest.approx(500 / 300_000, abs=1e-6)
+    assert per_shop[("G2", "pdd_shop", "pinduoduo", "channel_sales_growth")] == pytest.approx(Decimal("0.25"))
+    assert per_shop[("G2", "jd_shop", "jd", "channel_net_sales")] is None  # no JD orders in May: no data, not 0
+    assert per_shop[("G2", "jd_shop", "jd", "channel_sales_share")] is None
+
+
+@pytest.mark.xdist_group("shops")
+def test_scorecard_per_shop_in_the_cli(shops_month):
+    root, warehouse, real, _ = shops_month
+    out = run_cli("scorecard", "--month", MONTH, "--shop", "pdd_shop", "--format", "csv", "--warehouse", str(warehouse))
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    # the shop's store KPIs, then the scorecards computed for that shop: G2 and G3 cover it
+    scored = [line for line in lines if line.startswith("channel_manager,")]
+    assert {line.split(",")[3] for line in scored} == {"G2", "G3"}
+    growth = [line for line in scored if ",channel_sales_growth," in line]
+    assert all(",pass," in line for line in growth)  # 200 / 160 - 1 = 0.25 >= 0
 
 
 @pytest.mark.xdist_group("shops")
@@ -220,7 +262,10 @@ def test_the_simulated_five_shop_month_materialises_end_to_end(tmp_path):
                               where month = ? and kpi_id = 'net_sales' and (shop_id <> 'all' or platform = 'all')""",
                            [MONTH]).fetchall())
     shares = [v for (v,) in con.execute("""select value from marts.kpi_employee_monthly
-                                           where month = ? and kpi_id = 'channel_sales_share'""", [MONTH]).fetchall()]
+                                           where month = ? and kpi_id = 'channel_sales_share' and shop_id = 'all'""",
+                                        [MONTH]).fetchall()]
+    market = con.execute("""select count(*), count(value) from marts.kpi_employee_monthly
+                            where month = ? and kpi_id = 'channel_market_share'""", [MONTH]).fetchone()
     con.close()
     # Independent sums over the exports themselves (pandas): the Tmall and Pinduoduo shops' net sales.
     tmall = pd.read_csv(tmp_path / "exports" / "tmall_flagship" / MONTH / "ExportOrderList_tmall.csv", dtype=str)
@@ -230,6 +275,8 @@ def test_the_simulated_five_shop_month_materialises_end_to_end(tmp_path):
     assert net["all"] == sum(v for s, v in net.items() if s != "all")  # the company is the sum of its shops
     assert len(shares) == 2 and sum(shares) == pytest.approx(1)  # G01 and G02 split the five shops
     assert rows["pdd_shop/orders"] == len(pdd)
+    # the simulated 生意参谋 market export is the Taobao shop's: its manager's rows (all, taobao_toyshop) have a share
+    assert market[1] == 2 and market[0] > market[1]
 
 
 @pytest.mark.xdist_group("shops")
@@ -260,6 +307,8 @@ def test_the_report_and_workbook_show_every_shop_and_the_company(shops_month, tm
     dom = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path / 'p'}",
                           "--dump-dom", report.as_uri()], check=True, capture_output=True, text=True, timeout=120).stdout
     assert "店铺与渠道 Shops and channels" in dom and dom.count("<tr class=\"shop\">") == len(want)
+    # the channel managers' per-shop KPIs: 7 (manager, shop) pairs x 4 KPIs, with the index caveat
+    assert dom.count("<tr class=\"per-shop\">") == 7 * 4 and "交易指数是指数而非金额" in dom
     assert "淘宝折扣店 Taobao outlet shop" in dom and "拼多多店 Pinduoduo shop" in dom
 
 
@@ -275,3 +324,23 @@ def test_scorecard_shop_shows_one_shop_or_the_company(shops_month):
     assert "公司 Company" in table.stdout and "公司·pinduoduo" in table.stdout and "公司·taobao" in table.stdout
     unknown = run_cli("scorecard", "--month", MONTH, "--shop", "nope", "--warehouse", str(warehouse), env=dagster_home(root))
     assert unknown.returncode == 2 and "shops that month: all, pdd_shop, taobao_outlet, taobao_toyshop" in unknown.stderr
+
+
+@pytest.mark.xdist_group("shops")
+def test_the_audit_lists_every_shop_with_its_rows(shops_month, tmp_path):
+    import json
+
+    _, warehouse, real, _ = shops_month
+    out = run_cli("audit", "--month", MONTH, "--warehouse", str(warehouse), "--published", str(tmp_path / "pub"),
+                  "--format", "json")
+    assert out.returncode == 0, out.stderr
+    shops = {r["shop_id"]: r for r in json.loads(out.stdout)["shops"]}
+    assert set(shops) == {"taobao_toyshop", "taobao_outlet", "pdd_shop", "jd_shop"}
+    assert shops["jd_shop"]["status"] != "loaded" and shops["jd_shop"]["files"] == 0  # reported, not silently zero
+    details = pd.read_csv(REAL_EXPORTS / "ExportOrderDetailList.csv", dtype=str, encoding="utf-8-sig")
+    # rows read per shop, counted from the files written above: orders + order lines + roster + market
+    assert shops["taobao_toyshop"]["rows_read"] == len(real) + len(details) + len(ROSTER) + len(MARKET["taobao_toyshop"])
+    assert shops["taobao_outlet"]["rows_read"] == 3 + len(MARKET["taobao_outlet"])
+    assert shops["pdd_shop"]["rows_read"] == len(PDD_MAY)
+    assert all(r["reconciles"] for r in shops.values())
+    assert "Shops 店铺" in (tmp_path / "pub" / MONTH / "data-docs" / "audit.html").read_text(encoding="utf-8")

@@ -83,7 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Per employee: each KPI's value, target, status, score, weighted total and rank.")
     c.add_argument("--month", required=True, help="YYYY-MM")
     c.add_argument("--role", help="role id, e.g. customer_service (see reference.role_catalog)")
-    c.add_argument("--shop", help="a shop's store KPIs (seeds/shops.csv id), or 'all' for the company and its platforms")
+    c.add_argument("--shop", help="a shop (seeds/shops.csv id): its store KPIs and the scorecards computed per shop "
+                                  "(channel managers); 'all': the company and its platforms")
     c.add_argument("--format", choices=["table", "csv", "json"], default="table")
     _common(c)
     c.set_defaults(func=cmd_scorecard)

@@ -446,11 +446,27 @@ SHOP_OVERVIEW = ReportSpec(
     ),
 )
 
+MARKET_INDEX = ReportSpec(
+    report_type="market_index",
+    name_zh="市场交易指数",
+    table="market_index",
+    month_column="day",
+    unique_key="day",
+    description="生意参谋 市场 (竞争 / 行业大盘) daily 交易指数 of the shop and of its category's market. 交易指数 is an "
+                "index, not money: the channel manager's market share computed from it is indicative.",
+    columns=(
+        C("统计日期", "day", T.TIMESTAMP, required=True, nullable=False),
+        C("类目", "category"),
+        C("本店交易指数", "shop_index", T.INT, required=True, nullable=False),
+        C("行业交易指数", "market_index", T.INT, required=True, nullable=False),
+    ),
+)
+
 # Load order matters: order-scoped reports need the month's orders first.
 REPORT_SPECS: tuple[ReportSpec, ...] = (
     ORDERS, ORDER_LINES, ITEMS, STAFF, TRAFFIC, AD_SPEND, CAMPAIGNS, CAMPAIGN_ORDERS, CS_SESSIONS,
     AFTER_SALES, REVIEWS, DESIGN_TASKS, LISTINGS, ANALYST_REPORTS, LOGISTICS, MARKET_REPORTS,
-    SHOP_OVERVIEW, TRAFFIC_SOURCES,
+    SHOP_OVERVIEW, TRAFFIC_SOURCES, MARKET_INDEX,
 )
 
 

@@ -150,9 +150,10 @@ def _frames(warehouse: str, month: str) -> dict[str, pd.DataFrame]:
     try:
         q = lambda sql: con.execute(sql, [month]).df()  # noqa: E731
         return {
-            "employees": q("select * from marts.scorecard_employee_monthly where month = ? order by role, employee_id, kpi_id"),
-            "team": q("select * from marts.scorecard_team_monthly where month = ? order by role"),
-            "trend": q("select * from marts.scorecard_team_monthly where month <= ? order by month, role"),
+            "employees": q("select * from marts.scorecard_employee_monthly where month = ? "
+                           "order by role, employee_id, shop_id <> 'all', shop_id, kpi_id"),
+            "team": q("select * from marts.scorecard_team_monthly where month = ? order by shop_id <> 'all', shop_id, role"),
+            "trend": q("select * from marts.scorecard_team_monthly where month <= ? order by month, shop_id, role"),
             "store": q("select month, value from marts.kpi_store_monthly where kpi_id = 'net_sales' and month <= ? "
                        "and shop_id = 'all' and platform = 'all' order by month"),
             "inputs": q("select report_type, source_file, file_sha256, rows_read, rows_loaded, rows_quarantined "

@@ -87,9 +87,33 @@ def line_chart(title: str, series: dict[str, list[tuple[str, float | None]]], wi
     return "".join(parts)
 
 
+def _per_shop_table(rows: pd.DataFrame) -> list[str]:
+    """A role's KPIs per shop (the channel manager's 渠道 figures), scored against the same targets."""
+    if rows.empty:
+        return []
+    out = ["<h3>按店铺 Per shop</h3><p class='note'>市场份额按生意参谋交易指数计算，交易指数是指数而非金额，仅供参考。"
+           "Market share is computed from 生意参谋's 交易指数, an index and not money: indicative only.</p>",
+           "<table><tr><th class='l'>员工 Employee</th><th class='l'>店铺 Shop</th><th class='l'>平台 Platform</th>"
+           "<th class='l'>指标 KPI</th><th>数值 Value</th><th>目标 Target</th><th class='l'>状态 Status</th><th>总分 Total</th></tr>"]
+    for _, r in rows.sort_values(["employee_id", "shop_id", "kpi_id"]).iterrows():
+        target = "" if pd.isna(r["target"]) else f"{r['comparator']} {_fmt(r['target'])}"
+        out.append(f"<tr class='per-shop'><td class='l'>{html.escape(r['employee_id'])}</td><td class='l'>{html.escape(r['shop_id'])}</td>"
+                   f"<td class='l'>{html.escape(r['platform'])}</td><td class='l'>{html.escape(r['name_zh'])} {html.escape(r['name_en'])}</td>"
+                   f"<td>{_fmt(r['value'], 4)}</td><td>{html.escape(target)}</td>"
+                   f"<td class='l {STATUS_CLASS[r['status']]}'>{STATUS_TEXT[r['status']]}</td><td>{_fmt(r['weighted_total'])}</td></tr>")
+    out.append("</table>")
+    return out
+
+
 def render_report(month: str, version: int, employees: pd.DataFrame, team: pd.DataFrame, trend: pd.DataFrame,
                   roles: dict[str, tuple[str, str]], store_kpis: pd.DataFrame, shops: pd.DataFrame | None = None) -> str:
-    """employees: scorecard_employee_monthly rows of the month; trend: scorecard_team_monthly of all months."""
+    """employees: scorecard_employee_monthly rows of the month; trend: scorecard_team_monthly of all months.
+    Ranks, charts and the team overview are the company scope (shop_id 'all', everyone's own scorecard);
+    a role scored per shop as well (the channel manager) gets a per-shop table under its section."""
+    per_shop = employees[employees["shop_id"] != "all"]
+    employees = employees[employees["shop_id"] == "all"]
+    team = team[team["shop_id"] == "all"]
+    trend = trend[trend["shop_id"] == "all"]
     out = [f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>绩效考核 Scorecard {month} v{version}</title>",
            f"<style>{CSS}</style></head><body>",
            f"<h1>店铺团队月度绩效考核 · Team scorecard {month} <small>v{version}</small></h1>",
@@ -147,5 +171,6 @@ def render_report(month: str, version: int, employees: pd.DataFrame, team: pd.Da
                        f"<td>{html.escape(target)}</td><td class='l {STATUS_CLASS[r['status']]}'>{STATUS_TEXT[r['status']]}</td>"
                        f"<td>{_fmt(r['score'])}</td><td>{_fmt(r['weighted_total'])}</td><td>{_fmt(r['rank_in_role'])}</td></tr>")
         out.append("</table>")
+        out.extend(_per_shop_table(per_shop[per_shop["role"] == role]))
     out.append("<p class='note'>* 本月入职或离职 joined or left during the month.</p></body></html>")
     return "\n".join(out)

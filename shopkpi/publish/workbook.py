@@ -15,13 +15,13 @@ from openpyxl.utils import get_column_letter
 from ..spreadsheets import rezip_with_fixed_times
 
 EMPLOYEE_COLUMNS = [
-    ("employee_id", "员工 Employee"), ("name_zh", "指标 KPI (中文)"), ("name_en", "KPI (English)"), ("value", "数值 Value"),
+    ("employee_id", "员工 Employee"), ("shop_id", "店铺 Shop (all = 全部)"), ("name_zh", "指标 KPI (中文)"), ("name_en", "KPI (English)"), ("value", "数值 Value"),
     ("comparator", "比较 Comparator"), ("target", "目标 Target"), ("status", "状态 Status"), ("score", "得分 Score"),
     ("weight", "权重 Weight"), ("weighted_total", "加权总分 Weighted total"), ("rank_in_role", "岗位排名 Rank"),
     ("is_part_month", "部分月份 Part month"),
 ]
 TEAM_COLUMNS = [
-    ("role_zh", "岗位 Role"), ("role", "Role id"), ("employees", "人数 People"), ("part_month_employees", "部分月份 Part month"),
+    ("role_zh", "岗位 Role"), ("role", "Role id"), ("shop_id", "店铺 Shop (all = 全部)"), ("employees", "人数 People"), ("part_month_employees", "部分月份 Part month"),
     ("employees_scored", "计分人数 Scored"), ("avg_weighted_total", "平均总分 Avg total"), ("pass_share", "达标率 Pass share"),
     ("kpis_passed", "达标 Passed"), ("kpis_failed", "未达标 Failed"), ("kpis_no_data", "无数据 No data"),
 ]
@@ -77,7 +77,9 @@ def write_workbook(employees: pd.DataFrame, team: pd.DataFrame, roles: dict[str,
     if shops is not None:
         _sheet(workbook, "店铺 Shops", shops, SHOP_COLUMNS, None)
     for role, frame in employees.groupby("role", sort=True):
-        _sheet(workbook, f"{roles.get(role, (role,))[0]} {role}", frame.sort_values(["employee_id", "kpi_id"]), EMPLOYEE_COLUMNS, "status")
+        # each person's own scorecard (shop 'all') first, then their per-shop rows (the channel manager)
+        ordered = frame.assign(_shop=frame["shop_id"] != "all").sort_values(["employee_id", "_shop", "shop_id", "kpi_id"])
+        _sheet(workbook, f"{roles.get(role, (role,))[0]} {role}", ordered, EMPLOYEE_COLUMNS, "status")
     buffer = io.BytesIO()
     workbook.save(buffer)
     out = io.BytesIO()

@@ -58,6 +58,8 @@ class AuditReport:
     missing_since_earlier_load: list[str] = field(default_factory=list)
     # Loaded months whose buyer ids were hashed with another PII key than this month's.
     months_with_another_key: list[str] = field(default_factory=list)
+    # Per shop: loaded or why not, and its files' rows read = loaded + quarantined.
+    shops: list[dict] = field(default_factory=list)
 
     def by_severity(self, severity: str) -> list[SuiteRun]:
         return [r for r in self.runs if r.suite.severity == severity]
@@ -91,6 +93,7 @@ class AuditReport:
             "reconciliation": self.reconciliation,
             "load_reconciliation": self.load_reconciliation,
             "platform_summary": self.platform_summary,
+            "shops": self.shops,
             "quarantine": self.quarantine,
             "data_docs": str(self.data_docs / "index.html"),
             "sources": self.sources,
@@ -147,6 +150,7 @@ Months whose buyer ids were hashed with another PII key (buyers cannot be matche
 <h2>Findings 问题</h2>{_table(report.findings)}
 <h2>Reconciliation 对账 (raw → staging → marts, to the cent)</h2>{_table(report.reconciliation)}
 <h2>Rows read = loaded + quarantined 行数核对</h2>{_table(report.load_reconciliation)}
+<h2>Shops 店铺 (loaded or why not; rows per shop)</h2>{_table(report.shops)}
 <h2>Platform summary vs marts 平台汇总核对 (within 5%)</h2>{_table(report.platform_summary)}
 <h2>Quarantined rows by reason 隔离行</h2>{_table(report.quarantine)}
 <h2>Suites 校验套件</h2>{_table(suites)}
@@ -158,6 +162,13 @@ QUARANTINE_BY_REASON = """select report_type, source_file, column_name,
             '[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2})?', '…', 'g') as reason_kind, count(*) as rows
     from raw.quarantine where month = ? group by all order by rows desc, 1, 2"""
 
+SHOPS_BY_MONTH = """select s.shop_id, s.platform, s.status, count(a.source_file) as files,
+        coalesce(sum(a.rows_read), 0) as rows_read, coalesce(sum(a.rows_loaded + a.rows_merged), 0) as rows_loaded,
+        coalesce(sum(a.rows_quarantined), 0) as rows_quarantined,
+        coalesce(sum(a.rows_read), 0) = coalesce(sum(a.rows_loaded + a.rows_merged + a.rows_quarantined), 0) as reconciles
+    from raw.shop_months s left join raw.load_audit a on a.month = s.month and a.shop_id = s.shop_id
+    where s.month = ? group by all order by s.shop_id"""
+
 
 def audit_month(warehouse: str | Path, month: str, published: Path, revalidate: bool = False) -> AuditReport:
     """The month's audit, from the checks' stored results where they match the warehouse."""
@@ -167,6 +178,7 @@ def audit_month(warehouse: str | Path, month: str, published: Path, revalidate: 
         stored = stored_results(con, month)
         states = state_fingerprints(con, month, LAYERS)
         quarantine = query_rows(con, QUARANTINE_BY_REASON, [month])
+        shops = query_rows(con, SHOPS_BY_MONTH, [month]) if warehouse_db.table_exists(con, "raw", "shop_months") else []
         missing = [r for (r,) in con.execute("select report_type from raw.load_changes where month = ? order by 1",
                                              [month]).fetchall()] if warehouse_db.table_exists(con, "raw", "load_changes") else []
         other_keys = [m for (m,) in con.execute(
@@ -199,7 +211,7 @@ def audit_month(warehouse: str | Path, month: str, published: Path, revalidate: 
     report = AuditReport(month, runs, report_rows["reconciliation_orders"], report_rows["load_reconciliation"],
                          quarantine, report_rows["platform_summary_accuracy"],
                          data_docs=month_dir / DATA_DOCS_DIRNAME, findings=_findings(runs), sources=sources,
-                         missing_since_earlier_load=missing, months_with_another_key=other_keys)
+                         missing_since_earlier_load=missing, months_with_another_key=other_keys, shops=shops)
     build = Path(tempfile.mkdtemp(prefix=".data-docs-", dir=month_dir))
     try:
         build_data_docs([r.outcome for r in runs], [s.for_month(month) for s in suites], build)

@@ -165,8 +165,13 @@ def raw_suite(spec: ReportSpec) -> dict:
                                      column=c.loaded_name, min_value=0))
     if spec.unique_key:
         key = spec.column(spec.unique_key)
-        expectations.append(_exp("expect_column_values_to_be_unique", f"{key.zh} identifies a row within the month",
-                                 column=key.loaded_name))
+        if spec.key_per_shop:  # two shops may both have an order 1001 (or a day 2017-05-01)
+            expectations.append(_exp("expect_compound_columns_to_be_unique",
+                                     f"{key.zh} identifies a row within the shop and month",
+                                     column_list=["shop_id", key.loaded_name]))
+        else:
+            expectations.append(_exp("expect_column_values_to_be_unique", f"{key.zh} identifies a row within the month",
+                                     column=key.loaded_name))
     if spec.month_column:
         col = spec.column(spec.month_column).loaded_name
         expectations.append(_exp(

@@ -3,11 +3,17 @@
 -- a person delivers (kpi_registry.counts_deliverables_of): in a month whose export of that type
 -- was loaded, delivering nothing is 0 (a fail); without that export it stays no data.
 -- is_part_month flags people who joined after the 1st or left before the last day of the month.
+-- Scopes: every person has the rows of shop_id 'all' / platform 'all', their KPIs over every shop
+-- they work for (the rows that are scored). Role facts computed per shop (per_shop_role_facts: the
+-- channel manager, whose inputs are each shop's sales and market figures) add one row per shop
+-- and KPI. The team's own sheets (客服, 美工, 推广 …) name a person, not a shop, so the other roles
+-- have company rows only (DECISIONLOG "Shops and channels").
 {%- set role_facts = [
     'int_promotion_kpis', 'int_campaign_planner_kpis', 'int_customer_service_kpis', 'int_designer_kpis',
     'int_product_editor_kpis', 'int_copywriter_kpis', 'int_data_analyst_kpis', 'int_logistics_kpis',
-    'int_market_analyst_kpis', 'int_channel_manager_kpis',
+    'int_market_analyst_kpis',
 ] %}
+{%- set per_shop_role_facts = ['int_channel_manager_kpis'] %}
 with staff as (
     select * from {{ ref('stg_staff') }}
     {{ month_filter() }}
@@ -29,10 +35,22 @@ roster as (
 
 facts as (
     {%- for model in role_facts %}
-    select month, employee_id, kpi_id, value, numerator, denominator from {{ ref(model) }}
+    select month, employee_id, 'all' as shop_id, 'all' as platform, kpi_id, value, numerator, denominator
+    from {{ ref(model) }}
+    {{ month_filter() }}
+    union all
+    {%- endfor %}
+    {%- for model in per_shop_role_facts %}
+    select month, employee_id, shop_id, platform, kpi_id, value, numerator, denominator from {{ ref(model) }}
     {{ month_filter() }}
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
+),
+
+scopes as (
+    select distinct month, employee_id, 'all' as shop_id, 'all' as platform from roster
+    union all
+    select distinct month, employee_id, shop_id, platform from facts where shop_id <> 'all'
 ),
 
 registry as (
@@ -50,6 +68,8 @@ select
     roster.month,
     roster.employee_id,
     roster.role,
+    scopes.shop_id,
+    scopes.platform,
     registry.kpi_id,
     registry.name_zh,
     registry.name_en,
@@ -63,12 +83,18 @@ select
     facts.denominator,
     roster.is_part_month
 from roster
+inner join scopes
+    on roster.month = scopes.month
+    and roster.employee_id = scopes.employee_id
 inner join registry
     on roster.role = registry.role
 left join facts
     on roster.month = facts.month
     and roster.employee_id = facts.employee_id
+    and scopes.shop_id = facts.shop_id
     and registry.kpi_id = facts.kpi_id
 left join loaded
     on roster.month = loaded.month
     and registry.counts_deliverables_of = loaded.report_type
+-- a shop's rows are the KPIs computed per shop, not the role's whole list
+where scopes.shop_id = 'all' or facts.kpi_id is not null

@@ -7,6 +7,8 @@
 -- scores of KPIs with data by their weights (no-data KPIs are left out and reported in
 -- weight_with_data); rank is within the role and month, 1 = best, by the published (2-decimal)
 -- total: equal published totals share a rank (rank(): 1, 1, 3).
+-- Scopes follow kpi_employee_monthly: shop_id 'all' is the person's scorecard; a role with KPIs per
+-- shop (the channel manager) also gets a scorecard per shop, ranked among that shop's people.
 with kpis as (
     select * from {{ ref('kpi_employee_monthly') }}
     {{ month_filter() }}
@@ -55,6 +57,8 @@ totals as (
         month,
         employee_id,
         role,
+        shop_id,
+        platform,
         -- rounded here, to the 2 decimals that are published, so ranks follow the totals people see
         cast(round(sum(case when status in ('pass', 'fail') then weight * score end)
             / nullif(sum(case when status in ('pass', 'fail') then weight end), 0), 2) as decimal(5, 2)) as weighted_total,
@@ -63,14 +67,14 @@ totals as (
         sum(case when status = 'fail' then 1 else 0 end) as kpis_failed,
         sum(case when status = 'no_data' then 1 else 0 end) as kpis_no_data
     from scored
-    group by month, employee_id, role
+    group by month, employee_id, role, shop_id, platform
 ),
 
 ranks as (
     select
         totals.*,
         case when weighted_total is not null then
-            rank() over (partition by month, role
+            rank() over (partition by month, role, shop_id
                          order by case when weighted_total is null then 1 else 0 end, weighted_total desc)
         end as rank_in_role
     from totals
@@ -87,13 +91,15 @@ ranked as (
         ranks.rank_in_role
     from scored
     inner join ranks
-        on scored.month = ranks.month and scored.employee_id = ranks.employee_id
+        on scored.month = ranks.month and scored.employee_id = ranks.employee_id and scored.shop_id = ranks.shop_id
 )
 
 select
     month,
     employee_id,
     role,
+    shop_id,
+    platform,
     kpi_id,
     name_zh,
     name_en,

@@ -1,20 +1,27 @@
--- Team scorecard per month: one row per role, and one for the whole store ('store').
+-- Team scorecard per month and scope: one row per role, and one for the whole team ('store'),
+-- for the company (shop_id 'all': everyone's own scorecard) and for each shop that has per-shop
+-- scorecards (the channel managers covering it).
 with employees as (
-    select distinct month, employee_id, role, weighted_total, kpis_passed, kpis_failed, kpis_no_data, is_part_month
+    select distinct month, shop_id, platform, employee_id, role, weighted_total, kpis_passed, kpis_failed,
+                    kpis_no_data, is_part_month
     from {{ ref('scorecard_employee_monthly') }}
     {{ month_filter() }}
 ),
 
 by_role as (
-    select month, role, employee_id, weighted_total, kpis_passed, kpis_failed, kpis_no_data, is_part_month
+    select month, shop_id, platform, role, employee_id, weighted_total, kpis_passed, kpis_failed, kpis_no_data,
+           is_part_month
     from employees
     union all
-    select month, 'store' as role, employee_id, weighted_total, kpis_passed, kpis_failed, kpis_no_data, is_part_month
+    select month, shop_id, platform, 'store' as role, employee_id, weighted_total, kpis_passed, kpis_failed,
+           kpis_no_data, is_part_month
     from employees
 )
 
 select
     month,
+    shop_id,
+    platform,
     role,
     count(*) as employees,
     sum(case when is_part_month then 1 else 0 end) as part_month_employees,
@@ -27,4 +34,4 @@ select
     sum(kpis_no_data) as kpis_no_data,
     cast({{ safe_ratio('sum(kpis_passed)', 'sum(kpis_passed) + sum(kpis_failed)') }} as decimal(38, 6)) as pass_share
 from by_role
-group by month, role
+group by month, shop_id, platform, role

@@ -135,6 +135,13 @@ def print_audit(report) -> None:
         t.add_row(r["report_type"], r["source_file"], str(r["rows_read"]), str(r["rows_in_table"]),
                   str(r["rows_in_quarantine"]), "ok" if r["reconciles"] else "[red]MISMATCH[/red]")
     out.print(t)
+    t = Table("shop 店铺", "platform 平台", "status", "files", "read", "loaded", "quarantined", "",
+              title="Shops 店铺 (loaded or why not)")
+    for r in report.shops:
+        t.add_row(r["shop_id"], r["platform"], r["status"] if r["status"] == "loaded" else f"[yellow]{r['status']}[/yellow]",
+                  str(r["files"]), str(r["rows_read"]), str(r["rows_loaded"]), str(r["rows_quarantined"]),
+                  "ok" if r["reconciles"] else "[red]MISMATCH[/red]")
+    out.print(t)
     if report.platform_summary:
         t = Table("measure", "platform 平台", "marts", "relative error", "", title="Platform summary vs marts 平台汇总核对 (< 5%)")
         for r in report.platform_summary:

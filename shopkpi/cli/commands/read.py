@@ -78,7 +78,7 @@ SCORECARD_SQL = """
     select s.role, r.name_zh as role_zh, r.name_en as role_en, s.employee_id, s.kpi_id, s.name_zh, s.value,
            s.comparator, s.target, s.status, s.score, s.weighted_total, s.rank_in_role, s.is_part_month
     from marts.scorecard_employee_monthly s join reference.role_catalog r on s.role = r.role
-    where s.month = ? and (? is null or s.role = ?)
+    where s.month = ? and s.shop_id = ? and (? is null or s.role = ?)
     order by r.section, s.rank_in_role nulls last, s.employee_id,
              case s.status when 'fail' then 0 when 'pass' then 1 when 'no_data' then 2 else 3 end, s.kpi_id"""
 
@@ -118,11 +118,12 @@ def print_shop_kpis(args: argparse.Namespace) -> None:
 
 def cmd_scorecard(args: argparse.Namespace) -> int:
     checked_month(args.month)
+    shop = args.shop or "all"
     if args.shop:
         print_shop_kpis(args)
-        if not args.role:
-            return 0
-    columns, rows = query(Path(args.warehouse).resolve(), SCORECARD_SQL, [args.month, args.role, args.role])
+    columns, rows = query(Path(args.warehouse).resolve(), SCORECARD_SQL, [args.month, shop, args.role, args.role])
+    if args.shop and args.shop != "all" and not rows and not args.role:
+        return 0  # the shop's store KPIs; nobody is scored per shop there
     if not rows:
         raise CliError(f"no scorecard for {args.month}{' role ' + args.role if args.role else ''} "
                        "(materialise the month first; roles: see reference.role_catalog)")
@@ -138,7 +139,8 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
             if table is not None:
                 out.print(table)
             current = role
-            table = Table(title=f"{role_zh} {role_en} · {args.month}", title_justify="left")
+            scope = "" if shop == "all" else f" · {shop}"
+            table = Table(title=f"{role_zh} {role_en}{scope} · {args.month}", title_justify="left")
             table.add_column("员工 Employee", no_wrap=True)
             table.add_column("指标 KPI", no_wrap=True, min_width=36)
             for header in ("数值 Value", "目标 Target", "状态 Status", "得分 Score", "总分 Total", "排名 Rank"):
