@@ -25,7 +25,17 @@ install() {
   fi
   # constraints.txt pins the versions CI tested; pyproject.toml keeps the compatible ranges.
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test]"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[$1]"
+}
+
+# The Spark engine's tests run a local Spark (pyspark), which needs a Java 17 runtime.
+ensure_java() {
+  if command -v java >/dev/null 2>&1; then return 0; fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null
+  else
+    echo "run.sh: java not found and not root: the Spark tests will be skipped" >&2
+  fi
 }
 
 # The HTML report test drives Debian's headless Chromium; a CJK font makes its screenshots readable.
@@ -41,12 +51,13 @@ ensure_chromium() {
 command="${1:-}"; shift || true
 case "$command" in
   demo)
-    install
+    install test
     exec "$VENV/bin/shopkpi" demo "$@"
     ;;
   test)
-    install
+    install test,spark
     ensure_chromium
+    ensure_java
     exec "$VENV/bin/python" -m pytest "$@"
     ;;
   *)

@@ -42,6 +42,6 @@
 {% macro delete_build_month() -%}
   {%- set month = build_month() -%}
   {%- if month and is_incremental() -%}
-    delete from {{ this }} where month = '{{ month }}'
+    {{ delete_month_rows(this, month) }}
   {%- endif -%}
 {%- endmacro %}

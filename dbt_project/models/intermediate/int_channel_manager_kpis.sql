@@ -32,7 +32,7 @@ managers as (
 
 listed as (
     select month, employee_id,
-           unnest(string_split(regexp_replace(shop_ids, '[、，,;；]', ',', 'g'), ',')) as shop_id
+           {{ split_to_rows('shop_ids', '[、，,;；]') }} as shop_id
     from managers
     where shop_ids is not null
 ),

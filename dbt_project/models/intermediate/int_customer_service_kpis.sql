@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='month', on_schema_change='fail') }}
+{{ config(materialized='incremental') }}  -- per month: strategy and partitioning in dbt_project.yml
 -- 客服专员: KPIs per agent and month from their sessions. Orders an agent converted are the
 -- sessions' 转化订单编号; returns, exchanges and refunds are after-sales cases of the same
 -- month on those orders (a later month's case counts in that month). gmv_index divides by

@@ -3,7 +3,8 @@
 -- a parcel signed for at any time on the promised day is on time.
 with shipments as (
     select logistics.month, logistics.coordinator_id as employee_id, logistics.shipped_at, logistics.promised_date,
-           logistics.delivered_at, {{ seconds_between('orders.paid_at', 'logistics.shipped_at') }} / 3600.0 as hours_to_ship
+           -- as a double on both engines: Spark would round a DECIMAL quotient before the median
+           logistics.delivered_at, cast({{ seconds_between('orders.paid_at', 'logistics.shipped_at') }} as double) / 3600 as hours_to_ship
     from {{ ref('stg_logistics') }} as logistics
     inner join {{ ref('int_orders') }} as orders
         on logistics.order_id = orders.order_id and logistics.month = orders.month

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='month', on_schema_change='fail') }}
+{{ config(materialized='incremental') }}  -- per month: strategy and partitioning in dbt_project.yml
 -- One row per order, in the month of its 订单创建时间, with its lines summarised: the order facts
 -- every role model and the store totals build on (marts.fct_orders publishes them). A table built
 -- per month, so the month's orders are joined to their lines once.

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='month', on_schema_change='fail') }}
+{{ config(materialized='incremental') }}  -- per month: strategy and partitioning in dbt_project.yml
 -- Numerators and denominators of the store KPIs, per month and scope: each shop (shop_id, its
 -- platform), each platform across the company's shops (shop_id 'all', platform P) and the company
 -- ('all', 'all'). Every scope is summed from the order facts, never from other scopes' ratios.

@@ -16,9 +16,10 @@ select
     scope_shop as shop_id,
     scope_platform as platform,
     coalesce(ship_province, '未知') as province,
-    sum(paid_amount) as net_sales,
-    sum(case when is_paid then 1 else 0 end) as orders_paid,
-    case when count(has_refund) = 0 then null else sum(case when has_refund then 1 else 0 end) end as refunded_orders,
+    -- explicit types: sums are HUGEINT / DECIMAL(38) on DuckDB, BIGINT / DECIMAL(28) on Spark
+    cast(sum(paid_amount) as decimal(38, 2)) as net_sales,
+    cast(sum(case when is_paid then 1 else 0 end) as bigint) as orders_paid,
+    case when count(has_refund) = 0 then null else cast(sum(case when has_refund then 1 else 0 end) as bigint) end as refunded_orders,
     case when count(has_refund) = 0 then null
          else cast({{ safe_ratio('sum(case when has_refund then 1 else 0 end)',
                                  'sum(case when is_paid and has_refund is not null then 1 else 0 end)') }} as decimal(38, 6))

@@ -113,9 +113,10 @@ select
     cast(weight as decimal(9, 6)) as weight,
     cast(round(weighted_total, 2) as decimal(5, 2)) as weighted_total,
     cast(weight_with_data as decimal(9, 6)) as weight_with_data,
-    kpis_passed,
-    kpis_failed,
-    kpis_no_data,
-    rank_in_role,
+    -- explicit types: counts are HUGEINT on DuckDB and BIGINT on Spark, rank() BIGINT and INT
+    cast(kpis_passed as bigint) as kpis_passed,
+    cast(kpis_failed as bigint) as kpis_failed,
+    cast(kpis_no_data as bigint) as kpis_no_data,
+    cast(rank_in_role as bigint) as rank_in_role,
     is_part_month
 from ranked

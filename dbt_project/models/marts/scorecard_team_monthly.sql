@@ -24,14 +24,14 @@ select
     platform,
     role,
     count(*) as employees,
-    sum(case when is_part_month then 1 else 0 end) as part_month_employees,
+    cast(sum(case when is_part_month then 1 else 0 end) as bigint) as part_month_employees,  -- same type on both engines
     count(weighted_total) as employees_scored,
     cast(round(avg(weighted_total), 2) as decimal(5, 2)) as avg_weighted_total,
     max(weighted_total) as best_weighted_total,
     min(weighted_total) as worst_weighted_total,
-    sum(kpis_passed) as kpis_passed,
-    sum(kpis_failed) as kpis_failed,
-    sum(kpis_no_data) as kpis_no_data,
+    cast(sum(kpis_passed) as bigint) as kpis_passed,
+    cast(sum(kpis_failed) as bigint) as kpis_failed,
+    cast(sum(kpis_no_data) as bigint) as kpis_no_data,
     cast({{ safe_ratio('sum(kpis_passed)', 'sum(kpis_passed) + sum(kpis_failed)') }} as decimal(38, 6)) as pass_share
 from by_role
 group by month, shop_id, platform, role
