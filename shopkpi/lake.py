@@ -80,3 +80,45 @@ def export_month(con: duckdb.DuckDBPyConnection, month: str, lake: Path) -> dict
             shutil.rmtree(staged, ignore_errors=True)
             raise
     return written
+
+
+SPARK_SCHEMAS = ("reference", "staging", "intermediate", "marts")
+
+
+def spark_table_source(lake: Path, schema: str, table: str) -> str | None:
+    """A DuckDB relation reading a table Spark built, from its Parquet files; when no month has rows,
+    from the schema Spark left beside it (macros/engines.sql, write_table_schemas). None: no table."""
+    folder = Path(lake) / "warehouse" / f"{schema}.db" / table
+    files = folder
+    if not any(folder.rglob("*.parquet")):
+        files = Path(lake) / "schemas" / schema / table
+        if not any(files.glob("*.parquet")):
+            return None
+    return f"read_parquet({sql_literal(str(files) + '/**/*.parquet')}, hive_partitioning = true, union_by_name = true)"
+
+
+def spark_tables(lake: Path, schema: str) -> list[str]:
+    folder = Path(lake) / "warehouse" / f"{schema}.db"
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+def attach_spark_tables(con: duckdb.DuckDBPyConnection, lake: Path) -> list[str]:
+    """Make the tables Spark built readable in the DuckDB warehouse: one view per table, over the
+    Parquet files Spark wrote (`<lake>/warehouse/<schema>.db/<table>/`). The checks, the CLI and
+    publishing then read Spark's results through the same names as on DuckDB. Returns the views."""
+    made = []
+    for schema in SPARK_SCHEMAS:
+        for table in spark_tables(lake, schema):
+            source = spark_table_source(lake, schema, table)
+            if source is None:
+                continue
+            names = [c for c, *_ in con.execute(f"describe select * from {source}").fetchall()]
+            # Spark moves the partition column last; the models (and DuckDB's tables) have it first
+            columns = "month, * exclude (month)" if "month" in names else "*"
+            con.execute(f'create schema if not exists "{schema}"')
+            con.execute(f'drop table if exists "{schema}"."{table}"')
+            con.execute(f'create or replace view "{schema}"."{table}" as select {columns} from {source}')
+            made.append(f"{schema}.{table}")
+    return made

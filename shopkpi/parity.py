@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from .ingest.load import sql_literal
-from .spark import spark_table_path
+from .lake import spark_table_source, spark_tables
 
 FLOAT_DIGITS = 9
 
@@ -47,33 +47,30 @@ def _projection(types: dict[str, str], cast_to: dict[str, str] | None) -> str:
     return ", ".join(out)
 
 
-def compare_month(warehouse: Path, lake: Path, month: str, schemas: tuple[str, ...] = ("intermediate", "marts"),
-                  ) -> list[TableParity]:
-    """Every table (not view) of `schemas` in the DuckDB warehouse, for `month`, against Spark's."""
+def compare_month(warehouse: Path, lake: Path, month: str,
+                  schemas: tuple[str, ...] = ("staging", "intermediate", "marts")) -> list[TableParity]:
+    """Every table Spark built in `schemas` (its Parquet under the lake), for `month`, against the
+    relation of the same name in a DuckDB-built warehouse (a table or a view)."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        tables = con.execute(
-            f"select table_schema, table_name from information_schema.tables where table_type = 'BASE TABLE' "
-            f"and table_schema in ({', '.join(sql_literal(s) for s in schemas)}) order by 1, 2").fetchall()
         out = []
-        for schema, table in tables:
-            spark = (f"read_parquet({sql_literal(str(spark_table_path(lake, schema, table)) + '/*/*.parquet')}, "
-                     f"hive_partitioning = true)")
-            duck = f'(select * from "{schema}"."{table}" where month = {sql_literal(month)})'
-            spark = f"(select * from {spark} where month = {sql_literal(month)})"
-            duck_types = {c: t for c, t, *_ in con.execute(f"describe select * from {duck}").fetchall()}
-            spark_types = {c: t for c, t, *_ in con.execute(f"describe select * from {spark}").fetchall()}
-            missing = [c for c in duck_types if c not in spark_types]
-            if missing:
-                raise ValueError(f"{schema}.{table} on Spark lacks columns {missing}")
-            left, right = _projection(duck_types, None), _projection(duck_types, duck_types)
-            (duck_rows,), (spark_rows,) = (con.execute(f"select count(*) from {r}").fetchone() for r in (duck, spark))
-            (only_duck,) = con.execute(
-                f"select count(*) from (select {left} from {duck} except all select {right} from {spark})").fetchone()
-            (only_spark,) = con.execute(
-                f"select count(*) from (select {right} from {spark} except all select {left} from {duck})").fetchone()
-            differences = {c: (t, spark_types[c]) for c, t in duck_types.items() if spark_types[c] != t}
-            out.append(TableParity(schema, table, duck_rows, spark_rows, only_duck, only_spark, differences))
+        for schema in schemas:
+            for table in spark_tables(lake, schema):
+                source = spark_table_source(lake, schema, table)
+                spark = f"(select * from {source} where month = {sql_literal(month)})"
+                duck = f'(select * from "{schema}"."{table}" where month = {sql_literal(month)})'
+                duck_types = {c: t for c, t, *_ in con.execute(f"describe select * from {duck}").fetchall()}
+                spark_types = {c: t for c, t, *_ in con.execute(f"describe select * from {spark}").fetchall()}
+                if set(duck_types) != set(spark_types):
+                    raise ValueError(f"{schema}.{table}: columns differ: DuckDB {sorted(duck_types)}, Spark {sorted(spark_types)}")
+                left, right = _projection(duck_types, None), _projection(duck_types, duck_types)
+                (duck_rows,), (spark_rows,) = (con.execute(f"select count(*) from {r}").fetchone() for r in (duck, spark))
+                (only_duck,) = con.execute(
+                    f"select count(*) from (select {left} from {duck} except all select {right} from {spark})").fetchone()
+                (only_spark,) = con.execute(
+                    f"select count(*) from (select {right} from {spark} except all select {left} from {duck})").fetchone()
+                differences = {c: (t, spark_types[c]) for c, t in duck_types.items() if spark_types[c] != t}
+                out.append(TableParity(schema, table, duck_rows, spark_rows, only_duck, only_spark, differences))
         return out
     finally:
         con.close()

@@ -10,11 +10,6 @@ and its catalog in `<lake>/metastore_db` (Derby: one Spark process at a time).
 from __future__ import annotations
 
 import os
-import subprocess
-from pathlib import Path
-
-from .lake import LAKE_ENV
-from .settings import DBT_PROJECT_DIR, MONTH_ENV, dbt_executable
 
 ENGINE_ENV = "SHOPKPI_ENGINE"
 ENGINES = ("duckdb", "spark")
@@ -25,18 +20,3 @@ def engine() -> str:
     if value not in ENGINES:
         raise ValueError(f"{ENGINE_ENV}={value!r}: expected one of {', '.join(ENGINES)}")
     return value
-
-
-def spark_table_path(lake: Path, schema: str, table: str) -> Path:
-    """Where Spark keeps a table it built (its warehouse dir, spark.sql.warehouse.dir)."""
-    return Path(lake) / "warehouse" / f"{schema}.db" / table
-
-
-def dbt_on_spark(args: list[str], month: str, lake: Path, target_path: Path, log_path: Path,
-                 ) -> subprocess.CompletedProcess:
-    """Run a dbt command on the spark target for one month (its output captured)."""
-    env = {**os.environ, ENGINE_ENV: "spark", LAKE_ENV: str(Path(lake).resolve()), MONTH_ENV: month}
-    return subprocess.run(
-        [dbt_executable(), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-         "--target-path", str(target_path), "--log-path", str(log_path)],
-        cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True, check=False)

@@ -53,30 +53,64 @@ def test_a_month_export_replaces_exactly_that_month(tmp_path):
     assert not [p for p in (tmp_path / "raw" / "orders").iterdir() if p.name.startswith(".")]  # no staging left
 
 
-@needs_spark
-@pytest.mark.xdist_group("spark")
-def test_the_five_shop_month_is_the_same_on_duckdb_and_spark(tmp_path):
-    from shopkpi.lake import export_month
-    from shopkpi.parity import compare_month
-    from shopkpi.spark import dbt_on_spark
+@pytest.fixture(scope="module")
+def both_engines(tmp_path_factory):
+    """The five-shop demo month materialised and published twice through Dagster: on DuckDB, and with
+    SHOPKPI_ENGINE=spark (loading on DuckDB, the lake, dbt-spark on local[2], the checks, publishing)."""
     from shopkpi_simulator import simulate_shops
 
-    simulate_shops(REAL_EXPORTS, tmp_path / "exports", MONTH, seed=42)
-    warehouse = tmp_path / "warehouse.duckdb"
-    assert materialize_month(MONTH, tmp_path / "exports", warehouse).success
-    lake = tmp_path / "lake"
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        written = export_month(con, MONTH, lake)
-    assert written["orders"] > 0
-    build = dbt_on_spark(["build"], MONTH, lake, tmp_path / "target", tmp_path / "logs")
-    assert build.returncode == 0, build.stdout[-4000:]
-    assert "ERROR=0" in build.stdout and "PASS=" in build.stdout  # every model, seed and dbt test on Spark
-    parity = compare_month(warehouse, lake, MONTH)
-    marts = {p.table for p in parity if p.schema == "marts"}
-    assert {"kpi_store_monthly", "kpi_employee_monthly", "scorecard_employee_monthly", "scorecard_team_monthly",
-            "kpi_campaign", "kpi_store_province_monthly", "fct_analyst_figures"} <= marts
+    root = tmp_path_factory.mktemp("engines")
+    simulate_shops(REAL_EXPORTS, root / "exports", MONTH, seed=42)
+    built = {}
+    for name in ("duckdb", "spark"):
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("SHOPKPI_ENGINE", name)
+            env.setenv("SHOPKPI_LAKE", str(root / name / "lake"))
+            result = materialize_month(MONTH, root / "exports", root / name / "warehouse.duckdb",
+                                       published=root / name / "published")
+        built[name] = (result, root / name)
+    return built
+
+
+@needs_spark
+@pytest.mark.xdist_group("spark")
+def test_the_month_materialises_and_publishes_on_spark_with_every_check(both_engines):
+    checks = {}
+    for name, (result, _) in both_engines.items():
+        assert result.success, f"{name} run failed"
+        evaluations = result.get_asset_check_evaluations()
+        failed = [c.check_name for c in evaluations if not c.passed and c.severity.value == "ERROR"]
+        assert failed == [], (name, failed)
+        checks[name] = {(c.asset_key.to_user_string(), c.check_name) for c in evaluations}
+    # the same dbt tests and GX suites ran on Spark's tables as on DuckDB's
+    assert checks["duckdb"] - checks["spark"] == set() and len(checks["spark"]) > 200
+    spark = both_engines["spark"][1]
+    assert (spark / "lake" / "raw" / "orders" / f"month={MONTH}" / "shop_id=pdd_shop" / "data.parquet").exists()
+    assert (spark / "lake" / "warehouse" / "marts.db" / "kpi_store_monthly" / f"month={MONTH}").is_dir()
+
+
+@needs_spark
+@pytest.mark.xdist_group("spark")
+def test_every_table_is_the_same_on_duckdb_and_spark(both_engines):
+    from shopkpi.parity import compare_month
+
+    duck, spark = both_engines["duckdb"][1], both_engines["spark"][1]
+    parity = compare_month(duck / "warehouse.duckdb", spark / "lake", MONTH)
+    built = {(p.schema, p.table) for p in parity}
+    assert {("marts", t) for t in ("kpi_store_monthly", "kpi_employee_monthly", "scorecard_employee_monthly",
+                                   "scorecard_team_monthly", "kpi_campaign", "kpi_store_province_monthly",
+                                   "fct_analyst_figures", "fct_orders")} <= built
+    assert {("staging", "stg_orders"), ("intermediate", "int_orders")} <= built
     unequal = [p for p in parity if not p.equal]
     assert unequal == [], unequal
     assert all(p.duckdb_rows > 0 for p in parity if p.table in ("kpi_store_monthly", "kpi_employee_monthly"))
     # the marts publish one schema on both engines (explicit casts where the engines' defaults differ)
     assert {p.table: p.type_differences for p in parity if p.schema == "marts" and p.type_differences} == {}
+
+
+@needs_spark
+@pytest.mark.xdist_group("spark")
+def test_the_published_scorecards_are_the_same(both_engines):
+    duck, spark = (both_engines[name][1] / "published" / MONTH / "v1" for name in ("duckdb", "spark"))
+    for name in ("scorecard_employee.csv", "scorecard_team.csv", "store_shops.csv"):
+        assert (duck / name).read_bytes() == (spark / name).read_bytes(), name

@@ -77,3 +77,39 @@
   {%- endfor -%}
   {{ return(statements[0]) }}
 {% endmacro %}
+
+{# A staging model's raw table. On DuckDB staging models are views over every month. On Spark
+   they are Parquet tables partitioned by month (the checks and readers read Spark's files), so a
+   run reads and overwrites only the month it builds. #}
+{% macro raw_source(table, alias=none) -%}
+  {%- set relation = source('raw', table) -%}
+  {%- if target.type == 'spark' and build_month() -%}
+    (select * from {{ relation }} {{ month_filter() }}) as {{ alias or table }}
+  {%- else -%}
+    {{ relation }}{% if alias %} as {{ alias }}{% endif %}
+  {%- endif -%}
+{%- endmacro %}
+
+{# on-run-end: on Spark, each table built this run also leaves its schema in the lake
+   (<lake>/schemas/<schema>/<table>/, a Parquet file without rows). A month that leaves a table
+   empty writes no partition, and readers of Spark's files need the columns all the same. #}
+{% macro write_table_schemas(results) -%}
+  {{ return(adapter.dispatch('write_table_schemas')(results)) }}
+{%- endmacro %}
+
+{% macro default__write_table_schemas(results) -%}
+  {{ return('') }}
+{%- endmacro %}
+
+{% macro spark__write_table_schemas(results) -%}
+  {%- if execute -%}
+    {%- set lake = env_var('SHOPKPI_LAKE') -%}
+    {%- for result in results
+          if result.node.resource_type == 'model' and result.status == 'success'
+          and result.node.config.materialized in ('incremental', 'table') -%}
+      {%- do run_query("insert overwrite directory '" ~ lake ~ "/schemas/" ~ result.node.schema ~ "/" ~ result.node.name
+                       ~ "' using parquet select * from " ~ result.node.relation_name ~ " limit 0") -%}
+    {%- endfor -%}
+  {%- endif -%}
+  {{ return('') }}
+{%- endmacro %}

@@ -13,9 +13,9 @@ lines as (
         shop_id,
         order_id,
         count(*) as line_count,
-        sum(quantity) as line_quantity,
+        cast(sum(quantity) as bigint) as line_quantity,  -- bigint on both engines (DuckDB sums to HUGEINT)
         sum(line_amount) as line_amount,
-        sum(case when is_closed then 1 else 0 end) as closed_line_count
+        cast(sum(case when is_closed then 1 else 0 end) as bigint) as closed_line_count
     from {{ ref('stg_order_lines') }}
     {{ month_filter() }}
     group by month, shop_id, order_id

@@ -10,4 +10,4 @@ select
     page_arrivals,
     spend,
     owner_id
-from {{ source('raw', 'ad_spend') }}
+from {{ raw_source('ad_spend') }}

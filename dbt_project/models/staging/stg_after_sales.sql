@@ -7,4 +7,4 @@ select
     case case_type when '退货' then 'return' when '换货' then 'exchange' when '仅退款' then 'refund' else 'other' end as case_kind,
     requested_at,
     agent_id
-from {{ source('raw', 'after_sales') }}
+from {{ raw_source('after_sales') }}

@@ -10,6 +10,6 @@ select
     reports.metric as metric_zh,
     registry.kpi_id as metric_id,
     reports.reported_value
-from {{ source('raw', 'analyst_reports') }} as reports
+from {{ raw_source('analyst_reports', alias='reports') }}
 left join {{ ref('kpi_registry') }} as registry
     on reports.metric = registry.name_zh and registry.role = 'store'

@@ -3,4 +3,4 @@ select
     month,
     campaign_id,
     order_id
-from {{ source('raw', 'campaign_orders') }}
+from {{ raw_source('campaign_orders') }}

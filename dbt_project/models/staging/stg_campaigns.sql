@@ -9,4 +9,4 @@ select
     cost,
     page_uv,
     page_clicks
-from {{ source('raw', 'campaigns') }}
+from {{ raw_source('campaigns') }}

@@ -15,4 +15,4 @@ select
     coalesce(rating in ('很满意', '满意'), false) as is_satisfied,
     coalesce(is_complaint = '是', false) as is_complaint,
     coalesce(is_complaint = '是' and complaint_resolved = '是', false) as is_complaint_resolved
-from {{ source('raw', 'cs_sessions') }}
+from {{ raw_source('cs_sessions') }}

@@ -14,4 +14,4 @@ select
     coalesce(review_result = '通过', false) as is_approved,
     coalesce(pages, 0) as pages,
     coalesce(images, 0) as images
-from {{ source('raw', 'design_tasks') }}
+from {{ raw_source('design_tasks') }}

@@ -9,4 +9,4 @@ select
     brand,
     source_file,
     source_row
-from {{ source('raw', 'items') }}
+from {{ raw_source('items') }}

@@ -12,4 +12,4 @@ select
     coalesce(checked = '是' and shown_stock <> warehouse_stock, false) as has_stock_error,
     coalesce(links_checked, 0) as links_checked,
     coalesce(broken_links, 0) as broken_links
-from {{ source('raw', 'listings') }}
+from {{ raw_source('listings') }}

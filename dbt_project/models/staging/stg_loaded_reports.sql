@@ -3,4 +3,4 @@
 select distinct
     month,
     report_type
-from {{ source('raw', 'load_audit') }}
+from {{ raw_source('load_audit') }}

@@ -7,4 +7,4 @@ select
     -- 承诺送达日期 is a date: any delivery on that day is on time (exports may add 00:00:00 or 23:59:59)
     cast(promised_at as date) as promised_date,
     delivered_at
-from {{ source('raw', 'logistics') }}
+from {{ raw_source('logistics') }}

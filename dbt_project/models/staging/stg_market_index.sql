@@ -9,4 +9,4 @@ select
     market_index,
     source_file,
     source_row
-from {{ source('raw', 'market_index') }}
+from {{ raw_source('market_index') }}

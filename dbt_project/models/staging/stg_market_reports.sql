@@ -8,4 +8,4 @@ select
     kind = '竞品分析' as is_competitor_report,
     submitted_at,
     deadline_at
-from {{ source('raw', 'market_reports') }}
+from {{ raw_source('market_reports') }}

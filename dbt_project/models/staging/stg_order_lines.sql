@@ -15,4 +15,4 @@ select
     external_code,
     sku_properties,
     bundle_info
-from {{ source('raw', 'order_lines') }}
+from {{ raw_source('order_lines') }}

@@ -25,4 +25,4 @@ select
     platform,
     source_file,
     source_row
-from {{ source('raw', 'orders') }}
+from {{ raw_source('orders') }}

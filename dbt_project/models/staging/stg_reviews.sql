@@ -7,4 +7,4 @@ select
     reviewed_at,
     rating = '差评' as is_negative,
     coalesce(tag = '服务态度', false) as is_service_attitude
-from {{ source('raw', 'reviews') }}
+from {{ raw_source('reviews') }}

@@ -9,4 +9,4 @@ select
     paid_amount,
     source_file,
     source_row
-from {{ source('raw', 'shop_overview') }}
+from {{ raw_source('shop_overview') }}

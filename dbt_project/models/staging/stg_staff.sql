@@ -9,6 +9,6 @@ select
     staff.start_date,
     staff.end_date,
     staff.shop_ids
-from {{ source('raw', 'staff') }} as staff
+from {{ raw_source('staff', alias='staff') }}
 left join {{ ref('role_catalog') }} as roles
     on staff.role_zh = roles.name_zh

@@ -10,4 +10,4 @@ select
     visitor_type = '新访客' as is_new_visitor,
     bounced = '是' as is_bounce,
     order_id
-from {{ source('raw', 'traffic') }}
+from {{ raw_source('traffic') }}

@@ -20,4 +20,4 @@ select
     platform,
     source_file,
     source_row
-from {{ source('raw', 'traffic_sources') }}
+from {{ raw_source('traffic_sources') }}

@@ -5,9 +5,11 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, BackfillPolicy, 
 
 from ...ingest.load import DEV_PII_KEY, load_month, missing_reports_warning, other_key_warning, pii_key
 from ...ingest.specs import REPORT_SPECS
+from ...lake import default_lake, export_month
 from ...months import month_of
 from ...shops import describe
 from ...snapshot import begin_build
+from ...spark import engine
 from ..partitions import monthly_partitions
 from ..resources import ExportsResource, WarehouseResource
 
@@ -58,6 +60,9 @@ def raw_exports(context: AssetExecutionContext, warehouse: WarehouseResource, ex
     begin_build(warehouse.path, month, context.run_id)
     with warehouse.connect() as con:
         result = load_month(con, month, folders)
+        if engine() == "spark":  # the engine reads the lake: the loaded month goes there too
+            lake_rows = export_month(con, month, default_lake())
+            context.log.info(f"wrote {sum(lake_rows.values()):,} rows of {month} to the lake {default_lake()}")
         quarantine_reasons = con.execute(
             """SELECT report_type, split_part(reason, ':', 1) AS kind, count(*) FROM raw.quarantine
                WHERE month = ? GROUP BY ALL ORDER BY 3 DESC LIMIT 20""",

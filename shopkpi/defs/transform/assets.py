@@ -10,9 +10,11 @@ from typing import Any, Mapping, Optional
 from dagster import AssetExecutionContext, BackfillPolicy
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
+from ...lake import LAKE_ENV, attach_spark_tables, default_lake
 from ...months import month_of
 from ...scoring.config import validate_scoring_config
 from ...snapshot import begin_build
+from ...spark import engine
 from ...settings import DBT_PROJECT_DIR, MONTH_ENV, SEEDS_DIR, WAREHOUSE_ENV, dbt_executable
 from ..partitions import monthly_partitions
 from ..resources import WarehouseResource
@@ -70,8 +72,16 @@ def shopkpi_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, ware
     # the whole project (~10 s a run); the macros read SHOPKPI_MONTH only at execution.
     os.environ[MONTH_ENV] = month_of(context.partition_key)
     begin_build(warehouse.path, month_of(context.partition_key), context.run_id)
+    on_spark = engine() == "spark"
+    if on_spark:  # profiles.yml's spark target reads the lake the raw asset wrote
+        os.environ[LAKE_ENV] = str(default_lake())
     invocation = dbt.cli(["build"], context=context)
     yield from invocation.stream()
+    if on_spark:
+        # The checks, the CLI and publishing read Spark's tables through the warehouse file
+        with warehouse.connect() as con:
+            views = attach_spark_tables(con, default_lake())
+        context.log.info(f"Spark built {len(views)} tables; the warehouse reads them from {default_lake()}")
     keep_partial_parse(invocation.target_path)
     # dagster-dbt gives every run a target dir of its own (~10 MB: manifest, compiled SQL); the run's
     # events are in Dagster, so a completed run's dir goes. A failed run's stays for debugging, a week.
