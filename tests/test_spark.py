@@ -14,7 +14,7 @@ import shutil
 import duckdb
 import pytest
 
-from tests.helpers import REAL_EXPORTS, materialize_month
+from tests.helpers import REAL_EXPORTS, materialize_month, run_cli
 
 MONTH = "2017-05"
 
@@ -114,3 +114,70 @@ def test_the_published_scorecards_are_the_same(both_engines):
     duck, spark = (both_engines[name][1] / "published" / MONTH / "v1" for name in ("duckdb", "spark"))
     for name in ("scorecard_employee.csv", "scorecard_team.csv", "store_shops.csv"):
         assert (duck / name).read_bytes() == (spark / name).read_bytes(), name
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("localhost", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_port(port: int, proc, seconds: float) -> None:
+    import socket
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the Spark Thrift server exited with {proc.returncode}")
+        with socket.socket() as s:
+            if s.connect_ex(("localhost", port)) == 0:
+                return
+        time.sleep(1)
+    raise TimeoutError(f"the Spark Thrift server did not listen on {port} within {seconds:.0f} s")
+
+
+@needs_spark
+@pytest.mark.xdist_group("spark")
+def test_a_spark_thrift_server_builds_the_same_marts(both_engines, tmp_path):
+    """The path a cluster uses: dbt-spark's thrift method against a locally started Spark Thrift server."""
+    import subprocess
+
+    from shopkpi.parity import compare_month
+    from shopkpi.spark import thrift_server_command
+
+    lake, port = tmp_path / "lake", _free_port()
+    lake.mkdir()
+    with (tmp_path / "thrift.log").open("w") as log:
+        server = subprocess.Popen(thrift_server_command(lake, port), stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait_for_port(port, server, 180)
+        with pytest.MonkeyPatch.context() as env:
+            for name, value in {"SHOPKPI_ENGINE": "spark", "SHOPKPI_SPARK_METHOD": "thrift",
+                                "SHOPKPI_SPARK_PORT": str(port), "SHOPKPI_LAKE": str(lake)}.items():
+                env.setenv(name, value)
+            result = materialize_month(MONTH, both_engines["duckdb"][1].parent / "exports", tmp_path / "warehouse.duckdb")
+        assert result.success, (tmp_path / "thrift.log").read_text()[-3000:]
+    finally:
+        server.terminate()
+        server.wait(60)
+    parity = compare_month(both_engines["duckdb"][1] / "warehouse.duckdb", lake, MONTH, schemas=("marts",))
+    assert len(parity) >= 8 and [p for p in parity if not p.equal] == []
+
+
+@needs_spark
+@pytest.mark.xdist_group("spark")
+def test_shopkpi_query_reads_sparks_tables_and_no_other_file(both_engines, monkeypatch):
+    duck, spark = both_engines["duckdb"][1], both_engines["spark"][1]
+    sql = "select shop_id, platform, kpi_id, value from kpi_store_monthly order by all"
+    expected = run_cli("query", sql, "--format", "csv", "--warehouse", str(duck / "warehouse.duckdb"))
+    monkeypatch.setenv("SHOPKPI_LAKE", str(spark / "lake"))
+    got = run_cli("query", sql, "--format", "csv", "--warehouse", str(spark / "warehouse.duckdb"))
+    assert got.returncode == 0, got.stderr
+    assert got.stdout == expected.stdout and got.stdout.count("\n") > 50
+    for hostile in (f"select * from read_parquet('{spark}/lake/raw/orders/**/*.parquet')",  # the raw lake
+                    "select * from read_csv('/etc/passwd')"):
+        refused = run_cli("query", hostile, "--warehouse", str(spark / "warehouse.duckdb"))
+        assert refused.returncode != 0 and "Permission Error" in refused.stderr, hostile

@@ -35,11 +35,20 @@ def check_read_only_statement(sql: str) -> None:
                        "(SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE or EXPLAIN only)")
 
 
+def spark_table_dirs() -> list[str]:
+    """On the Spark engine the warehouse's views read the Parquet of the tables Spark built: its
+    warehouse dir and the schemas of empty tables. Readers may open those files, never the raw lake."""
+    from ...lake import default_lake
+
+    return [str(p) + "/" for p in (default_lake() / "warehouse", default_lake() / "schemas") if p.is_dir()]
+
+
 def query(warehouse: Path, sql: str, params: list | None = None) -> tuple[list[str], list[tuple]]:
     """Run one read statement on the warehouse's reader snapshot (the last completed state; a run
     never locks it), opened read-only with external access disabled (no ATTACH, COPY … TO, file
-    readers or extension installs) and its configuration locked; values the user typed go in as
-    parameters. A rebuild going on or broken off is noted on stderr."""
+    readers or extension installs; on Spark only the files of Spark's tables are readable) and its
+    configuration locked; values the user typed go in as parameters. A rebuild going on or broken
+    off is noted on stderr."""
     import duckdb
 
     from ...snapshot import reader_note, snapshot_path
@@ -50,7 +59,11 @@ def query(warehouse: Path, sql: str, params: list | None = None) -> tuple[list[s
         raise CliError(f"no completed build of {warehouse} yet ({snapshot.name} is written when a run completes): "
                        "run `shopkpi materialize` first")
     try:
-        con = duckdb.connect(str(snapshot), read_only=True, config={"enable_external_access": False})
+        con = duckdb.connect(str(snapshot), read_only=True)
+        allowed = spark_table_dirs()
+        if allowed:
+            con.execute("SET allowed_directories = ?", [allowed])
+        con.execute("SET enable_external_access = false")
     except duckdb.Error as exc:
         raise CliError(f"cannot open {snapshot}: {exc}") from None
     try:
