@@ -124,6 +124,20 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _stop(server) -> None:
+    """SIGTERM the server's process group; SIGKILL it if the JVM's shutdown takes over a minute."""
+    import os
+    import signal
+    import subprocess
+
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(60)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(30)
+
+
 def _wait_for_port(port: int, proc, seconds: float) -> None:
     import socket
     import time
@@ -151,7 +165,8 @@ def test_a_spark_thrift_server_builds_the_same_marts(both_engines, tmp_path):
     lake, port = tmp_path / "lake", _free_port()
     lake.mkdir()
     with (tmp_path / "thrift.log").open("w") as log:
-        server = subprocess.Popen(thrift_server_command(lake, port), stdout=log, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(thrift_server_command(lake, port), stdout=log, stderr=subprocess.STDOUT,
+                                  start_new_session=True)  # its own process group: stopped whole below
     try:
         _wait_for_port(port, server, 180)
         with pytest.MonkeyPatch.context() as env:
@@ -161,8 +176,7 @@ def test_a_spark_thrift_server_builds_the_same_marts(both_engines, tmp_path):
             result = materialize_month(MONTH, both_engines["duckdb"][1].parent / "exports", tmp_path / "warehouse.duckdb")
         assert result.success, (tmp_path / "thrift.log").read_text()[-3000:]
     finally:
-        server.terminate()
-        server.wait(60)
+        _stop(server)
     parity = compare_month(both_engines["duckdb"][1] / "warehouse.duckdb", lake, MONTH, schemas=("marts",))
     assert len(parity) >= 8 and [p for p in parity if not p.equal] == []
 
