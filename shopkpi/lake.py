@@ -15,12 +15,11 @@ hdfs://): DuckDB writes local paths only, so such a deployment syncs the folder 
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import duckdb
 
+from .folders import replaced_folder
 from .ingest.load import sql_literal
 from .settings import DATA_DIR
 
@@ -53,10 +52,7 @@ def export_month(con: duckdb.DuckDBPyConnection, month: str, lake: Path) -> dict
         columns = _columns(con, table)
         if "month" not in columns:
             continue
-        root = raw_table_path(lake, table)
-        root.mkdir(parents=True, exist_ok=True)
-        staged = Path(tempfile.mkdtemp(prefix=f".month={month}-", dir=root))
-        try:
+        with replaced_folder(raw_table_path(lake, table) / f"month={month}") as staged:
             kept = ", ".join(f'"{c}"' for c in columns if c not in ("month", "shop_id"))
             if "shop_id" in columns:
                 for shop in shops:
@@ -68,37 +64,34 @@ def export_month(con: duckdb.DuckDBPyConnection, month: str, lake: Path) -> dict
             else:
                 con.execute(f"copy (select {kept} from raw.{table} where month = {sql_literal(month)}) "
                             f"to {sql_literal(str(staged / 'data.parquet'))} (format parquet)")
-            (written[table],) = con.execute(f"select count(*) from raw.{table} where month = ?", [month]).fetchone()
-            os.chmod(staged, 0o755)
-            target = root / f"month={month}"
-            if target.exists():
-                old = Path(tempfile.mkdtemp(prefix=".old-", dir=root))
-                target.rename(old / "month")
-                shutil.rmtree(old, ignore_errors=True)
-            staged.rename(target)
-        except BaseException:
-            shutil.rmtree(staged, ignore_errors=True)
-            raise
+        (written[table],) = con.execute(f"select count(*) from raw.{table} where month = ?", [month]).fetchone()
     return written
 
 
 SPARK_SCHEMAS = ("reference", "staging", "intermediate", "marts")
 
 
+def spark_read_dirs(lake: Path) -> tuple[Path, Path]:
+    """Where the files of Spark's tables are: its warehouse dir, and the schemas of empty tables
+    (macros/engines.sql, write_table_schemas)."""
+    return Path(lake) / "warehouse", Path(lake) / "schemas"
+
+
 def spark_table_source(lake: Path, schema: str, table: str) -> str | None:
     """A DuckDB relation reading a table Spark built, from its Parquet files; when no month has rows,
-    from the schema Spark left beside it (macros/engines.sql, write_table_schemas). None: no table."""
-    folder = Path(lake) / "warehouse" / f"{schema}.db" / table
+    from the schema Spark left beside it. None: no such table."""
+    warehouse, schemas = spark_read_dirs(lake)
+    folder = warehouse / f"{schema}.db" / table
     files = folder
     if not any(folder.rglob("*.parquet")):
-        files = Path(lake) / "schemas" / schema / table
+        files = schemas / schema / table
         if not any(files.glob("*.parquet")):
             return None
     return f"read_parquet({sql_literal(str(files) + '/**/*.parquet')}, hive_partitioning = true, union_by_name = true)"
 
 
 def spark_tables(lake: Path, schema: str) -> list[str]:
-    folder = Path(lake) / "warehouse" / f"{schema}.db"
+    folder = spark_read_dirs(lake)[0] / f"{schema}.db"
     if not folder.is_dir():
         return []
     return sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))

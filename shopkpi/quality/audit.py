@@ -15,14 +15,12 @@ import csv
 import datetime as dt
 import html
 import json
-import os
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import warehouse as warehouse_db
+from ..folders import replaced_folder
 from ..spreadsheets import neutralise_formula
 from .gx_duckdb import SuiteOutcome, build_data_docs
 from .results import query_rows, state_fingerprints, stored_results, validate
@@ -212,8 +210,8 @@ def audit_month(warehouse: str | Path, month: str, published: Path, revalidate: 
                          quarantine, report_rows["platform_summary_accuracy"],
                          data_docs=month_dir / DATA_DOCS_DIRNAME, findings=_findings(runs), sources=sources,
                          missing_since_earlier_load=missing, months_with_another_key=other_keys, shops=shops)
-    build = Path(tempfile.mkdtemp(prefix=".data-docs-", dir=month_dir))
-    try:
+    # The month's Data Docs are swapped in whole: an auditor never sees half a site.
+    with replaced_folder(month_dir / DATA_DOCS_DIRNAME) as build:
         build_data_docs([r.outcome for r in runs], [s.for_month(month) for s in suites], build)
         report.seconds = time.perf_counter() - started
         summary = report.summary()
@@ -221,15 +219,4 @@ def audit_month(warehouse: str | Path, month: str, published: Path, revalidate: 
         (build / "audit.html").write_text(_audit_html(report, summary), encoding="utf-8")
         _write_csv(build / "reconciliation.csv", report.reconciliation)
         _write_csv(build / "quarantine.csv", quarantine)
-        # Swap the month's Data Docs in whole: an auditor never sees half a site.
-        old = month_dir / DATA_DOCS_DIRNAME
-        if old.exists():
-            trash = Path(tempfile.mkdtemp(prefix=".old-docs-", dir=month_dir))
-            old.rename(trash / "docs")
-            shutil.rmtree(trash, ignore_errors=True)
-        os.chmod(build, 0o755)  # mkdtemp makes it 0700; auditors and other users read it
-        build.rename(old)
-    except BaseException:
-        shutil.rmtree(build, ignore_errors=True)
-        raise
     return report

@@ -38,9 +38,9 @@ def check_read_only_statement(sql: str) -> None:
 def spark_table_dirs() -> list[str]:
     """On the Spark engine the warehouse's views read the Parquet of the tables Spark built: its
     warehouse dir and the schemas of empty tables. Readers may open those files, never the raw lake."""
-    from ...lake import default_lake
+    from ...lake import default_lake, spark_read_dirs
 
-    return [str(p) + "/" for p in (default_lake() / "warehouse", default_lake() / "schemas") if p.is_dir()]
+    return [str(p) + "/" for p in spark_read_dirs(default_lake()) if p.is_dir()]
 
 
 def query(warehouse: Path, sql: str, params: list | None = None) -> tuple[list[str], list[tuple]]:
