@@ -77,16 +77,22 @@ def spark_read_dirs(lake: Path) -> tuple[Path, Path]:
     return Path(lake) / "warehouse", Path(lake) / "schemas"
 
 
-def spark_table_source(lake: Path, schema: str, table: str) -> str | None:
-    """A DuckDB relation reading a table Spark built, from its Parquet files; when no month has rows,
-    from the schema Spark left beside it. None: no such table."""
+def spark_table_files(lake: Path, schema: str, table: str) -> Path | None:
+    """The folder of a table Spark built: its Parquet files, or when no month has rows, the schema
+    Spark left beside them (macros/engines.sql, write_table_schemas). None: no such table."""
     warehouse, schemas = spark_read_dirs(lake)
     folder = warehouse / f"{schema}.db" / table
-    files = folder
-    if not any(folder.rglob("*.parquet")):
-        files = schemas / schema / table
-        if not any(files.glob("*.parquet")):
-            return None
+    if any(folder.rglob("*.parquet")):
+        return folder
+    folder = schemas / schema / table
+    return folder if any(folder.glob("*.parquet")) else None
+
+
+def spark_table_source(lake: Path, schema: str, table: str) -> str | None:
+    """A DuckDB relation reading a table Spark built, from its Parquet files. None: no such table."""
+    files = spark_table_files(lake, schema, table)
+    if files is None:
+        return None
     return f"read_parquet({sql_literal(str(files) + '/**/*.parquet')}, hive_partitioning = true, union_by_name = true)"
 
 
@@ -115,3 +121,23 @@ def attach_spark_tables(con: duckdb.DuckDBPyConnection, lake: Path) -> list[str]
             con.execute(f'create or replace view "{schema}"."{table}" as select {columns} from {source}')
             made.append(f"{schema}.{table}")
     return made
+
+
+def register_lake_views(spark, lake: Path) -> list[str]:
+    """The warehouse's names (raw.orders, staging.stg_orders, marts.…) as views in a Spark session
+    whose catalog is its own (in memory), over the lake: the raw layer the loader wrote and the
+    tables dbt built. The Great Expectations suites then run as Spark jobs on the same files dbt
+    read and wrote, without opening the build's Derby catalog (one Spark process at a time)."""
+    lake = Path(lake)
+    sources = {("raw", t.name): t for t in sorted((lake / "raw").iterdir()) if t.is_dir()} if (lake / "raw").is_dir() else {}
+    for schema in SPARK_SCHEMAS:
+        for table in spark_tables(lake, schema):
+            files = spark_table_files(lake, schema, table)
+            if files is not None:
+                sources[(schema, table)] = files
+    for schema in sorted({schema for schema, _ in sources}):
+        spark.sql(f"create database if not exists {schema}")
+    for (schema, table), files in sources.items():
+        path = str(files.resolve()).replace("`", "``")
+        spark.sql(f"create or replace view {schema}.{table} as select * from parquet.`{path}`")
+    return [f"{schema}.{table}" for schema, table in sources]

@@ -89,6 +89,51 @@ def test_the_month_materialises_and_publishes_on_spark_with_every_check(both_eng
     assert (spark / "lake" / "warehouse" / "marts.db" / "kpi_store_monthly" / f"month={MONTH}").is_dir()
 
 
+def _validated_by(warehouse) -> dict[str, set[str]]:
+    """Per layer, the GX data sources whose results the checks stored (the batch's datasource)."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute("select layer, json_extract_string(result_json, '$.meta.active_batch_definition.datasource_name') "
+                           f"from quality.check_results where month = '{MONTH}'").fetchall()
+    found: dict[str, set[str]] = {}
+    for layer, source in rows:
+        found.setdefault(layer, set()).add(source)
+    return found
+
+
+@needs_spark
+@pytest.mark.xdist_group("spark")
+def test_the_staging_and_marts_suites_run_on_spark(both_engines):
+    # the loader's raw suites stay in DuckDB; every suite over dbt's tables is a Spark job on Spark
+    assert _validated_by(both_engines["spark"][1] / "warehouse.duckdb") == {
+        "raw": {"warehouse"}, "staging": {"spark"}, "marts": {"spark"}}
+    assert _validated_by(both_engines["duckdb"][1] / "warehouse.duckdb") == {
+        "raw": {"warehouse"}, "staging": {"warehouse"}, "marts": {"warehouse"}}
+
+
+@needs_spark
+@pytest.mark.xdist_group("spark")
+def test_a_defect_in_sparks_tables_fails_the_check_on_spark(both_engines, tmp_path, monkeypatch):
+    """The check reads what Spark reads: a duplicated store-KPI row written into a copy of Spark's
+    table files fails kpi_store_monthly's uniqueness on Spark, while the warehouse file (whose views
+    read the original lake) is untouched."""
+    from shopkpi.quality.results import validate
+    from shopkpi.quality.suites import load_suites
+
+    spark = both_engines["spark"][1]
+    lake = tmp_path / "lake"
+    shutil.copytree(spark / "lake", lake, ignore=shutil.ignore_patterns("metastore_db", "*.lck"))
+    month_dir = lake / "warehouse" / "marts.db" / "kpi_store_monthly" / f"month={MONTH}"
+    with duckdb.connect() as con:  # one row again, in a second file of the same partition
+        con.execute(f"copy (select * exclude (month) from read_parquet('{month_dir}/*.parquet') "
+                    f"where kpi_id = 'net_sales' and shop_id = 'all' and platform = 'all') to '{month_dir}/part-dup.parquet' (format parquet)")
+    monkeypatch.setenv("SHOPKPI_ENGINE", "spark")
+    monkeypatch.setenv("SHOPKPI_LAKE", str(lake))
+    suites = [s for s in load_suites("marts") if s.name == "kpi_store_monthly"]
+    (outcome,), _ = validate(spark / "warehouse.duckdb", suites, MONTH, checkpoint_name="defect")
+    assert not outcome.success
+    assert [(o.expectation, o.unexpected_count) for o in outcome.failed] == [("expect_compound_columns_to_be_unique", 2)]
+
+
 @needs_spark
 @pytest.mark.xdist_group("spark")
 def test_every_table_is_the_same_on_duckdb_and_spark(both_engines):
@@ -162,19 +207,25 @@ def test_a_spark_thrift_server_builds_the_same_marts(both_engines, tmp_path):
     from shopkpi.parity import compare_month
     from shopkpi.spark import thrift_server_command
 
-    lake, port = tmp_path / "lake", _free_port()
+    lake, port, connect_port = tmp_path / "lake", _free_port(), _free_port()
     lake.mkdir()
     with (tmp_path / "thrift.log").open("w") as log:
-        server = subprocess.Popen(thrift_server_command(lake, port), stdout=log, stderr=subprocess.STDOUT,
-                                  start_new_session=True)  # its own process group: stopped whole below
+        server = subprocess.Popen(thrift_server_command(lake, port, connect_port=connect_port), stdout=log,
+                                  stderr=subprocess.STDOUT, start_new_session=True)  # own process group: stopped whole
     try:
         _wait_for_port(port, server, 180)
+        _wait_for_port(connect_port, server, 60)
         with pytest.MonkeyPatch.context() as env:
             for name, value in {"SHOPKPI_ENGINE": "spark", "SHOPKPI_SPARK_METHOD": "thrift",
-                                "SHOPKPI_SPARK_PORT": str(port), "SHOPKPI_LAKE": str(lake)}.items():
+                                "SHOPKPI_SPARK_PORT": str(port), "SHOPKPI_LAKE": str(lake),
+                                "SHOPKPI_SPARK_CONNECT": f"sc://localhost:{connect_port}"}.items():
                 env.setenv(name, value)
             result = materialize_month(MONTH, both_engines["duckdb"][1].parent / "exports", tmp_path / "warehouse.duckdb")
         assert result.success, (tmp_path / "thrift.log").read_text()[-3000:]
+        failed = [c.check_name for c in result.get_asset_check_evaluations() if not c.passed and c.severity.value == "ERROR"]
+        assert failed == []
+        # the GX suites ran through the server's Spark Connect endpoint, on the tables it built
+        assert _validated_by(tmp_path / "warehouse.duckdb")["marts"] == {"spark"}
     finally:
         _stop(server)
     parity = compare_month(both_engines["duckdb"][1] / "warehouse.duckdb", lake, MONTH, schemas=("marts",))

@@ -32,8 +32,8 @@ figures as (
 select *,
        case when relative_error is null or relative_error >= 0.05
             then case when shop_id = 'default' then '' else shop_id || ' · ' end
-                 || measure || ': platform ' || cast(platform_value as varchar) || ' vs marts ' || coalesce(cast(marts_value as varchar), 'NULL')
-                 || ' (error ' || coalesce(cast(relative_error as varchar), 'undefined') || ')'
+                 || measure || ': platform ' || cast(platform_value as string) || ' vs marts ' || coalesce(cast(marts_value as string), 'NULL')
+                 || ' (error ' || coalesce(cast(relative_error as string), 'undefined') || ')'
        end as finding
 from compared
 order by shop_id, measure

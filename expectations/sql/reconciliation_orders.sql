@@ -45,6 +45,6 @@ select reconciliation, source_file, measure,
        cast(downstream as decimal(38, 2)) - cast(upstream as decimal(38, 2)) as difference,
        case when cast(upstream as decimal(38, 2)) <> cast(downstream as decimal(38, 2))
             then reconciliation || ' · ' || source_file || ' · ' || measure || ': '
-                 || cast(cast(upstream as decimal(38, 2)) as varchar) || ' -> ' || cast(cast(downstream as decimal(38, 2)) as varchar)
+                 || cast(cast(upstream as decimal(38, 2)) as string) || ' -> ' || cast(cast(downstream as decimal(38, 2)) as string)
        end as finding
 from pairs

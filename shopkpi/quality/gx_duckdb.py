@@ -89,7 +89,7 @@ def _site_config(directory: Path) -> dict:
     }
 
 
-def _outcome(suite_result, key=None) -> SuiteOutcome:
+def outcome_of(suite_result, key=None) -> SuiteOutcome:
     outcomes = []
     for r in suite_result.results:
         cfg = r.expectation_config
@@ -113,7 +113,7 @@ def outcome_from_json(result_json: dict, result_key: list) -> SuiteOutcome:
     """A stored validation result (see `SuiteOutcome.result_json`) read back."""
     from great_expectations.core.expectation_validation_result import expectationSuiteValidationResultSchema
 
-    outcome = _outcome(expectationSuiteValidationResultSchema.load(result_json))
+    outcome = outcome_of(expectationSuiteValidationResultSchema.load(result_json))
     outcome.result_json, outcome.result_key = result_json, result_key
     return outcome
 
@@ -125,17 +125,17 @@ def build_data_docs(outcomes: list[SuiteOutcome], specs: list[dict], directory: 
     from great_expectations.core.expectation_validation_result import expectationSuiteValidationResultSchema
     from great_expectations.data_context.types.resource_identifiers import ValidationResultIdentifier
 
-    context = _ephemeral_context()
+    context = ephemeral_context()
     context.add_data_docs_site("audit", _site_config(Path(directory).resolve()))
     for spec in specs:
-        context.suites.add(_expectation_suite(spec))
+        context.suites.add(expectation_suite(spec))
     for outcome in outcomes:
         key = ValidationResultIdentifier.from_tuple(tuple(outcome.result_key))
         context.validation_results_store.set(key, expectationSuiteValidationResultSchema.load(outcome.result_json))
     context.build_data_docs(site_names=["audit"])
 
 
-def _ephemeral_context():
+def ephemeral_context():
     """An in-memory GX context, quiet: no progress bars, warnings only."""
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -146,7 +146,7 @@ def _ephemeral_context():
     return context
 
 
-def _expectation_suite(spec: dict):
+def expectation_suite(spec: dict):
     import great_expectations as gx
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
@@ -168,14 +168,14 @@ def run_suites(warehouse: str | Path, validations: list[Validation], checkpoint_
     import great_expectations as gx
 
     enable_duckdb_persisted_connection()
-    context = _ephemeral_context()
+    context = ephemeral_context()
     # Read-only: validating changes nothing, and `shopkpi audit` validates the readers' snapshot.
     source = context.data_sources.add_sql(
         name="warehouse", connection_string=f"duckdb:///{Path(warehouse).resolve()}?access_mode=READ_ONLY")
     definitions = []
     for v in validations:
         batch = source.add_query_asset(name=v.name, query=v.query).add_batch_definition_whole_table("whole")
-        suite = context.suites.add(_expectation_suite(v.spec))
+        suite = context.suites.add(expectation_suite(v.spec))
         definitions.append(context.validation_definitions.add(gx.ValidationDefinition(name=v.name, data=batch, suite=suite)))
     checkpoint = context.checkpoints.add(gx.Checkpoint(
         name=checkpoint_name, validation_definitions=definitions, result_format=RESULT_FORMAT))
@@ -183,7 +183,7 @@ def run_suites(warehouse: str | Path, validations: list[Validation], checkpoint_
         result = checkpoint.run()
     finally:
         _release(source)
-    by_suite = {r.suite_name: _outcome(r, key) for key, r in result.run_results.items()}
+    by_suite = {r.suite_name: outcome_of(r, key) for key, r in result.run_results.items()}
     return [by_suite[v.spec["name"]] for v in validations]
 
 

@@ -62,7 +62,7 @@ class StoredResult:
     report_rows: list[dict] | None
 
 
-def _json_value(value):
+def plain_value(value):
     if hasattr(value, "as_tuple"):  # Decimal
         return float(value)
     if isinstance(value, (dt.date, dt.datetime)):
@@ -73,7 +73,7 @@ def _json_value(value):
 def query_rows(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> list[dict]:
     cursor = con.execute(sql, params or [])
     names = [d[0] for d in cursor.description]
-    return [dict(zip(names, (_json_value(v) for v in row))) for row in cursor.fetchall()]
+    return [dict(zip(names, (plain_value(v) for v in row))) for row in cursor.fetchall()]
 
 
 def _schema_parts(con: duckdb.DuckDBPyConnection, month: str, schema: str) -> tuple[list[str], list[str]]:
@@ -121,12 +121,28 @@ def validations_for(suites: list[Suite], month: str) -> list[Validation]:
     return [Validation(f"{s.name}_{month.replace('-', '_')}", s.for_month(month), s.batch_query(month)) for s in suites]
 
 
+def runs_on_spark(suites: list[Suite]) -> bool:
+    """On the Spark engine the staging and marts suites run on Spark, over the tables dbt-spark
+    built; the raw suites stay with the loader, in DuckDB (the lake is written from its tables)."""
+    from ..spark import engine
+
+    return engine() == "spark" and all(s.layer != "raw" for s in suites)
+
+
 def validate(warehouse: str | Path, suites: list[Suite], month: str, checkpoint_name: str
              ) -> tuple[list[SuiteOutcome], dict[str, list[dict]]]:
     """Run the suites (one GX checkpoint) and read the report rows of the reconciliation suites."""
+    wanted = [s for s in suites if s.name in REPORT_ROW_SUITES]
+    if runs_on_spark(suites):
+        from ..lake import default_lake
+        from ..spark import validation_session
+        from .gx_spark import query_rows_on_spark, run_suites_on_spark
+
+        with validation_session(default_lake()) as spark:
+            outcomes = run_suites_on_spark(spark, validations_for(suites, month), checkpoint_name=checkpoint_name)
+            return outcomes, {s.name: query_rows_on_spark(spark, s.batch_query(month)) for s in wanted}
     outcomes = run_suites(warehouse, validations_for(suites, month), checkpoint_name=checkpoint_name)
     rows = {}
-    wanted = [s for s in suites if s.name in REPORT_ROW_SUITES]
     if wanted:
         with warehouse_db.connect(warehouse, read_only=True) as con:
             rows = {s.name: query_rows(con, s.batch_query(month)) for s in wanted}
