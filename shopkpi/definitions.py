@@ -3,7 +3,9 @@
 The Dagster code lives in `defs/`, one folder per pipeline stage; it is thin code over
 the plain libraries (`ingest/`, `quality/`, `publish/`, `scoring/`)."""
 
-from dagster import Definitions
+import logging
+
+from dagster import Definitions, colored_console_logger, logger
 from dagster_dbt import DbtCliResource
 
 from .defs.ingest.assets import raw_exports
@@ -27,6 +29,16 @@ def build_resources(warehouse: str | None = None, exports: str | None = None, pu
     }
 
 
+@logger(description="Progress lines for the shopkpi CLI; silent when no CLI command reports (e.g. in the UI).")
+def progress_logger(init_context):
+    from .cli.progress import DagsterProgressHandler, active
+
+    log = logging.Logger("shopkpi.progress")  # not in logging's tree: nothing else sees these records
+    progress = active()
+    log.addHandler(DagsterProgressHandler(progress) if progress else logging.NullHandler())
+    return log
+
+
 ASSETS = [raw_exports, shopkpi_dbt_models, reader_snapshot, scorecard_publication]
 ASSET_CHECKS = SUITE_CHECKS
 
@@ -39,6 +51,7 @@ def build_definitions(warehouse: str | None = None, exports: str | None = None, 
         schedules=[monthly_publish_schedule],
         sensors=[late_exports_sensor],
         resources=build_resources(warehouse, exports, published),
+        loggers={"console": colored_console_logger, "progress": progress_logger},
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -39,6 +40,14 @@ def test_materialize_in_a_subprocess_is_a_dagster_run_and_query_reads_the_mart(t
     proc = shell("materialize", "--month", "2019-03", "--exports", str(tmp_path / "exports"), "--warehouse", warehouse)
     assert proc.returncode == 0, proc.stderr
     assert "materialised 2019-03" in proc.stdout and "付款率" in proc.stdout
+    # progress on stderr as it goes: plain timed lines when stderr is not a terminal
+    progress = proc.stderr.splitlines()
+    assert re.fullmatch(r"\[\s*\d+\.\ds\] materialising 2019-03 from .*", progress[0]), progress
+    for stage in ("Dagster ready", "load the downloads: done", "check raw (Great Expectations): done",
+                  "dbt build: done", "check staging (Great Expectations): done", "check marts (Great Expectations): done",
+                  "hand the month to readers: done"):
+        assert any(stage in line for line in progress), (stage, progress)
+    assert re.search(r"dbt build: done in \d+\.\ds \(\d+ models, \d+ tests passed\)", proc.stderr)
 
     from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
@@ -50,7 +59,8 @@ def test_materialize_in_a_subprocess_is_a_dagster_run_and_query_reads_the_mart(t
                   "and shop_id = 'all' and platform = 'all' order by 1",
                   "--warehouse", warehouse, "--format", "json")
     assert out.returncode == 0, out.stderr
-    assert json.loads(out.stdout) == [{"kpi_id": "gmv", "value": "20"}, {"kpi_id": "payment_rate", "value": "0.5"}]
+    # typed JSON: numbers are numbers (12.50 + 7.50 ordered; 1 of 2 orders paid)
+    assert json.loads(out.stdout) == [{"kpi_id": "gmv", "value": 20}, {"kpi_id": "payment_rate", "value": 0.5}]
 
     csv_out = run_cli("query", "select count(*) as n from raw.orders", "--warehouse", warehouse, "--format", "csv")
     assert csv_out.stdout.splitlines() == ["n", "2"]
@@ -160,7 +170,7 @@ def test_query_is_truly_read_only(demo_run, tmp_path):
                 "summarize kpi_store_monthly", "explain select * from fct_orders"):
         assert run_cli("query", sql, "--warehouse", str(warehouse)).returncode == 0, sql
     empty = run_cli("query", "  ", "--warehouse", str(warehouse))
-    assert empty.returncode == 2 and "no SQL statement" in empty.stderr
+    assert empty.returncode == 2 and "no SQL given" in empty.stderr
 
 
 def test_a_month_with_a_trailing_newline_is_not_a_month():

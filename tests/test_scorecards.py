@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -217,12 +218,46 @@ def test_workbook_has_a_sheet_per_role_with_colours(month):
     book = load_workbook(published / MONTH / "v1" / "scorecard.xlsx")
     assert book.sheetnames[0] == "汇总 Summary" and "客服专员 customer_service" in book.sheetnames
     sheet = book["客服专员 customer_service"]
-    assert sheet["A1"].value == "员工 Employee" and sheet["B1"].value == "店铺 Shop (all = 全部)"
-    assert sheet["H1"].value == "状态 Status"
+    # row 1: the sheet's title with the month and version; row 2: the header
+    assert sheet["A1"].value == "客服专员 Customer-service agent · 2022-03 · v1"
+    assert sheet["A2"].value == "员工 Employee" and sheet["B2"].value == "店铺 Shop (all = 全部)"
+    assert sheet["H2"].value == "状态 Status"
     rules = [r for rng in sheet.conditional_formatting for r in rng.rules]
-    assert {r.formula[0] for r in rules} == {'"pass"', '"fail"', '"no_data"'}
-    statuses = {sheet.cell(row=i, column=8).value for i in range(2, sheet.max_row + 1)}
-    assert {"pass", "fail", "no_data", "unscored"} <= statuses
+    assert {r.formula[0] for r in rules} == {'"达标 pass"', '"未达标 fail"', '"无数据 no data"', '"不计分 unscored"'}
+    statuses = {sheet.cell(row=i, column=8).value for i in range(3, sheet.max_row + 1)}
+    assert {"达标 pass", "未达标 fail", "无数据 no data", "不计分 unscored"} <= statuses
+
+
+def test_workbook_number_formats_filters_and_print_setup(month):
+    """What a manager gets when opening or printing the workbook, read back with openpyxl."""
+    _, _, published = month
+    book = load_workbook(published / MONTH / "v1" / "scorecard.xlsx")
+    for sheet in book.worksheets:
+        assert f"{MONTH} · v1" in sheet["A1"].value, sheet.title  # month and version on every sheet
+        assert sheet.auto_filter.ref.startswith("A2:") and sheet.freeze_panes == "A3"
+        assert sheet.page_setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.page_setup.fitToWidth == 1 and sheet.print_title_rows == "$2:$2"
+    cs = book["客服专员 customer_service"]
+    formats = {}
+    for row in cs.iter_rows(min_row=3):
+        kpi, value = row[3].value, row[4]  # KPI (English), value
+        if value.value is not None:
+            formats[kpi] = value.number_format
+    # satisfaction is a ratio (a percentage), slow first replies a count, first response in seconds a number
+    assert formats["Customer satisfaction"] == "0.00%" and formats["Slow first replies"] == "#,##0"
+    assert formats["First response time (s)"] == "#,##0.####"
+    summary = book["汇总 Summary"]
+    header = [c.value for c in summary[2]]
+    share = header.index("达标率 Pass share") + 1
+    assert {summary.cell(row=r, column=share).number_format for r in range(3, summary.max_row + 1)
+            if summary.cell(row=r, column=share).value is not None} == {"0.00%"}
+    store = book["店铺指标 Store KPIs"]
+    by_kpi = {r[2].value: r for r in store.iter_rows(min_row=3)}
+    assert by_kpi["net_sales"][3].number_format == "#,##0.00" and by_kpi["refund_rate"][3].number_format == "0.00%"
+    assert by_kpi["orders_paid"][3].number_format == "#,##0"
+    # widths fit the longest cell: a CJK character is two wide
+    wide = lambda text: sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)  # noqa: E731
+    assert cs.column_dimensions["C"].width >= max(wide(str(c.value)) for c in cs["C"][2:] if c.value)
 
 
 def _chromium() -> str | None:
@@ -254,6 +289,14 @@ def test_html_report_opens_in_headless_chromium(month, tmp_path):
         assert heading in dom
     assert dom.count('class="bar"') >= 15 and 'class="target"' in dom and 'class="trend"' in dom
     assert "排名 Ranking" in dom and "vs 目标" in dom
+    # it leads with the company's store KPIs against last month, ratios as percentages
+    assert dom.index("Store KPIs") < dom.index("Team overview")
+    refund = re.search(r'data-kpi="refund_rate"><td class="l">[^<]+</td><td>([^<]+)</td><td>([^<]+)</td>', dom)
+    assert refund and refund[1].endswith("%") and refund[2] == "—"  # one month in the warehouse: no last month
+    # the 'store' row of the team overview is everyone on the roster: the whole team, not a role
+    assert "全店团队 Whole team" in dom and "Store / operations</td><td>" not in dom
+    # the trend chart labels its single month's point with the value, and has a y axis
+    assert 'class="point"' in dom and 'class="axis"' in dom
 
 
 def test_csv_cells_that_look_like_formulas_are_neutralised(month, tmp_path):

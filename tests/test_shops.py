@@ -293,7 +293,7 @@ def test_the_report_and_workbook_show_every_shop_and_the_company(shops_month, tm
     files, _ = build_artifacts(str(warehouse), MONTH, 1)
     want = expected(real, shared)
     sheet = load_workbook(io.BytesIO(files["scorecard.xlsx"]), read_only=True)["店铺 Shops"]
-    rows = [r for r in sheet.iter_rows(values_only=True)]
+    rows = [r for r in sheet.iter_rows(values_only=True)][1:]  # row 1 is the sheet's title
     by_scope = {(r[1], r[2]): r for r in rows[1:]}
     assert rows[1][0] == "公司 Company" and set(by_scope) == set(want)  # the company first, then every scope
     for scope, figures in want.items():

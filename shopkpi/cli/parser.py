@@ -8,8 +8,9 @@ from ..settings import DEMO_MONTH, EXPORTS_ENV, WAREHOUSE_ENV, default_exports, 
 from .commands.build import cmd_backfill, cmd_demo, cmd_materialize
 from .commands.layouts import cmd_inspect, cmd_layouts
 from .commands.publish import cmd_audit, cmd_publish, cmd_verify
-from .commands.read import SEARCH_PATH, cmd_query, cmd_scorecard
+from .commands.read import SEARCH_PATH, cmd_query, cmd_scorecard, cmd_tables
 from .commands.tools import cmd_simulate, cmd_ui
+from .render import DEFAULT_LIMIT
 
 WAREHOUSE_HELP = f"DuckDB warehouse file (default: ${WAREHOUSE_ENV} or data/warehouse.duckdb)"
 EXPORTS_HELP = (f"exports root holding one YYYY-MM folder per month, or one month's folder "
@@ -104,9 +105,22 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Run SQL on the warehouse, opened read-only. Unqualified names resolve in "
                                    f"{SEARCH_PATH}, so `select * from kpi_store_monthly` works.")
     q.add_argument("sql", help='e.g. "select * from kpi_store_monthly"')
-    q.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format (default table)")
+    q.add_argument("--format", choices=["table", "records", "csv", "json"], default="table",
+                   help="table (wide results turn into records), records (one block per row), csv or json "
+                        "(numbers as numbers)")
+    q.add_argument("--limit", type=int, default=DEFAULT_LIMIT,
+                   help=f"rows the table shows (default {DEFAULT_LIMIT}; 0: all); csv and json carry every row")
     _common(q)
     q.set_defaults(func=cmd_query)
+
+    t = sub.add_parser("tables", help="list the warehouse's tables, or one table's columns, with their descriptions",
+                       description="The marts (and, with --all, every schema) with the descriptions of the dbt "
+                                   "project's .yml files; with a table name, its columns, types and descriptions.")
+    t.add_argument("table", nargs="?", help="a table, e.g. kpi_store_monthly or staging.stg_orders")
+    t.add_argument("--all", action="store_true", help="every schema, not only the marts")
+    t.add_argument("--format", choices=["table", "records", "csv", "json"], default="table")
+    _common(t)
+    t.set_defaults(func=cmd_tables)
 
     s = sub.add_parser("simulate", help="write the platform exports no public download has, from an order report",
                        description="Seeded, deterministic generator of traffic, ads, campaigns, customer service, "

@@ -23,20 +23,59 @@ def console(min_width: int = 120):
     return Console(width=max(min_width, Console().width))
 
 
-def print_rows(columns: list[str], rows: list[tuple], fmt: str) -> None:
+def json_value(value):
+    """Numbers as JSON numbers (Decimal: int when whole, else float), dates as ISO text."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral() else float(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+MAX_CELL = 40  # characters of a cell in the terminal table; csv and json are never cut
+DEFAULT_LIMIT = 50  # rows the terminal table shows unless --limit says otherwise
+
+
+def _cell(value, width: int) -> str:
+    text = "NULL" if value is None else str(plain(value))
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def print_rows(columns: list[str], rows: list[tuple], fmt: str, limit: int | None = None, max_cell: int = MAX_CELL
+               ) -> None:
+    """Rows as a table (wide results as one record per block), CSV or JSON. `limit` caps the rows
+    the terminal shows (0: all); csv and json always carry every row."""
     if fmt == "json":
-        print(json.dumps([{c: plain(v) for c, v in zip(columns, r)} for r in rows], ensure_ascii=False, default=str, indent=1))
-    elif fmt == "csv":
+        print(json.dumps([{c: json_value(v) for c, v in zip(columns, r)} for r in rows], ensure_ascii=False,
+                         default=str, indent=1))
+        return
+    if fmt == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow(columns)
         writer.writerows([[neutralise_formula(plain(v)) for v in r] for r in rows])  # like every CSV we write
+        return
+    shown = rows if not limit else rows[:limit]
+    cells = [[_cell(v, max_cell) for v in r] for r in shown]
+    out = console()
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    if fmt == "records" or (fmt == "table" and sum(w + 3 for w in widths) + 1 > out.width):
+        label = max((len(c) for c in columns), default=0)
+        for number, r in enumerate(cells, start=1):
+            print(f"-[ row {number} ]" + "-" * max(0, label - 6))
+            for c, v in zip(columns, r):
+                print(f"{c:<{label}} | {v}")
+        if fmt == "table":
+            print("(too wide for the terminal: one record per block; --format csv keeps every column on a line)")
     else:
         from rich.table import Table
 
         table = Table(*columns, show_lines=False)
-        for r in rows:
-            table.add_row(*["NULL" if v is None else str(plain(v)) for v in r])
-        console().print(table)
+        for r in cells:
+            table.add_row(*r)
+        out.print(table)
+    if len(shown) < len(rows):
+        print(f"({len(rows)} rows; {len(rows) - len(shown)} more not shown: use --limit 0 for all, or --format csv)")
+    else:
         print(f"({len(rows)} rows)")
 
 

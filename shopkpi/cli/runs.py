@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from pathlib import Path
 
 from ..settings import DAGSTER_STORAGE_ENV, DATA_DIR, PROJECT_ROOT
+from .errors import first_line
 
 COMPUTE_LOGS_ENV = "SHOPKPI_DAGSTER_COMPUTE_LOGS"
 
@@ -45,8 +47,8 @@ def failure_reason(result) -> str:
     failed = innermost_error(result)
     if failed is not None:
         step, error = failed
-        lines = [line.strip() for line in error.message.strip().splitlines() if line.strip()]
-        first = lines[0] if lines else error.cls_name
+        # "shopkpi.ingest.load.IngestError: why" -> "why": the class says nothing to a user
+        first = re.sub(rf"^[\w.]*\b{re.escape(error.cls_name)}: ", "", first_line(error.message)) or error.cls_name
         if error.cls_name == "OutOfMemoryException" or "Out of Memory" in first:
             from ..settings import MEMORY_LIMIT_ENV, duckdb_memory_limit
 
@@ -58,6 +60,12 @@ def failure_reason(result) -> str:
         if event.event_type_value == "ASSET_CHECK_EVALUATION" and not data.passed and data.severity.value == "ERROR":
             return f"check {data.check_name} failed"
     return "run failed"
+
+
+def log_hint(log_file: Path | None, result) -> str:
+    """Where to read more about a failed run: its log file (`-v` streams it instead) and run id."""
+    where = f"log {log_file}" if log_file else "log above"
+    return f" ({where}; run {result.run_id})"
 
 
 def check_evaluations(result) -> list:
@@ -76,17 +84,27 @@ def run_month(month: str, exports: Path, warehouse: Path, log_file: Path | None 
     from ..definitions import build_definitions
     from ..defs.jobs import MONTHLY_JOB_NAME, PUBLISH_JOB_NAME
     from ..months import partition_key_of
+    from .progress import active
 
+    progress = active()
+    if progress:
+        progress.status(f"{month}: starting Dagster and dbt …")
     use_project_dagster_instance()
     defs = build_definitions(warehouse=str(warehouse), exports=str(exports), published=str(published) if published else None)
     job = defs.resolve_job_def(job_name or MONTHLY_JOB_NAME)
-    run_config = {"loggers": {"console": {"config": {"log_level": "WARNING" if log_file else "DEBUG"}}}}
+    if progress:
+        progress.say(f"{month}: Dagster ready, running job {job.name}")
+    run_config = {"loggers": {"console": {"config": {"log_level": "WARNING" if log_file else "DEBUG"}}, "progress": {}}}
     if job.name == PUBLISH_JOB_NAME:
         run_config["ops"] = {"published__scorecards": {"config": {"reason": reason}}}
     with contextlib.ExitStack() as stack:
         if log_file is not None:
             log_file.parent.mkdir(parents=True, exist_ok=True)
-            stack.enter_context(contextlib.redirect_stdout(stack.enter_context(log_file.open("w", encoding="utf-8"))))
+            # the run's own output (dbt's console, Dagster's log with its tracebacks) goes to the log;
+            # the terminal gets progress lines and the one-line outcome
+            log = stack.enter_context(log_file.open("w", encoding="utf-8"))
+            stack.enter_context(contextlib.redirect_stdout(log))
+            stack.enter_context(contextlib.redirect_stderr(log))
         instance = stack.enter_context(DagsterInstance.get())
         result = job.execute_in_process(
             partition_key=partition_key_of(month),

@@ -1,9 +1,21 @@
-"""Monthly partitions: calendar months in Asia/Shanghai, the shop's local time."""
+"""Monthly partitions: calendar months in Asia/Shanghai, the shop's local time, from the first
+month the shop has data for: `SHOPKPI_FIRST_MONTH` (YYYY-MM, default 2017-01), so the Dagster UI
+does not list years of empty months."""
 
 from __future__ import annotations
 
+import os
+
 from dagster import MonthlyPartitionsDefinition
 
-from ..months import SHOP_TIMEZONE
+from ..months import SHOP_TIMEZONE, check_month
 
-monthly_partitions = MonthlyPartitionsDefinition(start_date="2015-01-01", timezone=SHOP_TIMEZONE)
+FIRST_MONTH_ENV = "SHOPKPI_FIRST_MONTH"
+DEFAULT_FIRST_MONTH = "2017-01"
+
+
+def first_month() -> str:
+    return check_month(os.environ.get(FIRST_MONTH_ENV) or DEFAULT_FIRST_MONTH)
+
+
+monthly_partitions = MonthlyPartitionsDefinition(start_date=f"{first_month()}-01", timezone=SHOP_TIMEZONE)

@@ -415,8 +415,9 @@ class MonthLoader:
             if missing:
                 raise MissingColumnError(f.source_name, next(c for c in f.spec.required if c.zh == missing[0]), f.spec)
         if not any(f.spec.report_type == ORDERS.report_type for f in usable):
-            seen = "; ".join(f"{k}: {v}" for k, v in self.result.skipped.items()) or "no files"
-            raise IngestError(f"no {ORDERS.name_zh} (order report) found in {self.folder} ({seen})")
+            seen = ", ".join([f"{f.source_name} ({f.spec.name_zh})" for f in usable]
+                             + [f"{k} ({v})" if v else k for k, v in self.result.skipped.items()]) or "no files"
+            raise IngestError(f"no {ORDERS.name_zh} (order report) in {self.folder} (found: {seen})")
 
         key = checked_pii_key()
         ensure_raw_schema(self.con)
@@ -646,6 +647,19 @@ class MonthLoader:
                 "SELECT count(*) FROM _checked WHERE NOT _bad AND _province_unrecognised").fetchone()
         con.execute("DROP VIEW _checked")
         stats.rows_loaded, stats.rows_quarantined = loaded, quarantined
+        if loaded == 0 and quarantined > 0 and spec.month_column:
+            self._refuse_a_file_of_another_month(found.source_name, quarantined)
+
+    def _refuse_a_file_of_another_month(self, file: str, quarantined: int) -> None:
+        """A download whose every row is dated in another month sits in the wrong month folder:
+        one clear error instead of a month of quarantined rows."""
+        months = self.con.execute(
+            """SELECT regexp_extract(reason, '([0-9]{4}-[0-9]{2})-[0-9]{2}[^;]* is outside partition month', 1) AS m,
+                      count(*) FROM raw.quarantine WHERE month = ? AND source_file = ? GROUP BY m ORDER BY 2 DESC, 1""",
+            [self.month, file]).fetchall()
+        if sum(n for m, n in months if m) == quarantined:
+            dated = " and ".join(m for m, _ in months[:2]) + (" …" if len(months) > 2 else "")
+            raise IngestError(f"every row of {file} is dated {dated}, not {self.month}: wrong folder?")
 
     def _quarantine_duplicates(self, spec: ReportSpec) -> None:
         """Keep the first row of a key within the month; quarantine the others."""

@@ -145,6 +145,25 @@ SHOPS_SQL = """
     order by k.shop_id <> 'all', k.platform <> 'all', k.shop_id, k.platform"""
 
 
+# The company's store KPIs this month beside the month before (the report's and workbook's lead):
+# change is relative (this / last - 1), NULL without a previous month or from zero.
+STORE_KPIS_SQL = """
+    with this as (
+        select * from marts.kpi_store_monthly where month = ? and shop_id = 'all' and platform = 'all'
+    ), previous as (
+        select kpi_id, value from marts.kpi_store_monthly
+        where shop_id = 'all' and platform = 'all'
+          and month = strftime(cast((select any_value(month) from this) || '-01' as date) - interval 1 month, '%Y-%m')
+    )
+    select r.name_zh, r.name_en, this.kpi_id, r.unit, this.value, previous.value as previous,
+           case when previous.value <> 0 then this.value / previous.value - 1 end as change,
+           this.numerator, this.denominator
+    from this join reference.kpi_registry r on r.kpi_id = this.kpi_id
+    left join previous on previous.kpi_id = this.kpi_id
+    order by case this.kpi_id when 'net_sales' then 0 when 'orders_paid' then 1 when 'refund_rate' then 2
+                              when 'conversion_rate' then 3 when 'aov' then 4 else 5 end, this.kpi_id"""
+
+
 def _frames(warehouse: str, month: str) -> dict[str, pd.DataFrame]:
     con = duckdb.connect(warehouse, read_only=True)
     try:
@@ -160,6 +179,8 @@ def _frames(warehouse: str, month: str) -> dict[str, pd.DataFrame]:
                         "from raw.load_audit where month = ? order by report_type, source_file"),
             "roles": con.execute("select role, name_zh, name_en from reference.role_catalog").df(),
             "shops": q(SHOPS_SQL),
+            "store_kpis": q(STORE_KPIS_SQL),
+            "units": con.execute("select kpi_id, unit from reference.kpi_registry").df(),
         }
     finally:
         con.close()
@@ -183,6 +204,7 @@ def build_artifacts(warehouse: str, month: str, version: int) -> tuple[dict[str,
     if f["employees"].empty:
         raise ValueError(f"no scorecard rows for {month} in {warehouse}: materialise the month first")
     roles = {r.role: (r.name_zh, r.name_en) for r in f["roles"].itertuples()}
+    units = dict(zip(f["units"]["kpi_id"], f["units"]["unit"]))
     files = {
         "scorecard_employee.parquet": _parquet_bytes(f["employees"]),
         "scorecard_team.parquet": _parquet_bytes(f["team"]),
@@ -190,9 +212,10 @@ def build_artifacts(warehouse: str, month: str, version: int) -> tuple[dict[str,
         "scorecard_team.csv": _csv_bytes(f["team"]),
         "store_shops.parquet": _parquet_bytes(f["shops"]),
         "store_shops.csv": _csv_bytes(f["shops"]),
-        "scorecard.xlsx": write_workbook(f["employees"], f["team"], roles, month, f["shops"]),
+        "scorecard.xlsx": write_workbook(f["employees"], f["team"], roles, month, f["shops"], store=f["store_kpis"],
+                                         version=version, units=units),
         "report.html": render_report(month, version, f["employees"], f["team"], f["trend"], roles, f["store"],
-                                     f["shops"]).encode("utf-8"),
+                                     f["shops"], store=f["store_kpis"], units=units).encode("utf-8"),
     }
     inputs = {
         "exports": f["inputs"].to_dict(orient="records"),

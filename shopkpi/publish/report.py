@@ -30,8 +30,52 @@ def _fmt(value, digits: int = 2) -> str:
     return f"{number:,.{digits}f}" if abs(number) >= 1 else f"{number:.4f}"
 
 
+def fmt_unit(value, unit: str | None) -> str:
+    """A KPI value as people read it: ratios as percentages, money with separators and ¥,
+    ROI-like multiples with ×, durations with their unit."""
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return "—"
+    number = float(value)
+    if unit == "ratio":
+        return f"{number * 100:,.2f}%"
+    if unit == "cny":
+        return f"¥{number:,.2f}"
+    if unit == "count":
+        return f"{number:,.0f}"
+    if unit == "multiple":
+        return f"{number:,.2f}×"
+    if unit == "seconds":
+        return f"{number:,.1f} s"
+    if unit == "hours":
+        return f"{number:,.1f} h"
+    return _fmt(value)
+
+
+def _change(value) -> str:
+    """Month-over-month change: ▲ 12.3% / ▼ 4.0%, or — without a previous month."""
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return "—"
+    number = float(value) * 100
+    arrow = "▲" if number > 0 else "▼" if number < 0 else "="
+    return f"{arrow} {abs(number):,.1f}%"
+
+
+def store_kpi_table(store: pd.DataFrame) -> list[str]:
+    """The company's store KPIs against last month: what a manager reads first."""
+    if store is None or store.empty:
+        return []
+    out = ["<h2>店铺核心指标 Store KPIs · 全公司 whole company</h2><table class='store-kpis'><tr>"
+           "<th class='l'>指标 KPI</th><th>本月 This month</th><th>上月 Last month</th><th>环比 Change</th></tr>"]
+    for _, r in store.iterrows():
+        out.append(f"<tr class='store-kpi' data-kpi='{html.escape(r['kpi_id'])}'><td class='l'>{html.escape(r['name_zh'])} "
+                   f"{html.escape(r['name_en'])}</td><td>{fmt_unit(r['value'], r['unit'])}</td>"
+                   f"<td>{fmt_unit(r['previous'], r['unit'])}</td><td>{_change(r['change'])}</td></tr>")
+    out.append("</table>")
+    return out
+
+
 def bar_chart(title: str, labels: list[str], values: list[float | None], target: float | None = None,
-              width: int = 420, max_value: float | None = None) -> str:
+              width: int = 420, max_value: float | None = None, unit: str | None = None) -> str:
     """Horizontal bars, with an optional dashed target line."""
     row, left, right = 24, 110, 60
     height = 30 + row * max(1, len(labels))
@@ -48,38 +92,48 @@ def bar_chart(title: str, labels: list[str], values: list[float | None], target:
             continue
         w = max(1.0, value * scale)
         parts.append(f'<rect class="bar" x="{left}" y="{y + 2}" width="{w:.1f}" height="{row - 8}" fill="#2f6fb0"/>')
-        parts.append(f'<text x="{left + w + 4:.1f}" y="{y + 14}" font-size="11">{_fmt(value)}</text>')
+        parts.append(f'<text x="{left + w + 4:.1f}" y="{y + 14}" font-size="11">{fmt_unit(value, unit)}</text>')
     if target is not None:
         x = left + target * scale
         parts.append(f'<line class="target" x1="{x:.1f}" y1="20" x2="{x:.1f}" y2="{height}" stroke="#b03a48" stroke-dasharray="4 3"/>')
         anchor, dx = ("end", -3) if x > width - 90 else ("start", 3)  # keep the label inside the chart
         parts.append(f'<text x="{x + dx:.1f}" y="{height - 2}" font-size="10" fill="#b03a48" text-anchor="{anchor}">'
-                     f'目标 target {_fmt(target)}</text>')
+                     f'目标 target {fmt_unit(target, unit)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
 
-def line_chart(title: str, series: dict[str, list[tuple[str, float | None]]], width: int = 560, height: int = 220) -> str:
-    """Month-over-month lines, one per series."""
+def line_chart(title: str, series: dict[str, list[tuple[str, float | None]]], width: int = 560, height: int = 220,
+               unit: str | None = None) -> str:
+    """Month-over-month lines, one per series, with a y axis and each point's value; a single month
+    is one labelled point in the middle of the chart."""
     months = sorted({m for points in series.values() for m, _ in points})
     values = [v for points in series.values() for _, v in points if v is not None]
-    left, bottom, top_pad = 50, 40, 24
+    left, bottom, top_pad = 80, 40, 24
     top = max(values) if values else 1.0
     step = (width - left - 20) / max(1, len(months) - 1)
+    # one month: its point in the middle of the chart, not on the y axis
+    x_of = (lambda i: left + i * step) if len(months) > 1 else (lambda i: left + (width - left - 20) / 2)  # noqa: E731
     y_of = lambda v: top_pad + (height - bottom - top_pad) * (1 - v / top if top else 1)  # noqa: E731
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 20 * len(series)}" role="img" aria-label="{html.escape(title)}">',
              f'<text x="0" y="14" font-size="13" font-weight="bold">{html.escape(title)}</text>',
              f'<line x1="{left}" y1="{height - bottom}" x2="{width - 10}" y2="{height - bottom}" stroke="#999"/>']
     for i, month in enumerate(months):
-        parts.append(f'<text x="{left + i * step:.1f}" y="{height - bottom + 16}" font-size="11" text-anchor="middle">{month}</text>')
+        parts.append(f'<text x="{x_of(i):.1f}" y="{height - bottom + 16}" font-size="11" text-anchor="middle">{month}</text>')
+    parts.append(f'<line class="axis" x1="{left}" y1="{top_pad}" x2="{left}" y2="{height - bottom}" stroke="#999"/>')
+    for tick in (0, top / 2, top):  # the y axis: zero, half and the top, in the series' unit
+        parts.append(f'<text class="tick" x="{left - 4}" y="{y_of(tick) + 4:.1f}" font-size="10" text-anchor="end">'
+                     f'{fmt_unit(tick, unit)}</text>')
     for n, (name, points) in enumerate(sorted(series.items())):
         color = ROLE_COLORS[n % len(ROLE_COLORS)]
-        coords = [(left + months.index(m) * step, y_of(v)) for m, v in points if v is not None]
+        coords = [(x_of(months.index(m)), y_of(v), v) for m, v in points if v is not None]
         if len(coords) > 1:
-            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in coords)
             parts.append(f'<polyline class="trend" points="{path}" fill="none" stroke="{color}" stroke-width="2"/>')
-        for x, y in coords:
+        for x, y, v in coords:
             parts.append(f'<circle class="trend" cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{color}"/>')
+            parts.append(f'<text class="point" x="{x + 5:.1f}" y="{y - 5:.1f}" font-size="10" fill="{color}">'
+                         f'{fmt_unit(v, unit)}</text>')
         legend_y = height + 14 + 20 * n
         parts.append(f'<rect x="{left}" y="{legend_y - 9}" width="10" height="10" fill="{color}"/>'
                      f'<text x="{left + 16}" y="{legend_y}" font-size="11">{html.escape(name)}</text>')
@@ -106,8 +160,11 @@ def _per_shop_table(rows: pd.DataFrame) -> list[str]:
 
 
 def render_report(month: str, version: int, employees: pd.DataFrame, team: pd.DataFrame, trend: pd.DataFrame,
-                  roles: dict[str, tuple[str, str]], store_kpis: pd.DataFrame, shops: pd.DataFrame | None = None) -> str:
-    """employees: scorecard_employee_monthly rows of the month; trend: scorecard_team_monthly of all months.
+                  roles: dict[str, tuple[str, str]], store_kpis: pd.DataFrame, shops: pd.DataFrame | None = None,
+                  store: pd.DataFrame | None = None, units: dict[str, str] | None = None) -> str:
+    """employees: scorecard_employee_monthly rows of the month; trend: scorecard_team_monthly of all months;
+    store_kpis: the company's net sales by month (the trend chart); store: the company's store KPIs
+    this month and last (the lead table); units: each KPI's unit (kpi_registry.unit).
     Ranks, charts and the team overview are the company scope (shop_id 'all', everyone's own scorecard);
     a role scored per shop as well (the channel manager) gets a per-shop table under its section."""
     per_shop = employees[employees["shop_id"] != "all"]
@@ -119,13 +176,16 @@ def render_report(month: str, version: int, employees: pd.DataFrame, team: pd.Da
            f"<h1>店铺团队月度绩效考核 · Team scorecard {month} <small>v{version}</small></h1>",
            "<p class='note'>得分规则 Scoring: 达标 = 100（有挑战值时目标处 80、挑战值处 100）；未达标 = 80 × 目标完成比例；"
            "无数据不计为 0 (no data is never a zero). 加权总分按有数据的指标加权平均。</p>"]
+    units = units or {}
+    out.extend(store_kpi_table(store))
     out.append("<h2>团队概览 Team overview</h2><table><tr><th class='l'>岗位 Role</th><th>人数 People</th><th>部分月份 Part-month</th>"
                "<th>平均总分 Avg total</th><th>达标率 Pass share</th><th>无数据 No-data KPIs</th></tr>")
     for _, r in team.iterrows():
-        zh, en = roles.get(r["role"], ("全店", "Whole store"))
+        # the 'store' row counts everyone on the roster: it is the whole team, not a role
+        zh, en = ("全店团队", "Whole team") if r["role"] == "store" else roles.get(r["role"], (r["role"], r["role"]))
         out.append(f"<tr><td class='l'>{html.escape(zh)} {html.escape(en)}</td><td>{_fmt(r['employees'])}</td>"
                    f"<td>{_fmt(r['part_month_employees'])}</td><td>{_fmt(r['avg_weighted_total'])}</td>"
-                   f"<td>{_fmt(r['pass_share'])}</td><td>{_fmt(r['kpis_no_data'])}</td></tr>")
+                   f"<td>{fmt_unit(r['pass_share'], 'ratio')}</td><td>{_fmt(r['kpis_no_data'])}</td></tr>")
     out.append("</table>")
     if shops is not None and not shops.empty:
         out.append("<h2>店铺与渠道 Shops and channels</h2><p class='note'>公司行由订单事实汇总，不是各店比率的平均；"
@@ -136,7 +196,8 @@ def render_report(month: str, version: int, employees: pd.DataFrame, team: pd.Da
         for _, r in shops.iterrows():
             out.append(f"<tr class='shop'><td class='l'>{html.escape(str(r['name']))}</td><td class='l'>{html.escape(r['platform'])}</td>"
                        f"<td>{_fmt(r['net_sales'])}</td><td>{_fmt(r['gmv'])}</td><td>{_fmt(r['orders_paid'])}</td>"
-                       f"<td>{_fmt(r['paid_buyers'])}</td><td>{_fmt(r['refund_rate'], 4)}</td><td>{_fmt(r['sales_growth'], 4)}</td></tr>")
+                       f"<td>{_fmt(r['paid_buyers'])}</td><td>{fmt_unit(r['refund_rate'], 'ratio')}</td>"
+                       f"<td>{fmt_unit(r['sales_growth'], 'ratio')}</td></tr>")
         out.append("</table>")
     series = defaultdict(list)
     for _, r in trend[trend["role"] != "store"].iterrows():
@@ -144,7 +205,8 @@ def render_report(month: str, version: int, employees: pd.DataFrame, team: pd.Da
     out.append("<h2>环比趋势 Month-over-month trend</h2><div class='charts'>")
     out.append(line_chart("各岗位平均总分 Average total by role", dict(series)))
     if not store_kpis.empty:
-        out.append(line_chart("实际成交额 Net sales", {"net_sales": [(m, float(v)) for m, v in store_kpis[["month", "value"]].itertuples(index=False)]}))
+        out.append(line_chart("实际成交额 Net sales", {"net_sales": [(m, float(v)) for m, v in store_kpis[["month", "value"]].itertuples(index=False)]},
+                              unit="cny"))
     out.append("</div>")
     for role, frame in employees.groupby("role", sort=True):
         zh, en = roles.get(role, (role, role))
@@ -161,13 +223,14 @@ def render_report(month: str, version: int, employees: pd.DataFrame, team: pd.Da
             rows = rows.set_index("employee_id").reindex(people["employee_id"])
             vals = [None if pd.isna(v) else float(v) for v in rows["value"]]
             target = float(rows["target"].dropna().iloc[0]) if rows["target"].notna().any() else None
-            out.append(bar_chart(f"{rows['name_zh'].iloc[0]} {kpi_id} vs 目标", ids, vals, target=target))
+            out.append(bar_chart(f"{rows['name_zh'].iloc[0]} {kpi_id} vs 目标", ids, vals, target=target, unit=units.get(kpi_id)))
         out.append("</div><table><tr><th class='l'>员工 Employee</th><th class='l'>指标 KPI</th><th>数值 Value</th>"
                    "<th>目标 Target</th><th class='l'>状态 Status</th><th>得分 Score</th><th>总分 Total</th><th>排名 Rank</th></tr>")
         for _, r in frame.sort_values(["employee_id", "kpi_id"]).iterrows():
-            target = "" if pd.isna(r["target"]) else f"{r['comparator']} {_fmt(r['target'])}"
+            unit = units.get(r["kpi_id"])
+            target = "" if pd.isna(r["target"]) else f"{r['comparator']} {fmt_unit(r['target'], unit)}"
             out.append(f"<tr><td class='l'>{html.escape(r['employee_id'])}{' *' if r['is_part_month'] else ''}</td>"
-                       f"<td class='l'>{html.escape(r['name_zh'])} {html.escape(r['name_en'])}</td><td>{_fmt(r['value'])}</td>"
+                       f"<td class='l'>{html.escape(r['name_zh'])} {html.escape(r['name_en'])}</td><td>{fmt_unit(r['value'], unit)}</td>"
                        f"<td>{html.escape(target)}</td><td class='l {STATUS_CLASS[r['status']]}'>{STATUS_TEXT[r['status']]}</td>"
                        f"<td>{_fmt(r['score'])}</td><td>{_fmt(r['weighted_total'])}</td><td>{_fmt(r['rank_in_role'])}</td></tr>")
         out.append("</table>")

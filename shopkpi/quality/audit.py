@@ -22,6 +22,7 @@ from pathlib import Path
 from .. import warehouse as warehouse_db
 from ..folders import replaced_folder
 from ..spreadsheets import neutralise_formula
+from .data_docs import make_offline, validation_page
 from .gx_duckdb import SuiteOutcome, build_data_docs
 from .results import query_rows, state_fingerprints, stored_results, validate
 from .suites import LAYERS, Suite, load_suites
@@ -121,17 +122,49 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
         writer.writerows({k: neutralise_formula(v) for k, v in r.items()} for r in rows)
 
 
-def _table(rows: list[dict]) -> str:
+RATIO_COLUMNS = ("error", "share", "rate", "ratio")
+
+
+def readable(column: str, value) -> str:
+    """A cell as people write it: 3,989 (not 3989.0), 0.0019% for a ratio (not 1.9e-05), nothing for NULL."""
+    if value is None:
+        return ""
+    if isinstance(value, list):  # a finding's example rows
+        shown = "; ".join(str(v) for v in value[:5])
+        return shown + (f" (+{len(value) - 5} more)" if len(value) > 5 else "")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if any(word in column for word in RATIO_COLUMNS):
+        return f"{value * 100:.4f}".rstrip("0").rstrip(".") + "%"
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}"
+
+
+def _table(rows: list[dict], links: dict[str, str] | None = None) -> str:
+    """An HTML table; `links` maps a suite name to its Data Docs page."""
     if not rows:
         return "<p>(none)</p>"
     head = "".join(f"<th>{html.escape(str(k))}</th>" for k in rows[0])
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in r.values()) + "</tr>" for r in rows)
+
+    def cell(column: str, value) -> str:
+        text = html.escape(readable(column, value))
+        if column == "suite" and links and value in links:
+            return f'<td><a href="{html.escape(links[value])}">{text}</a></td>'
+        return f"<td>{text}</td>"
+
+    body = "".join("<tr>" + "".join(cell(k, v) for k, v in r.items()) + "</tr>" for r in rows)
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def _audit_html(report: AuditReport, s: dict) -> str:
+def _audit_html(report: AuditReport, s: dict, directory: Path) -> str:
     suites = [{"suite": r.suite.name, "layer": r.suite.layer, "asset": r.suite.meta["asset"], "severity": r.suite.severity,
                "expectations": len(r.outcome.outcomes), "status": r.status} for r in report.runs]
+    links = {}
+    for r in report.runs:
+        page = validation_page(directory, r.suite.name)
+        if page is not None:
+            links[r.suite.name] = page.relative_to(directory).as_posix()
     verdict = "PASS: nothing blocking failed" if report.ok else "FAIL: blocking checks failed"
     return f"""<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>Audit {report.month}</title>
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse;margin-bottom:1.5em}}
@@ -145,13 +178,13 @@ Every expectation's result, with the rows that broke it: <a href="index.html">Gr
 {html.escape(", ".join(report.missing_since_earlier_load)) or "none"}.
 Months whose buyer ids were hashed with another PII key (buyers cannot be matched across them):
 {html.escape(", ".join(report.months_with_another_key)) or "none"}.</p>
-<h2>Findings 问题</h2>{_table(report.findings)}
+<h2>Findings 问题</h2>{_table(report.findings, links)}
 <h2>Reconciliation 对账 (raw → staging → marts, to the cent)</h2>{_table(report.reconciliation)}
 <h2>Rows read = loaded + quarantined 行数核对</h2>{_table(report.load_reconciliation)}
 <h2>Shops 店铺 (loaded or why not; rows per shop)</h2>{_table(report.shops)}
 <h2>Platform summary vs marts 平台汇总核对 (within 5%)</h2>{_table(report.platform_summary)}
 <h2>Quarantined rows by reason 隔离行</h2>{_table(report.quarantine)}
-<h2>Suites 校验套件</h2>{_table(suites)}
+<h2>Suites 校验套件</h2>{_table(suites, links)}
 </body></html>"""
 
 
@@ -213,10 +246,11 @@ def audit_month(warehouse: str | Path, month: str, published: Path, revalidate: 
     # The month's Data Docs are swapped in whole: an auditor never sees half a site.
     with replaced_folder(month_dir / DATA_DOCS_DIRNAME) as build:
         build_data_docs([r.outcome for r in runs], [s.for_month(month) for s in suites], build)
+        make_offline(build, month, runs)
         report.seconds = time.perf_counter() - started
         summary = report.summary()
         (build / "audit.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-        (build / "audit.html").write_text(_audit_html(report, summary), encoding="utf-8")
+        (build / "audit.html").write_text(_audit_html(report, summary, build), encoding="utf-8")
         _write_csv(build / "reconciliation.csv", report.reconciliation)
         _write_csv(build / "quarantine.csv", quarantine)
     return report

@@ -13,8 +13,9 @@ from ...months import months_between
 from ...settings import DATA_DIR, DEMO_MONTH, DEMO_ORDERS
 from ...shops import describe, shop_month_folders
 from ..errors import CliError, checked_month
+from ..progress import reporting
 from ..render import print_rows
-from ..runs import check_evaluations, exit_code, failure_reason, run_month
+from ..runs import check_evaluations, exit_code, failure_reason, log_hint, run_month
 from .read import query
 
 STORE_KPIS_SQL = ("select kpi_id, name_zh, name_en, value, numerator, denominator from kpi_store_monthly "
@@ -33,10 +34,12 @@ def cmd_materialize(args: argparse.Namespace) -> int:
     exports, warehouse = existing_exports(args.exports), Path(args.warehouse).resolve()
     log_file = None if args.verbose else DATA_DIR / "logs" / f"materialize-{args.month}.log"
     started = time.perf_counter()
-    result = run_month(args.month, exports, warehouse, log_file=log_file)
+    with reporting() as progress:
+        progress.say(f"materialising {args.month} from {describe(shop_month_folders(exports, args.month))}")
+        result = run_month(args.month, exports, warehouse, log_file=log_file)
     elapsed = time.perf_counter() - started
     if not result.success:
-        raise CliError(f"{args.month}: {failure_reason(result)} (run {result.run_id})", code=exit_code(result))
+        raise CliError(f"{args.month}: {failure_reason(result)}{log_hint(log_file, result)}", code=exit_code(result))
     checks = check_evaluations(result)
     failed = [c.check_name for c in checks if not c.passed and c.severity.value == "ERROR"]
     warned = [c.check_name for c in checks if not c.passed and c.severity.value != "ERROR"]
@@ -64,8 +67,6 @@ def cmd_materialize(args: argparse.Namespace) -> int:
 def cmd_backfill(args: argparse.Namespace) -> int:
     """One Dagster run per month, oldest first, here and now; or, with --submit, a Dagster asset
     backfill of the range that the daemon runs (see DECISIONLOG: why not a single-run range)."""
-    from rich.progress import Progress
-
     months = months_between(checked_month(args.start), checked_month(args.end))
     if not months:
         raise CliError(f"--from {args.start} is after --to {args.end}")
@@ -76,16 +77,15 @@ def cmd_backfill(args: argparse.Namespace) -> int:
               "the Dagster daemon runs them one at a time (`shopkpi ui` starts it)")
         return 0
     failures = []
-    with Progress() as progress:
-        task = progress.add_task("backfill", total=len(months))
-        for month in months:
-            progress.update(task, description=f"materialising {month} from {describe(shop_month_folders(exports, month))}")
-            result = run_month(month, exports, warehouse, log_file=DATA_DIR / "logs" / f"backfill-{month}.log",
-                               trigger="backfill")
+    with reporting() as progress:
+        for number, month in enumerate(months, start=1):
+            folders = shop_month_folders(exports, month)
+            progress.say(f"month {number}/{len(months)}: {month} from {describe(folders)}")
+            log_file = DATA_DIR / "logs" / f"backfill-{month}.log"
+            result = run_month(month, exports, warehouse, log_file=log_file, trigger="backfill")
             if not result.success:
-                failures.append(f"{month}: {failure_reason(result)}")
-                progress.console.print(f"[red]{month} failed[/red]: {failures[-1]}")
-            progress.advance(task)
+                failures.append(f"{month}: {failure_reason(result)}{log_hint(log_file, result)}")
+                progress.say(f"{month} failed: {failures[-1]}")
     print(f"backfilled {len(months) - len(failures)}/{len(months)} months into {warehouse}")
     if failures:
         raise CliError("; ".join(failures), code=1)

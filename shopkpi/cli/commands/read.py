@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..errors import CliError, checked_month
+from ..errors import CliError, checked_month, first_line
 from ..render import console, plain, print_rows
 
 SEARCH_PATH = "marts,intermediate,staging,reference,raw,main"
@@ -26,7 +26,8 @@ def check_read_only_statement(sql: str) -> None:
     except duckdb.Error as exc:
         raise CliError(str(exc).splitlines()[0]) from None
     if not statements:
-        raise CliError("no SQL statement given")
+        raise CliError('no SQL given: e.g. shopkpi query "select * from kpi_store_monthly limit 5" '
+                       "(`shopkpi tables` lists the tables)")
     if len(statements) > 1:
         raise CliError(f"one statement at a time, got {len(statements)}")
     kind = statements[0].type.name
@@ -77,13 +78,83 @@ def query(warehouse: Path, sql: str, params: list | None = None) -> tuple[list[s
             return [], []
         return [d[0] for d in cursor.description], cursor.fetchall()
     except duckdb.Error as exc:
-        raise CliError(str(exc).splitlines()[0]) from None
+        raise CliError(first_line(str(exc))) from None
     finally:
         con.close()
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    print_rows(*query(Path(args.warehouse).resolve(), args.sql), fmt=args.format)
+    print_rows(*query(Path(args.warehouse).resolve(), args.sql), fmt=args.format, limit=args.limit)
+    return 0
+
+
+TABLES_SQL = """
+    select table_schema, table_name, count(*) as columns
+    from information_schema.columns
+    where table_schema in ('marts', 'intermediate', 'staging', 'reference', 'raw', 'quality', 'meta')
+      and (? or table_schema = 'marts')
+    group by table_schema, table_name
+    order by case table_schema when 'marts' then 0 when 'reference' then 1 else 2 end, 1, 2"""
+
+COLUMNS_SQL = """
+    select table_schema, column_name, data_type from information_schema.columns
+    where table_name = ? and (? is null or table_schema = ?)
+      and table_schema in ('marts', 'intermediate', 'staging', 'reference', 'raw', 'quality', 'meta')
+    order by case table_schema when 'marts' then 0 when 'intermediate' then 1 when 'staging' then 2 else 3 end,
+             ordinal_position"""
+
+
+def model_docs() -> dict[str, dict]:
+    """Each dbt model's and seed's description and column descriptions, from the project's .yml files."""
+    import yaml
+
+    from ...settings import DBT_PROJECT_DIR
+
+    docs = {}
+    for path in sorted(DBT_PROJECT_DIR.glob("models/**/*.yml")) + sorted(DBT_PROJECT_DIR.glob("seeds/**/*.yml")):
+        content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for node in (content.get("models") or []) + (content.get("seeds") or []):
+            docs[node["name"]] = {"description": " ".join((node.get("description") or "").split()),
+                                  "columns": {c["name"]: " ".join((c.get("description") or "").split())
+                                              for c in node.get("columns") or []}}
+    return docs
+
+
+def print_described(columns: list[str], rows: list[tuple], fmt: str) -> None:
+    """Names with their descriptions: in the terminal the description wraps instead of being cut."""
+    if fmt != "table":
+        print_rows(columns, rows, fmt=fmt, limit=0)
+        return
+    from rich.table import Table
+
+    table = Table(*columns[:-1], show_lines=True)
+    table.add_column(columns[-1], overflow="fold", ratio=1)
+    for row in rows:
+        table.add_row(*[str(v) for v in row])
+    console().print(table)
+
+
+def cmd_tables(args: argparse.Namespace) -> int:
+    warehouse = Path(args.warehouse).resolve()
+    docs = model_docs()
+    if not args.table:
+        _, rows = query(warehouse, TABLES_SQL, [args.all])
+        print_described(["table", "columns", "description"],
+                        [(f"{schema}.{name}", n, docs.get(name, {}).get("description", "")) for schema, name, n in rows],
+                        args.format)
+        print("`shopkpi tables <table>` lists its columns" + ("" if args.all else "; --all lists every schema"))
+        return 0
+    schema, _, name = args.table.rpartition(".")
+    _, rows = query(warehouse, COLUMNS_SQL, [name, schema or None, schema or None])
+    if not rows:
+        raise CliError(f"no table {args.table!r} in the warehouse (`shopkpi tables --all` lists them)")
+    first_schema = rows[0][0]
+    described = docs.get(name, {})
+    if described.get("description"):
+        print(f"{first_schema}.{name}: {described['description']}")
+    print_described(["column", "type", "description"],
+                    [(column, type_, described.get("columns", {}).get(column, ""))
+                     for schema_, column, type_ in rows if schema_ == first_schema], args.format)
     return 0
 
 
@@ -132,6 +203,11 @@ def print_shop_kpis(args: argparse.Namespace) -> None:
 def cmd_scorecard(args: argparse.Namespace) -> int:
     checked_month(args.month)
     shop = args.shop or "all"
+    if args.role:
+        roles = [r for (r,) in query(Path(args.warehouse).resolve(),
+                                     "select role from reference.role_catalog where role <> 'store' order by 1")[1]]
+        if args.role not in roles:
+            raise CliError(f"no role {args.role!r}; roles: {', '.join(roles)}")
     if args.shop:
         print_shop_kpis(args)
     columns, rows = query(Path(args.warehouse).resolve(), SCORECARD_SQL, [args.month, shop, args.role, args.role])

@@ -72,4 +72,28 @@ def cmd_ui(args: argparse.Namespace) -> int:
     os.environ[WAREHOUSE_ENV] = str(Path(args.warehouse).resolve())
     os.environ[EXPORTS_ENV] = str(Path(args.exports).resolve())
     dagster = Path(sys.executable).parent / "dagster"
-    return subprocess.call([str(dagster), "dev", "-m", "shopkpi.definitions", "-p", str(args.port)], cwd=PROJECT_ROOT)
+    print(f"starting the Dagster UI on http://localhost:{args.port} (Ctrl-C stops it)", file=sys.stderr, flush=True)
+    # Its own process group: on Ctrl-C the webserver, the daemon and their code servers stop together,
+    # within seconds, instead of orphans that keep the port.
+    server = subprocess.Popen([str(dagster), "dev", "-m", "shopkpi.definitions", "-p", str(args.port)], cwd=PROJECT_ROOT,
+                              start_new_session=True)
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        stop_process_group(server, grace_seconds=10)
+        print("stopped the Dagster UI", file=sys.stderr)
+        return 130
+
+
+def stop_process_group(process: subprocess.Popen, grace_seconds: float) -> None:
+    """SIGTERM the process's group; SIGKILL it if it has not stopped within `grace_seconds`."""
+    import signal
+
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(grace_seconds)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    except ProcessLookupError:
+        pass

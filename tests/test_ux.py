@@ -1,0 +1,157 @@
+"""What people see (issue 17): one-line errors that say what is wrong, a query tool for analysts,
+the tables and their descriptions, Data Docs that work offline. Messages are asserted word for word."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from shopkpi.settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR, SEEDS_DIR
+from tests.helpers import TMALL_HEADER, dagster_home, run_cli, write_csv
+
+RUN = r"\(log (?P<log>\S+); run [0-9a-f-]{36}\)"
+
+
+def _last_line(proc) -> str:
+    return proc.stderr.strip().splitlines()[-1]
+
+
+def test_a_folder_without_an_order_report_says_what_it_found(tmp_path):
+    folder = tmp_path / "exports" / "2019-03"
+    folder.mkdir(parents=True)
+    (folder / "notes.csv").write_text("备注,内容\n1,2\n", encoding="utf-8")
+    proc = run_cli("materialize", "--month", "2019-03", "--exports", str(tmp_path / "exports"),
+                   "--warehouse", str(tmp_path / "w.duckdb"), env=dagster_home(tmp_path))
+    assert proc.returncode == 2
+    line = _last_line(proc)
+    assert re.fullmatch(re.escape(f"shopkpi: error: 2019-03: step raw_exports failed: no 订单报表 (order report) in "
+                                  f"{folder} (found: notes.csv (header matches no known layout)) ") + RUN, line), line
+    log = Path(re.search(RUN, line)["log"])
+    # the stack trace is in the log, not on the terminal
+    assert log.exists() and 'raise IngestError(f"no {ORDERS.name_zh}' in log.read_text(encoding="utf-8")
+    assert "IngestError" not in proc.stderr and len(proc.stderr.strip().splitlines()) <= 5
+
+
+def test_a_download_dated_in_another_month_asks_about_the_folder(tmp_path):
+    # March orders put in the April folder
+    write_csv(tmp_path / "exports" / "2019-04" / "t.csv", TMALL_HEADER, [
+        ["X1", "12.50", "12.50", "", "2019-03-01 10:00:00", "2019-03-01 10:00:05", "0"],
+        ["X2", "7.50", "0.00", "", "2019-03-02 10:00:00", "", "0"],
+    ])
+    proc = run_cli("materialize", "--month", "2019-04", "--exports", str(tmp_path / "exports"),
+                   "--warehouse", str(tmp_path / "w.duckdb"), env=dagster_home(tmp_path))
+    assert proc.returncode == 2
+    assert re.fullmatch(re.escape("shopkpi: error: 2019-04: step raw_exports failed: every row of t.csv is dated "
+                                  "2019-03, not 2019-04: wrong folder? ") + RUN, _last_line(proc)), proc.stderr
+
+
+def test_an_unknown_role_lists_the_roles(demo_run):
+    _, warehouse = demo_run
+    with (SEEDS_DIR / "role_catalog.csv").open(encoding="utf-8") as fh:
+        roles = sorted(r["role"] for r in csv.DictReader(fh) if r["role"] != "store")
+    proc = run_cli("scorecard", "--month", "2017-05", "--role", "cs", "--warehouse", str(warehouse))
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"shopkpi: error: no role 'cs'; roles: {', '.join(roles)}"
+
+
+def test_query_errors_keep_duckdbs_hint_and_an_empty_query_says_what_to_type(demo_run):
+    _, warehouse = demo_run
+    typo = run_cli("query", "select * from kpi_store_monthy", "--warehouse", str(warehouse))
+    assert typo.stderr.strip() == ('shopkpi: error: Catalog Error: Table with name kpi_store_monthy does not exist! '
+                                   'Did you mean "kpi_store_monthly"?')
+    empty = run_cli("query", "  ", "--warehouse", str(warehouse))
+    assert empty.returncode == 2 and empty.stderr.strip() == (
+        'shopkpi: error: no SQL given: e.g. shopkpi query "select * from kpi_store_monthly limit 5" '
+        "(`shopkpi tables` lists the tables)")
+
+
+def test_query_shows_wide_results_as_records_with_a_row_limit(demo_run):
+    _, warehouse = demo_run
+    every = run_cli("query", "select * from fct_orders", "--warehouse", str(warehouse), "--format", "csv")
+    total = len(every.stdout.splitlines()) - 1
+    assert total > 50
+    shown = run_cli("query", "select * from fct_orders order by order_id", "--warehouse", str(warehouse), "--limit", "3")
+    lines = shown.stdout.splitlines()
+    assert [line for line in lines if line.startswith("-[ row ")] == ["-[ row 1 ]-" + "-" * (len(lines[1].split("|")[0]) - 8),
+                                                                     "-[ row 2 ]-" + "-" * (len(lines[1].split("|")[0]) - 8),
+                                                                     "-[ row 3 ]-" + "-" * (len(lines[1].split("|")[0]) - 8)]
+    assert lines[-2] == "(too wide for the terminal: one record per block; --format csv keeps every column on a line)"
+    assert lines[-1] == f"({total} rows; {total - 3} more not shown: use --limit 0 for all, or --format csv)"
+    # a long cell is cut in the table, never in csv
+    narrow = run_cli("query", "select repeat('很', 60) as long_text", "--warehouse", str(warehouse))
+    assert "很" * 39 + "…" in narrow.stdout and "很" * 40 not in narrow.stdout
+
+
+def test_query_json_has_typed_numbers(demo_run):
+    _, warehouse = demo_run
+    out = run_cli("query", "select 3989 as n, cast(0.0019 as decimal(9, 4)) as share, 2.5::double as d, "
+                  "date '2017-05-01' as day, null as nothing", "--warehouse", str(warehouse), "--format", "json")
+    assert json.loads(out.stdout) == [{"n": 3989, "share": 0.0019, "d": 2.5, "day": "2017-05-01", "nothing": None}]
+
+
+def test_tables_lists_the_marts_and_columns_with_the_yml_descriptions(demo_run):
+    _, warehouse = demo_run
+    docs = yaml.safe_load((DBT_PROJECT_DIR / "models" / "marts" / "_marts.yml").read_text(encoding="utf-8"))["models"]
+    described = {m["name"]: " ".join(m["description"].split()) for m in docs}
+    listing = run_cli("tables", "--warehouse", str(warehouse), "--format", "csv")
+    rows = list(csv.DictReader(listing.stdout.splitlines()[:-1]))  # the last line is the hint
+    assert {r["table"]: r["description"] for r in rows} == {f"marts.{name}": text for name, text in described.items()}
+    model = next(m for m in docs if m["name"] == "kpi_store_monthly")
+    columns = run_cli("tables", "kpi_store_monthly", "--warehouse", str(warehouse), "--format", "csv")
+    got = list(csv.DictReader(columns.stdout.splitlines()[1:]))  # the first line is the table's description
+    assert [(r["column"], r["description"]) for r in got] == [(c["name"], " ".join(c["description"].split()))
+                                                               for c in model["columns"]]
+    missing = run_cli("tables", "kpi_nothing", "--warehouse", str(warehouse))
+    assert missing.stderr.strip() == "shopkpi: error: no table 'kpi_nothing' in the warehouse (`shopkpi tables --all` lists them)"
+
+
+def _chromium() -> str:
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is required in CI (./run.sh test installs it)")
+        pytest.skip("chromium not installed")
+    return browser
+
+
+OFFLINE = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+           "--disable-component-update", "--disable-sync",
+           # no network: every host unresolvable, every connection to a dead proxy
+           "--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND"]
+
+
+def test_data_docs_work_offline(demo_run, tmp_path):
+    _, warehouse = demo_run
+    published = tmp_path / "published"
+    proc = run_cli("audit", "--month", "2017-05", "--warehouse", str(warehouse), "--published", str(published))
+    assert proc.returncode in (0, 1), proc.stderr
+    docs = published / "2017-05" / "data-docs"
+    suites = len(list((EXPECTATIONS_DIR / "suites").glob("*/*.json")))
+    for page in docs.rglob("*.html"):  # nothing is fetched from the network
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"<(script|link)\b[^>]*(src|href)=[\"']https?://", text), page
+    browser = _chromium()
+    flags = [*OFFLINE, f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run([browser, *flags, "--dump-dom", (docs / "index.html").as_uri()], check=True, capture_output=True,
+                         text=True, timeout=120).stdout
+    assert f'<span id="suite-count">{suites} suites</span>' in dom
+    assert dom.count("<tr>") == suites + 1 and dom.count('">result</a>') == suites  # every suite links its result
+    shot = tmp_path / "data-docs.png"
+    subprocess.run([browser, *flags, "--window-size=1280,1600", f"--screenshot={shot}", (docs / "index.html").as_uri()],
+                   check=True, capture_output=True, timeout=120)
+    assert shot.stat().st_size > 20_000
+    if os.environ.get("SHOPKPI_SCREENSHOT_DIR"):
+        shutil.copy(shot, Path(os.environ["SHOPKPI_SCREENSHOT_DIR"]) / "data-docs-offline.png")
+    audit = (docs / "audit.html").read_text(encoding="utf-8")
+    assert "<td>None</td>" not in audit and not re.search(r"<td>[0-9.]+e-0[0-9]</td>", audit)
+    assert re.search(r'<a href="validations/kpi_store_monthly/[^"]+\.html">kpi_store_monthly</a>', audit)
+    # counts as people write them: the order report's rows read, with a thousands separator
+    assert re.search(r"<td>\d{1,3}(,\d{3})+</td>", audit)
