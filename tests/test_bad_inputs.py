@@ -130,7 +130,7 @@ def test_empty_file_is_listed_not_fatal(tmp_path):
 
 def test_folder_with_only_an_empty_file_is_a_clear_error(tmp_path):
     (tmp_path / "ExportOrderList.csv").write_bytes(b"")
-    with pytest.raises(IngestError, match=r"no 订单报表 \(order report\) found in .*ExportOrderList.csv: empty file"):
+    with pytest.raises(IngestError, match=r"no 订单报表 \(order report\) in .* \(found: ExportOrderList.csv \(empty file\)\)"):
         load(tmp_path)
 
 

@@ -155,3 +155,59 @@ def test_data_docs_work_offline(demo_run, tmp_path):
     assert re.search(r'<a href="validations/kpi_store_monthly/[^"]+\.html">kpi_store_monthly</a>', audit)
     # counts as people write them: the order report's rows read, with a thousands separator
     assert re.search(r"<td>\d{1,3}(,\d{3})+</td>", audit)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("localhost", 0))
+        return s.getsockname()[1]
+
+
+def test_the_dagster_ui_shows_the_assets_and_stops_on_ctrl_c(tmp_path):
+    """`shopkpi ui`: the asset page lists the pipeline's assets (headless Chromium), and Ctrl-C
+    (SIGINT to the command) stops the webserver and the daemon within seconds."""
+    import signal
+    import socket
+    import sys
+    import time
+    import urllib.request
+
+    browser = _chromium()
+    port = _free_port()
+    env = {**os.environ, **dagster_home(tmp_path), "SHOPKPI_WAREHOUSE": str(tmp_path / "w.duckdb")}
+    ui = subprocess.Popen([sys.executable, "-m", "shopkpi.cli", "ui", "--port", str(port), "--exports", str(tmp_path)],
+                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            try:
+                if urllib.request.urlopen(f"http://localhost:{port}/server_info", timeout=2).status == 200:
+                    break
+            except OSError:
+                time.sleep(1)
+        else:
+            pytest.fail("the Dagster UI did not answer within 120 s")
+        flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
+                 "--virtual-time-budget=20000", "--window-size=1400,1000"]
+        page = f"http://localhost:{port}/assets"
+        dom = subprocess.run([browser, *flags, "--dump-dom", page], capture_output=True, text=True, timeout=180).stdout
+        for asset in ("raw", "marts", "published"):  # the asset groups' key prefixes
+            assert asset in dom, asset
+        shot = tmp_path / "dagster-ui.png"
+        subprocess.run([browser, *flags, f"--screenshot={shot}", page], capture_output=True, timeout=180)
+        assert shot.stat().st_size > 10_000
+        if os.environ.get("SHOPKPI_SCREENSHOT_DIR"):
+            shutil.copy(shot, Path(os.environ["SHOPKPI_SCREENSHOT_DIR"]) / "dagster-ui.png")
+    finally:
+        started = time.time()
+        ui.send_signal(signal.SIGINT)  # what Ctrl-C sends the command
+        try:
+            code = ui.wait(30)
+        finally:
+            if ui.poll() is None:
+                ui.kill()
+    assert code == 130 and time.time() - started < 20
+    with socket.socket() as s:  # nothing is left listening
+        assert s.connect_ex(("localhost", port)) != 0
