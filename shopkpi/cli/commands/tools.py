@@ -71,6 +71,11 @@ def cmd_ui(args: argparse.Namespace) -> int:
     use_project_dagster_instance()
     os.environ[WAREHOUSE_ENV] = str(Path(args.warehouse).resolve())
     os.environ[EXPORTS_ENV] = str(Path(args.exports).resolve())
+    # Dagster opens its UI with a community/newsletter sign-up dialog until <DAGSTER_HOME>/.nux/ exists
+    # (git-ignored): mark it seen, so the asset page is what a user lands on.
+    from dagster._core.nux import set_nux_seen
+
+    set_nux_seen()
     dagster = Path(sys.executable).parent / "dagster"
     print(f"starting the Dagster UI on http://localhost:{args.port} (Ctrl-C stops it)", file=sys.stderr, flush=True)
     # Its own process group: on Ctrl-C the webserver, the daemon and their code servers stop together,
