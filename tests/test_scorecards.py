@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from shopkpi.scoring.config import config_problems
 from shopkpi.settings import SEEDS_DIR
 from tests.helpers import TMALL_HEADER, dagster_home, materialize_month, query, run_cli, write_csv
-from tests.role_month import MONTH, ORDER_HEADER, ORDERS
+from tests.role_month import MONTH, ORDER_HEADER, ORDERS, STAFF
 
 # One worker builds the shared role_month month once (see pytest -n in pyproject.toml).
 pytestmark = pytest.mark.xdist_group("role_month")
@@ -72,6 +72,17 @@ def test_scores_and_totals_by_hand(month):
     assert card[("E1", "listing_error_rate")][1] == pytest.approx(3.2)
     # analysts: A2's error rate 2/5 fails a target of 0 outright
     assert card[("A2", "report_error_rate")][:2] == ("fail", 0.0)
+
+
+def test_the_scorecard_names_each_person_as_the_roster_does(month):
+    _, warehouse, published = month
+    # the roster file's 工号 → 姓名 (tests/role_month.py STAFF); X9 left in February, so is not scored in March
+    roster = {row[0]: row[1] for row in STAFF if row[0] != "X9"}
+    got = dict(query(warehouse, "select distinct employee_id, employee_name from marts.scorecard_employee_monthly "
+                                "where month = ?", [MONTH]))
+    assert got == {e: n for e, n in roster.items() if e in got} and len(got) >= 15
+    report = (published / MONTH / "v1" / "report.html").read_text(encoding="utf-8")
+    assert "C1 员工C1" in report and "C3 新客服 *" in report  # 工号 and name; * joined mid-month
 
 
 def test_no_data_and_part_month(month):
@@ -220,11 +231,11 @@ def test_workbook_has_a_sheet_per_role_with_colours(month):
     sheet = book["客服专员 customer_service"]
     # row 1: the sheet's title with the month and version; row 2: the header
     assert sheet["A1"].value == "客服专员 Customer-service agent · 2022-03 · v1"
-    assert sheet["A2"].value == "员工 Employee" and sheet["B2"].value == "店铺 Shop (all = 全部)"
-    assert sheet["H2"].value == "状态 Status"
+    assert sheet["A2"].value == "员工 Employee" and sheet["B2"].value == "姓名 Name"
+    assert sheet["C2"].value == "店铺 Shop (all = 全部)" and sheet["I2"].value == "状态 Status"
     rules = [r for rng in sheet.conditional_formatting for r in rng.rules]
     assert {r.formula[0] for r in rules} == {'"达标 pass"', '"未达标 fail"', '"无数据 no data"', '"不计分 unscored"'}
-    statuses = {sheet.cell(row=i, column=8).value for i in range(3, sheet.max_row + 1)}
+    statuses = {sheet.cell(row=i, column=9).value for i in range(3, sheet.max_row + 1)}
     assert {"达标 pass", "未达标 fail", "无数据 no data", "不计分 unscored"} <= statuses
 
 
@@ -240,7 +251,7 @@ def test_workbook_number_formats_filters_and_print_setup(month):
     cs = book["客服专员 customer_service"]
     formats = {}
     for row in cs.iter_rows(min_row=3):
-        kpi, value = row[3].value, row[4]  # KPI (English), value
+        kpi, value = row[4].value, row[5]  # KPI (English), value
         if value.value is not None:
             formats[kpi] = value.number_format
     # satisfaction is a ratio (a percentage), slow first replies a count, first response in seconds a number
@@ -257,7 +268,7 @@ def test_workbook_number_formats_filters_and_print_setup(month):
     assert by_kpi["orders_paid"][3].number_format == "#,##0"
     # widths fit the longest cell: a CJK character is two wide
     wide = lambda text: sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)  # noqa: E731
-    assert cs.column_dimensions["C"].width >= max(wide(str(c.value)) for c in cs["C"][2:] if c.value)
+    assert cs.column_dimensions["D"].width >= max(wide(str(c.value)) for c in cs["D"][2:] if c.value)
 
 
 def _chromium() -> str | None:

@@ -141,6 +141,11 @@ def line_chart(title: str, series: dict[str, list[tuple[str, float | None]]], wi
     return "".join(parts)
 
 
+def _person(employee_id: str, name) -> str:
+    """工号 and display name, or the 工号 alone when names are hidden (SHOPKPI_HIDE_EMPLOYEE_NAMES)."""
+    return employee_id if name is None or (isinstance(name, float) and pd.isna(name)) else f"{employee_id} {name}"
+
+
 def _per_shop_table(rows: pd.DataFrame) -> list[str]:
     """A role's KPIs per shop (the channel manager's 渠道 figures), scored against the same targets."""
     if rows.empty:
@@ -212,7 +217,8 @@ def render_report(month: str, version: int, employees: pd.DataFrame, team: pd.Da
         zh, en = roles.get(role, (role, role))
         out.append(f"<h2 class='role' id='{html.escape(role)}'>{html.escape(zh)} · {html.escape(en)}</h2><div class='charts'>")
         people = frame.drop_duplicates("employee_id").sort_values(["rank_in_role", "employee_id"], na_position="last")
-        ids = [f"{e}{' *' if p else ''}" for e, p in zip(people["employee_id"], people["is_part_month"])]
+        ids = [f"{_person(e, n)}{' *' if p else ''}"
+               for e, n, p in zip(people["employee_id"], people["employee_name"], people["is_part_month"])]
         totals = [None if pd.isna(v) else float(v) for v in people["weighted_total"]]
         if (frame["status"] == "unscored").all():
             out.append("<p class='note'>本岗位指标在考核手册中无目标值，仅展示不计分。"
@@ -229,7 +235,7 @@ def render_report(month: str, version: int, employees: pd.DataFrame, team: pd.Da
         for _, r in frame.sort_values(["employee_id", "kpi_id"]).iterrows():
             unit = units.get(r["kpi_id"])
             target = "" if pd.isna(r["target"]) else f"{r['comparator']} {fmt_unit(r['target'], unit)}"
-            out.append(f"<tr><td class='l'>{html.escape(r['employee_id'])}{' *' if r['is_part_month'] else ''}</td>"
+            out.append(f"<tr><td class='l'>{html.escape(_person(r['employee_id'], r['employee_name']))}{' *' if r['is_part_month'] else ''}</td>"
                        f"<td class='l'>{html.escape(r['name_zh'])} {html.escape(r['name_en'])}</td><td>{fmt_unit(r['value'], unit)}</td>"
                        f"<td>{html.escape(target)}</td><td class='l {STATUS_CLASS[r['status']]}'>{STATUS_TEXT[r['status']]}</td>"
                        f"<td>{_fmt(r['score'])}</td><td>{_fmt(r['weighted_total'])}</td><td>{_fmt(r['rank_in_role'])}</td></tr>")

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from ..spreadsheets import rezip_with_fixed_times
 
 EMPLOYEE_COLUMNS = [
-    ("employee_id", "员工 Employee"), ("shop_id", "店铺 Shop (all = 全部)"), ("name_zh", "指标 KPI (中文)"), ("name_en", "KPI (English)"), ("value", "数值 Value"),
+    ("employee_id", "员工 Employee"), ("employee_name", "姓名 Name"), ("shop_id", "店铺 Shop (all = 全部)"), ("name_zh", "指标 KPI (中文)"), ("name_en", "KPI (English)"), ("value", "数值 Value"),
     ("comparator", "比较 Comparator"), ("target", "目标 Target"), ("status", "状态 Status"), ("score", "得分 Score"),
     ("weight", "权重 Weight"), ("weighted_total", "加权总分 Weighted total"), ("rank_in_role", "岗位排名 Rank"),
     ("is_part_month", "部分月份 Part month"),

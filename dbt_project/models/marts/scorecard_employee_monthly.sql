@@ -9,6 +9,7 @@
 -- total: equal published totals share a rank (rank(): 1, 1, 3).
 -- Scopes follow kpi_employee_monthly: shop_id 'all' is the person's scorecard; a role with KPIs per
 -- shop (the channel manager) also gets a scorecard per shop, ranked among that shop's people.
+-- employee_name is the roster's display name (team-internal); SHOPKPI_HIDE_EMPLOYEE_NAMES=1 leaves it NULL.
 with kpis as (
     select * from {{ ref('kpi_employee_monthly') }}
     {{ month_filter() }}
@@ -92,11 +93,23 @@ ranked as (
     from scored
     inner join ranks
         on scored.month = ranks.month and scored.employee_id = ranks.employee_id and scored.shop_id = ranks.shop_id
+),
+
+names as (
+    select month, employee_id, max(employee_name) as employee_name
+    from {{ ref('stg_staff') }}
+    {{ month_filter() }}
+    group by month, employee_id
 )
 
 select
-    month,
-    employee_id,
+    ranked.month,
+    ranked.employee_id,
+    {% if env_var('SHOPKPI_HIDE_EMPLOYEE_NAMES', '0') == '1' -%}
+    cast(null as string) as employee_name,
+    {%- else -%}
+    cast(names.employee_name as string) as employee_name,
+    {%- endif %}
     role,
     shop_id,
     platform,
@@ -120,3 +133,4 @@ select
     cast(rank_in_role as bigint) as rank_in_role,
     is_part_month
 from ranked
+left join names on ranked.month = names.month and ranked.employee_id = names.employee_id

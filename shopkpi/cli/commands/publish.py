@@ -11,8 +11,9 @@ from ... import warehouse as warehouse_db
 from ...settings import DATA_DIR
 from ...shops import shop_month_folders
 from ..errors import CliError, checked_month
+from ..progress import reporting
 from ..render import compact, console
-from ..runs import exit_code, failure_reason, run_month
+from ..runs import exit_code, failure_reason, log_hint, run_month
 from .build import existing_exports
 
 
@@ -32,11 +33,13 @@ def cmd_publish(args: argparse.Namespace) -> int:
         print(f"{args.month} already published as v{version}; inputs unchanged, nothing run or written")
         return 0
     log_file = None if args.verbose else DATA_DIR / "logs" / f"publish-{args.month}.log"
-    result = run_month(args.month, exports, warehouse, log_file=log_file, job_name=PUBLISH_JOB_NAME,
-                       published=published, reason=args.reason, trigger="publish")
+    with reporting() as progress:
+        progress.say(f"publishing {args.month}: build, check, then write {published / args.month}/vN")
+        result = run_month(args.month, exports, warehouse, log_file=log_file, job_name=PUBLISH_JOB_NAME,
+                           published=published, reason=args.reason, trigger="publish")
     events = [e for e in result.get_asset_materialization_events() if e.asset_key.to_user_string() == "published/scorecards"]
     if not result.success or not events:
-        raise CliError(f"{args.month}: not published: {failure_reason(result)} (run {result.run_id})",
+        raise CliError(f"{args.month}: not published: {failure_reason(result)}{log_hint(log_file, result)}",
                        code=exit_code(result) if not result.success else 1)
     meta = events[0].step_materialization_data.materialization.metadata
     print(meta["message"].value)

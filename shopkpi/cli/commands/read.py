@@ -159,7 +159,7 @@ def cmd_tables(args: argparse.Namespace) -> int:
 
 
 SCORECARD_SQL = """
-    select s.role, r.name_zh as role_zh, r.name_en as role_en, s.employee_id, s.kpi_id, s.name_zh, s.value,
+    select s.role, r.name_zh as role_zh, r.name_en as role_en, s.employee_id, s.employee_name, s.kpi_id, s.name_zh, s.value,
            s.comparator, s.target, s.status, s.score, s.weighted_total, s.rank_in_role, s.is_part_month
     from marts.scorecard_employee_monthly s join reference.role_catalog r on s.role = r.role
     where s.month = ? and s.shop_id = ? and (? is null or s.role = ?)
@@ -223,7 +223,8 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
 
     out = console(150)
     current, table = None, None
-    for (role, role_zh, role_en, emp, kpi_id, name_zh, value, comparator, target, status, score, total, rank, part) in rows:
+    for (role, role_zh, role_en, emp, emp_name, kpi_id, name_zh, value, comparator, target, status, score, total, rank,
+         part) in rows:
         if role != current:
             if table is not None:
                 out.print(table)
@@ -235,7 +236,7 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
             for header in ("数值 Value", "目标 Target", "状态 Status", "得分 Score", "总分 Total", "排名 Rank"):
                 table.add_column(header, no_wrap=True, justify="left" if header.startswith("状态") else "right")
         fmt = lambda v: "—" if v is None else str(plain(v))  # noqa: E731
-        table.add_row(emp + (" *" if part else ""), f"{name_zh} ({kpi_id})", fmt(value),
+        table.add_row(emp + (f" {emp_name}" if emp_name else "") + (" *" if part else ""), f"{name_zh} ({kpi_id})", fmt(value),
                       "" if target is None else f"{comparator} {fmt(target)}", STATUS_LABELS[status], fmt(score),
                       fmt(total), fmt(rank))
     out.print(table)
