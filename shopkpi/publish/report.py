@@ -21,8 +21,12 @@ td.pass{background:#d8f0dc}td.fail{background:#f8d7da}td.nodata{background:#e9e9
 """
 
 
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value))
+
+
 def _fmt(value, digits: int = 2) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+    if _missing(value):
         return "—"
     number = float(value)
     if number.is_integer():
@@ -30,30 +34,28 @@ def _fmt(value, digits: int = 2) -> str:
     return f"{number:,.{digits}f}" if abs(number) >= 1 else f"{number:.4f}"
 
 
+# How each kpi_registry.unit prints (a number in, text out)
+UNIT_FORMATS = {
+    "ratio": lambda n: f"{n * 100:,.2f}%",
+    "cny": lambda n: f"¥{n:,.2f}",
+    "count": lambda n: f"{n:,.0f}",
+    "multiple": lambda n: f"{n:,.2f}×",
+    "seconds": lambda n: f"{n:,.1f} s",
+    "hours": lambda n: f"{n:,.1f} h",
+}
+
+
 def fmt_unit(value, unit: str | None) -> str:
     """A KPI value as people read it: ratios as percentages, money with separators and ¥,
     ROI-like multiples with ×, durations with their unit."""
-    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+    if _missing(value):
         return "—"
-    number = float(value)
-    if unit == "ratio":
-        return f"{number * 100:,.2f}%"
-    if unit == "cny":
-        return f"¥{number:,.2f}"
-    if unit == "count":
-        return f"{number:,.0f}"
-    if unit == "multiple":
-        return f"{number:,.2f}×"
-    if unit == "seconds":
-        return f"{number:,.1f} s"
-    if unit == "hours":
-        return f"{number:,.1f} h"
-    return _fmt(value)
+    return UNIT_FORMATS[unit](float(value)) if unit in UNIT_FORMATS else _fmt(value)
 
 
 def _change(value) -> str:
     """Month-over-month change: ▲ 12.3% / ▼ 4.0%, or — without a previous month."""
-    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+    if _missing(value):
         return "—"
     number = float(value) * 100
     arrow = "▲" if number > 0 else "▼" if number < 0 else "="
@@ -143,7 +145,7 @@ def line_chart(title: str, series: dict[str, list[tuple[str, float | None]]], wi
 
 def _person(employee_id: str, name) -> str:
     """工号 and display name, or the 工号 alone when names are hidden (SHOPKPI_HIDE_EMPLOYEE_NAMES)."""
-    return employee_id if name is None or (isinstance(name, float) and pd.isna(name)) else f"{employee_id} {name}"
+    return employee_id if _missing(name) else f"{employee_id} {name}"
 
 
 def _per_shop_table(rows: pd.DataFrame) -> list[str]:
