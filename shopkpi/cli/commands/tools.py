@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -82,6 +83,10 @@ def cmd_ui(args: argparse.Namespace) -> int:
     # within seconds, instead of orphans that keep the port.
     server = subprocess.Popen([str(dagster), "dev", "-m", "shopkpi.definitions", "-p", str(args.port)], cwd=PROJECT_ROOT,
                               start_new_session=True)
+    # Ctrl-C (and a service manager's SIGTERM) stop it, also when the shell that started this
+    # command ignored SIGINT for it (a background job inherits SIG_IGN and Python then never raises)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _interrupt)
     try:
         return server.wait()
     except KeyboardInterrupt:
@@ -90,10 +95,12 @@ def cmd_ui(args: argparse.Namespace) -> int:
         return 130
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def stop_process_group(process: subprocess.Popen, grace_seconds: float) -> None:
     """SIGTERM the process's group; SIGKILL it if it has not stopped within `grace_seconds`."""
-    import signal
-
     try:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(grace_seconds)
