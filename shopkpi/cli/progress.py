@@ -84,6 +84,11 @@ def reporting(progress: Progress | None = None):
         _ACTIVE = previous
 
 
+def _singular(what: str) -> str:
+    noun, _, rest = what.partition(" ")
+    return f"{noun[:-1] if noun.endswith('s') else noun} {rest}".strip()
+
+
 class DagsterProgressHandler(logging.Handler):
     """Turns a Dagster run's events into progress: a line per step, counts of dbt's models and
     tests and of the checks as they finish."""
@@ -99,7 +104,8 @@ class DagsterProgressHandler(logging.Handler):
 
     def _counted(self, step: str) -> str:
         counts = self.counts.get(step, {})
-        parts = [f"{n} {what}" for what, n in counts.items() if n]
+        # "1 check failed", "21 checks passed": the noun is the first word of `what`
+        parts = [f"{n} {_singular(what) if n == 1 else what}" for what, n in counts.items() if n]
         return f" ({', '.join(parts)})" if parts else ""
 
     def emit(self, record: logging.LogRecord) -> None:
