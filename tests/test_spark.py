@@ -169,20 +169,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _stop(server) -> None:
-    """SIGTERM the server's process group; SIGKILL it if the JVM's shutdown takes over a minute."""
-    import os
-    import signal
-    import subprocess
-
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(60)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait(30)
-
-
 def _wait_for_port(port: int, proc, seconds: float) -> None:
     import socket
     import time
@@ -205,6 +191,7 @@ def test_a_spark_thrift_server_builds_the_same_marts(both_engines, tmp_path):
     import subprocess
 
     from shopkpi.parity import compare_month
+    from shopkpi.cli.commands.tools import stop_process_group
     from shopkpi.spark import thrift_server_command
 
     lake, port, connect_port = tmp_path / "lake", _free_port(), _free_port()
@@ -227,7 +214,7 @@ def test_a_spark_thrift_server_builds_the_same_marts(both_engines, tmp_path):
         # the GX suites ran through the server's Spark Connect endpoint, on the tables it built
         assert _validated_by(tmp_path / "warehouse.duckdb")["marts"] == {"spark"}
     finally:
-        _stop(server)
+        stop_process_group(server, grace_seconds=60)  # the JVM's shutdown can take long on a loaded machine
     parity = compare_month(both_engines["duckdb"][1] / "warehouse.duckdb", lake, MONTH, schemas=("marts",))
     assert len(parity) >= 8 and [p for p in parity if not p.equal] == []
 

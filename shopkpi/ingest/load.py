@@ -49,6 +49,9 @@ TIMESTAMP_FORMATS = [
 TRANSCODE_CHUNK = 8 * 1024 * 1024
 # Transcoding turns undecodable bytes into byte 0xFF ("\udcff" under surrogateescape), never valid UTF-8.
 UNDECODABLE = "shopkpi-undecodable"
+# How a row dated in another month is quarantined ("订单创建时间 2019-03-01 10:00 is outside partition
+# month 2019-04"); a file whose every row says so is refused as being in the wrong folder.
+OUTSIDE_MONTH = " is outside partition month "
 codecs.register_error(UNDECODABLE, lambda exc: ("\udcff", exc.end))
 ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "gb18030": "GBK/GB18030", "utf-16": "UTF-16",
                   "utf-16-le": "UTF-16", "utf-16-be": "UTF-16"}
@@ -357,7 +360,7 @@ def _problem_exprs(spec: ReportSpec, present: set[str], month: str) -> list[tupl
                 col.zh,
                 f"{typed} IS NOT NULL AND strftime({typed}, '%Y-%m') <> {sql_literal(month)}",
                 f"{sql_literal(col.zh + ' ')} || strftime({typed}, '%Y-%m-%d %H:%M') || "
-                f"{sql_literal(' is outside partition month ' + month)}",
+                f"{sql_literal(OUTSIDE_MONTH + month)}",
             )
         )
     return checks
@@ -654,7 +657,7 @@ class MonthLoader:
         """A download whose every row is dated in another month sits in the wrong month folder:
         one clear error instead of a month of quarantined rows."""
         months = self.con.execute(
-            """SELECT regexp_extract(reason, '([0-9]{4}-[0-9]{2})-[0-9]{2}[^;]* is outside partition month', 1) AS m,
+            f"""SELECT regexp_extract(reason, '([0-9]{{4}}-[0-9]{{2}})-[0-9]{{2}}[^;]*{OUTSIDE_MONTH}', 1) AS m,
                       count(*) FROM raw.quarantine WHERE month = ? AND source_file = ? GROUP BY m ORDER BY 2 DESC, 1""",
             [self.month, file]).fetchall()
         if sum(n for m, n in months if m) == quarantined:

@@ -7,9 +7,10 @@ from collections import defaultdict
 
 import pandas as pd
 
+from ..scoring.config import STATUS_LABELS
+
 ROLE_COLORS = ["#2f6fb0", "#d9822b", "#3a9b5c", "#b03a48", "#7b5ea7", "#8c6d46", "#c25f9f", "#6b7b8c", "#a7a23a", "#2aa3a3"]
 STATUS_CLASS = {"pass": "pass", "fail": "fail", "no_data": "nodata", "unscored": "unscored"}
-STATUS_TEXT = {"pass": "达标 pass", "fail": "未达标 fail", "no_data": "无数据 no data", "unscored": "不计分 unscored"}
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",Arial,sans-serif;margin:24px;color:#222}
@@ -161,7 +162,7 @@ def _per_shop_table(rows: pd.DataFrame) -> list[str]:
         out.append(f"<tr class='per-shop'><td class='l'>{html.escape(r['employee_id'])}</td><td class='l'>{html.escape(r['shop_id'])}</td>"
                    f"<td class='l'>{html.escape(r['platform'])}</td><td class='l'>{html.escape(r['name_zh'])} {html.escape(r['name_en'])}</td>"
                    f"<td>{_fmt(r['value'], 4)}</td><td>{html.escape(target)}</td>"
-                   f"<td class='l {STATUS_CLASS[r['status']]}'>{STATUS_TEXT[r['status']]}</td><td>{_fmt(r['weighted_total'])}</td></tr>")
+                   f"<td class='l {STATUS_CLASS[r['status']]}'>{STATUS_LABELS[r['status']]}</td><td>{_fmt(r['weighted_total'])}</td></tr>")
     out.append("</table>")
     return out
 
@@ -239,7 +240,7 @@ def render_report(month: str, version: int, employees: pd.DataFrame, team: pd.Da
             target = "" if pd.isna(r["target"]) else f"{r['comparator']} {fmt_unit(r['target'], unit)}"
             out.append(f"<tr><td class='l'>{html.escape(_person(r['employee_id'], r['employee_name']))}{' *' if r['is_part_month'] else ''}</td>"
                        f"<td class='l'>{html.escape(r['name_zh'])} {html.escape(r['name_en'])}</td><td>{fmt_unit(r['value'], unit)}</td>"
-                       f"<td>{html.escape(target)}</td><td class='l {STATUS_CLASS[r['status']]}'>{STATUS_TEXT[r['status']]}</td>"
+                       f"<td>{html.escape(target)}</td><td class='l {STATUS_CLASS[r['status']]}'>{STATUS_LABELS[r['status']]}</td>"
                        f"<td>{_fmt(r['score'])}</td><td>{_fmt(r['weighted_total'])}</td><td>{_fmt(r['rank_in_role'])}</td></tr>")
         out.append("</table>")
         out.extend(_per_shop_table(per_shop[per_shop["role"] == role]))

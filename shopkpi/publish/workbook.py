@@ -12,6 +12,7 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..scoring.config import STATUS_LABELS
 from ..spreadsheets import rezip_with_fixed_times
 
 EMPLOYEE_COLUMNS = [
@@ -26,7 +27,6 @@ TEAM_COLUMNS = [
     ("kpis_passed", "达标 Passed"), ("kpis_failed", "未达标 Failed"), ("kpis_no_data", "无数据 No data"),
 ]
 FILLS = {"pass": "D8F0DC", "fail": "F8D7DA", "no_data": "E9E9E9", "unscored": "F3F3F3"}
-STATUS_LABELS = {"pass": "达标 pass", "fail": "未达标 fail", "no_data": "无数据 no data", "unscored": "不计分 unscored"}
 STORE_KPI_COLUMNS = [
     ("name_zh", "指标 KPI (中文)"), ("name_en", "KPI (English)"), ("kpi_id", "KPI id"), ("value", "本月 This month"),
     ("previous", "上月 Last month"), ("change", "环比 Change"), ("numerator", "分子 Numerator"),

@@ -13,6 +13,8 @@ from pathlib import Path
 from ..settings import SEEDS_DIR
 
 COMPARATORS = {"higher": {">=", ">"}, "lower": {"<=", "<"}}
+# A scorecard row's status as people read it, in the CLI, the report and the workbook.
+STATUS_LABELS = {"pass": "达标 pass", "fail": "未达标 fail", "no_data": "无数据 no data", "unscored": "不计分 unscored"}
 WEIGHT_TOLERANCE = 1e-9
 
 

@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from ...scoring.config import STATUS_LABELS
 from ..errors import CliError, checked_month, first_line
 from ..render import console, plain, print_rows
 
 SEARCH_PATH = "marts,intermediate,staging,reference,raw,main"
-STATUS_LABELS = {"pass": "达标 pass", "fail": "未达标 fail", "no_data": "无数据 no data", "unscored": "不计分 unscored"}
 
 
 READ_STATEMENTS = ("SELECT", "EXPLAIN")  # DuckDB parses WITH, DESCRIBE, SHOW, SUMMARIZE, FROM and VALUES as SELECT
@@ -24,7 +24,7 @@ def check_read_only_statement(sql: str) -> None:
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as exc:
-        raise CliError(str(exc).splitlines()[0]) from None
+        raise CliError(first_line(str(exc))) from None
     if not statements:
         raise CliError('no SQL given: e.g. shopkpi query "select * from kpi_store_monthly limit 5" '
                        "(`shopkpi tables` lists the tables)")
@@ -88,18 +88,19 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
-TABLES_SQL = """
+DESCRIBED_SCHEMAS = "('marts', 'intermediate', 'staging', 'reference', 'raw', 'quality', 'meta')"
+TABLES_SQL = f"""
     select table_schema, table_name, count(*) as columns
     from information_schema.columns
-    where table_schema in ('marts', 'intermediate', 'staging', 'reference', 'raw', 'quality', 'meta')
+    where table_schema in {DESCRIBED_SCHEMAS}
       and (? or table_schema = 'marts')
     group by table_schema, table_name
     order by case table_schema when 'marts' then 0 when 'reference' then 1 else 2 end, 1, 2"""
 
-COLUMNS_SQL = """
+COLUMNS_SQL = f"""
     select table_schema, column_name, data_type from information_schema.columns
     where table_name = ? and (? is null or table_schema = ?)
-      and table_schema in ('marts', 'intermediate', 'staging', 'reference', 'raw', 'quality', 'meta')
+      and table_schema in {DESCRIBED_SCHEMAS}
     order by case table_schema when 'marts' then 0 when 'intermediate' then 1 when 'staging' then 2 else 3 end,
              ordinal_position"""
 
@@ -203,16 +204,16 @@ def print_shop_kpis(args: argparse.Namespace) -> None:
 def cmd_scorecard(args: argparse.Namespace) -> int:
     checked_month(args.month)
     shop = args.shop or "all"
-    if args.role:
-        roles = [r for (r,) in query(Path(args.warehouse).resolve(),
-                                     "select role from reference.role_catalog where role <> 'store' order by 1")[1]]
-        if args.role not in roles:
-            raise CliError(f"no role {args.role!r}; roles: {', '.join(roles)}")
     if args.shop:
         print_shop_kpis(args)
     columns, rows = query(Path(args.warehouse).resolve(), SCORECARD_SQL, [args.month, shop, args.role, args.role])
     if args.shop and args.shop != "all" and not rows and not args.role:
         return 0  # the shop's store KPIs; nobody is scored per shop there
+    if not rows and args.role:
+        roles = [r for (r,) in query(Path(args.warehouse).resolve(),
+                                     "select role from reference.role_catalog where role <> 'store' order by 1")[1]]
+        if args.role not in roles:
+            raise CliError(f"no role {args.role!r}; roles: {', '.join(roles)}")
     if not rows:
         raise CliError(f"no scorecard for {args.month}{' role ' + args.role if args.role else ''} "
                        "(materialise the month first; roles: see reference.role_catalog)")
