@@ -14,6 +14,7 @@ import datetime as dt
 import random
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,8 +105,9 @@ def _ts(value: dt.datetime | None) -> str:
 
 class Simulator:
     def __init__(self, orders_dir: Path, out: Path, month: str | None, seed: int,
-                 channel_shops: dict[str, str] | None = None):
+                 channel_shops: dict[str, str] | None = None, on_written: Callable[[Path, int], None] | None = None):
         self.orders_dir, self.out, self.seed = Path(orders_dir), Path(out), seed
+        self.on_written = on_written or (lambda path, rows: None)  # hears each file as it is written
         self.channel_shops = channel_shops or {}  # roster 负责店铺 per employee (empty: every shop)
         self.rng = random.Random(seed)
         self._workdir = Path(tempfile.mkdtemp(prefix="shopkpi-sim-"))
@@ -202,8 +204,9 @@ class Simulator:
         if encoding == "xlsx":
             rows = self.con.execute(sql).fetchall()
             self.result.rows[name] = write_xlsx(target, header, [[_cell(v) for v in r] for r in rows])
-            return
-        self.result.rows[name] = copy_query_to_csv(self.con, sql, header, target, encoding, self._workdir)
+        else:
+            self.result.rows[name] = copy_query_to_csv(self.con, sql, header, target, encoding, self._workdir)
+        self.on_written(target, self.result.rows[name])
 
     def _write(self, name: str, rows: list[list]) -> None:
         header = layout_named(SIMULATED_LAYOUTS.get(name, f"shopkpi_{name}")).headers  # one source of truth for headers: the layout
@@ -213,6 +216,7 @@ class Simulator:
             self.result.rows[name] = write_xlsx(target, header, rows)
         else:
             self.result.rows[name] = write_rows(target, header, [[_cell(v) for v in r] for r in rows], encoding)
+        self.on_written(target, self.result.rows[name])
 
     # -- exports ------------------------------------------------------------
     def _staff(self) -> None:
@@ -484,26 +488,29 @@ def _cell(value):
 
 def simulate(orders_dir: Path, out: Path, month: str | None = None, seed: int = 42,
              orders_per_month: int | None = None, copy_orders: bool = False,
-             channel_shops: dict[str, str] | None = None) -> SimulationResult:
+             channel_shops: dict[str, str] | None = None,
+             on_written: Callable[[Path, int], None] | None = None) -> SimulationResult:
     """Write every simulated export for `month` into `out`.
 
     With `orders_per_month`, an order report of that many orders is synthesised
     into `out` first (streamed) and the other exports follow from it.
     With `copy_orders`, the given order report files are copied into `out` so
-    that the folder holds the whole month.
+    that the folder holds the whole month. `on_written(path, rows)` hears each file as it is written.
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     if orders_per_month:
         if month is None:
             raise ValueError("--orders-per-month needs --month")
-        synthesise_orders(out, month, orders_per_month, seed)
+        target = synthesise_orders(out, month, orders_per_month, seed)
+        if on_written:
+            on_written(target, orders_per_month)
         orders_dir = out
     elif copy_orders and Path(orders_dir).resolve() != out.resolve():
         for f in scan_folder(Path(orders_dir)):
             if f.spec is not None:
                 shutil.copyfile(f.path, out / f.path.name)
-    return Simulator(Path(orders_dir), out, month, seed, channel_shops).run()
+    return Simulator(Path(orders_dir), out, month, seed, channel_shops, on_written).run()
 
 
 # The multi-shop month: the real (or given) Taobao orders with every team sheet, plus one shop per
@@ -512,14 +519,17 @@ MAIN_SHOP = "taobao_toyshop"
 CHANNEL_SHOPS = {"G01": "taobao_toyshop、tmall_flagship", "G02": "pdd_shop、jd_shop、douyin_shop"}
 
 
-def simulate_shops(orders_dir: Path, exports_root: Path, month: str, seed: int = 42) -> dict[str, int]:
+def simulate_shops(orders_dir: Path, exports_root: Path, month: str, seed: int = 42,
+                   on_written: Callable[[Path, int], None] | None = None) -> dict[str, int]:
     """Write `exports_root/<shop_id>/<month>/` for every shop; returns rows written per shop and export."""
     from .platforms import PLATFORM_SHOPS, write_platform_shop
 
     exports_root = Path(exports_root)
     main = simulate(orders_dir, exports_root / MAIN_SHOP / month, month=month, seed=seed, copy_orders=True,
-                    channel_shops=CHANNEL_SHOPS)
+                    channel_shops=CHANNEL_SHOPS, on_written=on_written)
     rows = {f"{MAIN_SHOP}/{name}": count for name, count in main.rows.items()}
     for shop_id in PLATFORM_SHOPS:
         rows[f"{shop_id}/orders"] = write_platform_shop(shop_id, exports_root / shop_id / month, month, seed)
+        if on_written:
+            on_written(exports_root / shop_id / month / PLATFORM_SHOPS[shop_id][1], rows[f"{shop_id}/orders"])
     return rows

@@ -12,7 +12,7 @@ import pytest
 
 from shopkpi.ingest.specs import REPORT_SPECS
 from shopkpi.quality.suites import LAYERS, generated_suites, load_suites, render
-from shopkpi.settings import DBT_PROJECT_DIR
+from shopkpi.settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR
 from shopkpi.snapshot import snapshot_path
 from tests.helpers import copy_warehouse, read_real_orders
 from tests.helpers import run_cli as shopkpi
@@ -68,6 +68,12 @@ def test_audit_passes_on_the_demo_and_lists_the_5_1_percent_figure(demo_run, dem
     assert all(source.startswith(f"checks of run {run_id} ") for source in summary["sources"].values()), summary["sources"]
     assert summary["severities"]["warning"]["failed"] == ["analyst_accuracy"]
     assert summary["severities"]["blocking"]["failed"] == []
+    # progress on stderr: each layer's stored results (its suite files, and the audit suites of that layer), then the docs
+    suite_files = list((EXPECTATIONS_DIR / "suites").rglob("*.json"))
+    for layer in ("raw", "staging", "marts"):
+        suites = sum(json.loads(f.read_text(encoding="utf-8"))["meta"]["layer"] == layer for f in suite_files)
+        assert f"] {layer}: {suites} suites, results from the checks of run {run_id} " in proc.stderr, proc.stderr
+    assert f"] Data Docs and audit.html written to {docs}" in proc.stderr
     (finding,) = [f for f in summary["findings"] if f["suite"] == "analyst_accuracy"]
     assert finding["severity"] == "warning" and finding["count"] == 1
     # The finding is in GX's own Data Docs page for the suite, not only in our summary.

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 
 from shopkpi.snapshot import snapshot_path
@@ -139,7 +140,12 @@ def test_simulate_writes_into_the_exports_root_by_default(tmp_path):
 
     proc = run_cli("simulate", "--orders", str(REAL_EXPORTS), "--month", "2017-05", "--exports", str(tmp_path / "root"))
     assert proc.returncode == 0, proc.stderr
-    assert (tmp_path / "root" / "2017-05" / "员工花名册.xlsx").is_file()  # the staff roster, among the others
+    folder = tmp_path / "root" / "2017-05"
+    assert (folder / "员工花名册.xlsx").is_file()  # the staff roster, among the others
+    # progress: a line for each file as it is written, with its data rows
+    written = dict(re.findall(r"\] wrote (\S+): ([\d,]+) rows", proc.stderr))
+    assert set(written) == {p.name for p in folder.iterdir()}, proc.stderr
+    assert int(written["员工花名册.xlsx"].replace(",", "")) == len(pd.read_excel(folder / "员工花名册.xlsx"))
     assert run_cli("simulate", "--orders", str(REAL_EXPORTS)).returncode == 2  # neither --month nor --out
 
 

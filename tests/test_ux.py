@@ -168,19 +168,23 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_the_dagster_ui_shows_the_assets_and_stops_on_ctrl_c(tmp_path):
-    """`shopkpi ui`: the asset page lists the pipeline's assets (headless Chromium), and Ctrl-C
-    (SIGINT to the command) stops the webserver and the daemon within seconds."""
+def test_the_dagster_ui_shows_the_assets_and_the_cli_runs_and_stops_on_ctrl_c(tmall_months, tmp_path):
+    """`shopkpi ui` on the instance that `shopkpi backfill` ran in (conftest: tmall_months): the asset
+    page lists the pipeline's assets, the job's page lists the CLI's runs, the exports resource is
+    the CLI's exports root (headless Chromium); Ctrl-C (SIGINT to the command) stops the webserver
+    and the daemon within seconds."""
     import signal
     import socket
     import sys
     import time
     import urllib.request
 
+    root, warehouse, _ = tmall_months
     browser = _chromium()
     port = _free_port()
-    env = {**os.environ, **dagster_home(tmp_path), "SHOPKPI_WAREHOUSE": str(tmp_path / "w.duckdb")}
-    ui = subprocess.Popen([sys.executable, "-m", "shopkpi.cli", "ui", "--port", str(port), "--exports", str(tmp_path)],
+    env = {**os.environ, **dagster_home(root), "SHOPKPI_WAREHOUSE": str(warehouse)}
+    exports = root / "exports"
+    ui = subprocess.Popen([sys.executable, "-m", "shopkpi.cli", "ui", "--port", str(port), "--exports", str(exports)],
                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.time() + 120
@@ -195,7 +199,11 @@ def test_the_dagster_ui_shows_the_assets_and_stops_on_ctrl_c(tmp_path):
         flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
                  "--virtual-time-budget=20000", "--window-size=1400,1000"]
         page = f"http://localhost:{port}/assets"
-        dom = subprocess.run([browser, *flags, "--dump-dom", page], capture_output=True, text=True, timeout=180).stdout
+        def dom_of(path: str) -> str:
+            return subprocess.run([browser, *flags, "--dump-dom", f"http://localhost:{port}{path}"], capture_output=True,
+                                  text=True, timeout=180).stdout
+
+        dom = dom_of("/assets")
         # the pipeline's assets from the project's code location, partitioned from SHOPKPI_FIRST_MONTH
         # (2017-01 by default) to the last closed month in Asia/Shanghai, not from 2015
         assert "intermediate / int_orders" in dom and "shopkpi.definitions" in dom
@@ -203,6 +211,11 @@ def test_the_dagster_ui_shows_the_assets_and_stops_on_ctrl_c(tmp_path):
         today = dt.datetime.now(ZoneInfo("Asia/Shanghai"))
         closed = f"{today.year - (today.month == 1)}-{(today.month - 2) % 12 + 1:02d}"
         assert f"{len(months_between('2017-01', closed))} partitions" in dom
+        # the CLI's runs are listed under their job (they carry the code location's label)
+        runs = dom_of("/locations/shopkpi.definitions/jobs/monthly_kpis/runs")
+        assert "partition: 2020-01-01" in runs and "partition: 2020-02-01" in runs and "shopkpi/cli: backfill" in runs
+        # what the UI's Materialize, the schedule and the sensor read: the exports root given to the command
+        assert f'"{exports}"' in dom_of("/locations/shopkpi.definitions/resources/exports")
         shot = tmp_path / "dagster-ui.png"
         subprocess.run([browser, *flags, f"--screenshot={shot}", page], capture_output=True, timeout=180)
         assert shot.stat().st_size > 10_000

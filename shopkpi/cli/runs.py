@@ -11,6 +11,8 @@ from ..settings import DAGSTER_STORAGE_ENV, DATA_DIR, PROJECT_ROOT
 from .errors import first_line
 
 COMPUTE_LOGS_ENV = "SHOPKPI_DAGSTER_COMPUTE_LOGS"
+# The module `shopkpi ui` serves: Dagster names the code location after it.
+CODE_LOCATION = "shopkpi.definitions"
 
 
 def use_project_dagster_instance() -> None:
@@ -72,6 +74,15 @@ def check_evaluations(result) -> list:
     return [e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
 
 
+def code_location_tags() -> dict[str, str]:
+    """The repository label of the UI's code location. A run executed here in-process has no
+    remote origin; with this label the UI lists it under its job, beside the runs it launched."""
+    from dagster._core.definitions.repository_definition import SINGLETON_REPOSITORY_NAME
+    from dagster._core.storage.tags import REPOSITORY_LABEL_TAG
+
+    return {REPOSITORY_LABEL_TAG: f"{SINGLETON_REPOSITORY_NAME}@{CODE_LOCATION}"}
+
+
 def run_month(month: str, exports: Path, warehouse: Path, log_file: Path | None = None, job_name: str | None = None,
               published: Path | None = None, reason: str | None = None, trigger: str = "materialize"):
     """Execute a monthly job for one partition in the project's Dagster instance.
@@ -111,7 +122,7 @@ def run_month(month: str, exports: Path, warehouse: Path, log_file: Path | None 
             instance=instance,
             run_config=run_config,
             raise_on_error=False,
-            tags={"shopkpi/cli": trigger},
+            tags={"shopkpi/cli": trigger, **code_location_tags()},
         )
     if not completed(result):
         from ..snapshot import mark_build_failed

@@ -16,6 +16,7 @@ import datetime as dt
 import html
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -201,8 +202,10 @@ SHOPS_BY_MONTH = """select s.shop_id, s.platform, s.status, count(a.source_file)
     where s.month = ? group by all order by s.shop_id"""
 
 
-def audit_month(warehouse: str | Path, month: str, published: Path, revalidate: bool = False) -> AuditReport:
-    """The month's audit, from the checks' stored results where they match the warehouse."""
+def audit_month(warehouse: str | Path, month: str, published: Path, revalidate: bool = False,
+                say: Callable[[str], None] = lambda text: None) -> AuditReport:
+    """The month's audit, from the checks' stored results where they match the warehouse.
+    `say` hears each finished stage (the CLI prints it as progress)."""
     started = time.perf_counter()
     suites = load_suites()
     with warehouse_db.connect(warehouse, read_only=True) as con:
@@ -231,11 +234,13 @@ def audit_month(warehouse: str | Path, month: str, published: Path, revalidate: 
             report_rows.update({k.suite: k.report_rows for k in kept if k.report_rows is not None})
             runs = sorted({k.run_id or "outside a run" for k in kept})
             sources[layer] = f"checks of run {', '.join(runs)} ({max(k.validated_at for k in kept):%Y-%m-%d %H:%M} UTC)"
+            say(f"{layer}: {len(kept)} suites, results from the {sources[layer]}")
         else:
             fresh, rows = validate(warehouse, layer_suites, month, checkpoint_name=f"audit_{layer}_{month}")
             outcomes.update({s.name: o for s, o in zip(layer_suites, fresh)})
             report_rows.update(rows)
             sources[layer] = f"validated now: {why}"
+            say(f"{layer}: {len(layer_suites)} suites validated again ({why})")
     runs = [SuiteRun(s, outcomes[s.name]) for s in suites]
     month_dir = Path(published) / month
     month_dir.mkdir(parents=True, exist_ok=True)
@@ -253,4 +258,5 @@ def audit_month(warehouse: str | Path, month: str, published: Path, revalidate: 
         (build / "audit.html").write_text(_audit_html(report, summary, build), encoding="utf-8")
         _write_csv(build / "reconciliation.csv", report.reconciliation)
         _write_csv(build / "quarantine.csv", quarantine)
+    say(f"Data Docs and audit.html written to {report.data_docs}")
     return report

@@ -93,7 +93,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
         (loaded,) = con.execute("select count(*) from raw.load_audit where month = ?", [args.month]).fetchone()
     if not loaded:
         raise CliError(f"{args.month} is not loaded in {warehouse}: run `shopkpi materialize --month {args.month}` first")
-    report = audit_month(source, args.month, Path(args.published).resolve(), revalidate=args.revalidate)
+    with reporting() as progress:
+        report = audit_month(source, args.month, Path(args.published).resolve(), revalidate=args.revalidate,
+                             say=progress.say)
     if args.format == "json":
         print(json.dumps(report.summary(), ensure_ascii=False, indent=2, default=str))
     else:

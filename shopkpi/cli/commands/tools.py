@@ -12,7 +12,8 @@ from pathlib import Path
 
 from ...settings import EXPORTS_ENV, PROJECT_ROOT, WAREHOUSE_ENV
 from ..errors import CliError, checked_month
-from ..runs import use_project_dagster_instance
+from ..progress import reporting
+from ..runs import CODE_LOCATION, use_project_dagster_instance
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
@@ -30,8 +31,11 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         raise CliError(f"orders folder not found: {args.orders} (give --orders DIR, or --orders-per-month N to synthesise)")
     started = time.perf_counter()
     try:
-        result = simulate(Path(args.orders) if args.orders else None, Path(args.out), month=args.month, seed=args.seed,
-                          orders_per_month=args.orders_per_month, copy_orders=args.copy_orders)
+        with reporting() as progress:
+            progress.say(f"simulating {args.month or 'the busiest month'} into {args.out}")
+            result = simulate(Path(args.orders) if args.orders else None, Path(args.out), month=args.month, seed=args.seed,
+                              orders_per_month=args.orders_per_month, copy_orders=args.copy_orders,
+                              on_written=written_line(progress, Path(args.out)))
     except (FileNotFoundError, ValueError) as exc:
         raise CliError(str(exc)) from None
     elapsed = time.perf_counter() - started
@@ -59,13 +63,22 @@ def simulate_shop_month(args: argparse.Namespace) -> int:
         raise CliError(f"{root} holds single-shop month folders (YYYY-MM/): move them into a shop's folder "
                        f"({root}/<shop_id>/YYYY-MM/) or give another --exports root")
     started = time.perf_counter()
-    rows = simulate_shops(Path(args.orders), root, args.month, seed=args.seed)
+    with reporting() as progress:
+        progress.say(f"simulating {args.month} for every shop into {root}")
+        rows = simulate_shops(Path(args.orders), root, args.month, seed=args.seed, on_written=written_line(progress, root))
     print(f"simulated {args.month} for {len({k.split('/')[0] for k in rows})} shops into {root}/<shop_id>/{args.month}/ "
           f"(seed {args.seed})")
     for name, count in sorted(rows.items()):
         print(f"  {name:<32} {count:>10,} rows")
     print(f"  {sum(rows.values()):,} rows in {time.perf_counter() - started:.1f} s")
     return 0
+
+
+def written_line(progress, root: Path):
+    """Progress: a line per file the simulator wrote, named from `root`."""
+    def say(path: Path, rows: int) -> None:
+        progress.say(f"wrote {path.relative_to(root)}: {rows:,} rows")
+    return say
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
@@ -81,7 +94,7 @@ def cmd_ui(args: argparse.Namespace) -> int:
     print(f"starting the Dagster UI on http://localhost:{args.port} (Ctrl-C stops it)", file=sys.stderr, flush=True)
     # Its own process group: on Ctrl-C the webserver, the daemon and their code servers stop together,
     # within seconds, instead of orphans that keep the port.
-    server = subprocess.Popen([str(dagster), "dev", "-m", "shopkpi.definitions", "-p", str(args.port)], cwd=PROJECT_ROOT,
+    server = subprocess.Popen([str(dagster), "dev", "-m", CODE_LOCATION, "-p", str(args.port)], cwd=PROJECT_ROOT,
                               start_new_session=True)
     # Ctrl-C (and a service manager's SIGTERM) stop it, also when the shell that started this
     # command ignored SIGINT for it (a background job inherits SIG_IGN and Python then never raises)
