@@ -18,7 +18,7 @@ import yaml
 
 from shopkpi.months import months_between
 from shopkpi.settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR, SEEDS_DIR
-from tests.helpers import TMALL_HEADER, dagster_home, run_cli, write_csv
+from tests.helpers import TMALL_HEADER, copy_warehouse, dagster_home, run_cli, write_csv
 
 RUN = r"\(log (?P<log>\S+); run [0-9a-f-]{36}\)"
 
@@ -54,6 +54,23 @@ def test_a_download_dated_in_another_month_asks_about_the_folder(tmp_path):
     assert proc.returncode == 2
     assert re.fullmatch(re.escape("shopkpi: error: 2019-04: step raw_exports failed: every row of t.csv is dated "
                                   "2019-03, not 2019-04: wrong folder? ") + RUN, _last_line(proc)), proc.stderr
+
+
+def test_a_dbt_failure_names_the_model_and_dbts_own_words(tmall_months, tmp_path):
+    """A warehouse whose int_orders lacks a column (as one built before the column existed): the
+    line names dbt's error and model, not "The dbt CLI process with command …"."""
+    import duckdb
+
+    root, warehouse, _ = tmall_months
+    copy = copy_warehouse(warehouse, tmp_path / "w.duckdb")
+    with duckdb.connect(str(copy)) as con:
+        con.execute("alter table intermediate.int_orders drop column platform")
+    proc = run_cli("materialize", "--month", "2020-02", "--exports", str(root / "exports"), "--warehouse", str(copy),
+                   env=dagster_home(tmp_path))
+    assert proc.returncode == 1
+    assert re.fullmatch(re.escape("shopkpi: error: 2020-02: step shopkpi_dbt_models failed: Compilation Error in model "
+                                  "int_orders: The source and target schemas on this incremental model are out of sync! ")
+                        + RUN, _last_line(proc)), proc.stderr
 
 
 def test_an_unknown_role_lists_the_roles(demo_run):

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from ..settings import DAGSTER_STORAGE_ENV, DATA_DIR, PROJECT_ROOT
-from .errors import first_line
+from .errors import dbt_error, first_line
 
 COMPUTE_LOGS_ENV = "SHOPKPI_DAGSTER_COMPUTE_LOGS"
 # The module `shopkpi ui` serves: Dagster names the code location after it.
@@ -50,7 +50,8 @@ def failure_reason(result) -> str:
     if failed is not None:
         step, error = failed
         # "shopkpi.ingest.load.IngestError: why" -> "why": the class says nothing to a user
-        first = re.sub(rf"^[\w.]*\b{re.escape(error.cls_name)}: ", "", first_line(error.message)) or error.cls_name
+        first = (dbt_error(error.message)
+                 or re.sub(rf"^[\w.]*\b{re.escape(error.cls_name)}: ", "", first_line(error.message)) or error.cls_name)
         if error.cls_name == "OutOfMemoryException" or "Out of Memory" in first:
             from ..settings import MEMORY_LIMIT_ENV, duckdb_memory_limit
 
