@@ -127,6 +127,11 @@ def main(argv: list[str] | None = None) -> int:
                                    logs / "pandas.log")
         baseline = json.loads(baseline_json.read_text())
         disagreements = agree(pipeline_kpis(warehouse, first), baseline)
+        # polars: what a speed-minded analyst would write; a reference beside pandas, not a target
+        polars_json = work / "polars.json"
+        phases["polars"] = measure("polars", [py, "-m", "benchmarks.polars_baseline", str(orders_csv), str(polars_json)],
+                                   logs / "polars.log")
+        disagreements += [f"polars: {d}" for d in agree(json.loads(polars_json.read_text()), baseline)]
         if args.engine == "spark":  # the same month, same exports, on local Spark: its own warehouse file and lake
             spark_warehouse = work / "spark.duckdb"
             spark_env = {**env, "SHOPKPI_ENGINE": "spark", "SHOPKPI_LAKE": str(work / "lake"),
@@ -146,13 +151,19 @@ def main(argv: list[str] | None = None) -> int:
     ratios = {
         "pipeline/floor": round(phases["pipeline"]["seconds"] / phases["floor"]["seconds"], 2),
         "pandas/pipeline": round(phases["pandas"]["seconds"] / phases["pipeline"]["seconds"], 2),
+        "polars/pipeline": round(phases["polars"]["seconds"] / phases["pipeline"]["seconds"], 2),
     }
     if "pipeline spark" in phases:
         ratios["spark/duckdb"] = round(phases["pipeline spark"]["seconds"] / phases["pipeline"]["seconds"], 2)
     if "incremental" in phases:
         ratios["incremental/first"] = round(phases["incremental"]["seconds"] / phases["pipeline"]["seconds"], 2)
-    # Spark has no target on 2 cores (it is slower there); the ratio shows how its cost grows.
-    targets = {"pipeline/floor": ("<=", 3.0), "pandas/pipeline": (">=", 3.0), "incremental/first": ("<=", 1.3),
+        # cost independent of history: months 2..N within a few percent of each other
+        later = [p["seconds"] for k, p in phases.items() if k.startswith("history") or k == "incremental"]
+        ratios["months 2+ spread"] = round(max(later) / min(later) - 1, 3)
+    # Issue 18's targets. At ~1M orders the fixed cost (start-up, dbt, GX set-up) dominates: 5x there.
+    # polars and Spark have none (polars is a reference; Spark is slower on 2 cores, the ratio shows its cost).
+    targets = {"pipeline/floor": ("<=", 2.0 if args.orders >= 10_000_000 else 5.0), "pandas/pipeline": (">=", 1.5),
+               "polars/pipeline": None, "incremental/first": ("<=", 1.05), "months 2+ spread": ("<=", 0.05),
                "spark/duckdb": ("<=", float("inf"))}
     # The RSS target is the pipeline's (every materialisation); pandas' own peak is in its row.
     peak = max(p["peak_rss_mb"] for k, p in phases.items()
@@ -173,10 +184,13 @@ def main(argv: list[str] | None = None) -> int:
     print("| ratio | value | target | holds |")
     print("|---|---:|---|---|")
     for name, value in ratios.items():
+        if targets[name] is None:
+            print(f"| {name} | {value} | reference | |")
+            continue
         op, limit = targets[name]
         holds = value <= limit if op == "<=" else value >= limit
         print(f"| {name} | {value} | {op} {limit} | {'yes' if holds else 'no'} |")
-    print(f"| pipeline peak RSS (GB) | {peak / 1024:.2f} | < 6 | {'yes' if peak < 6 * 1024 else 'no'} |")
+    print(f"| pipeline peak RSS (GB) | {peak / 1024:.2f} | < 4 | {'yes' if peak < 4 * 1024 else 'no'} |")
     print(f"| KPIs pipeline = pandas | {'yes' if not disagreements else 'NO'} | all 13 section-1 KPIs | |")
     results = Path(args.results)
     results.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,6 @@ the plain libraries (`ingest/`, `quality/`, `publish/`, `scoring/`)."""
 import logging
 
 from dagster import Definitions, colored_console_logger, logger
-from dagster_dbt import DbtCliResource
 
 from .defs.ingest.assets import raw_exports
 from .defs.ingest.sensors import late_exports_sensor
@@ -15,7 +14,7 @@ from .defs.publish.assets import scorecard_publication
 from .defs.publish.schedules import monthly_publish_schedule
 from .defs.publish.snapshot import reader_snapshot
 from .defs.quality.checks import SUITE_CHECKS
-from .defs.resources import ExportsResource, PublicationResource, WarehouseResource
+from .defs.resources import DbtResource, ExportsResource, PublicationResource, WarehouseResource
 from .defs.transform.assets import DBT_PROJECT, shopkpi_dbt_models
 from .settings import dbt_executable, default_exports, default_published, default_warehouse
 
@@ -25,7 +24,7 @@ def build_resources(warehouse: str | None = None, exports: str | None = None, pu
         "warehouse": WarehouseResource(path=str(warehouse or default_warehouse())),
         "exports": ExportsResource(directory=str(exports or default_exports())),
         "publication": PublicationResource(directory=str(published or default_published())),
-        "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=dbt_executable()),
+        "dbt": DbtResource(project_dir=DBT_PROJECT, dbt_executable=dbt_executable()),
     }
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_benchmark_smoke_pipeline_and_pandas_agree(tmp_path):
+def test_benchmark_smoke_pipeline_pandas_and_polars_agree(tmp_path):
     proc = subprocess.run(
         [sys.executable, "benchmarks/run.py", "--orders", "20000", "--months", "1", "--workdir", str(tmp_path / "work"),
          "--results", str(tmp_path / "results")],
@@ -20,6 +20,6 @@ def test_benchmark_smoke_pipeline_and_pandas_agree(tmp_path):
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     result = json.loads((tmp_path / "results" / "bench-20000-1m.json").read_text(encoding="utf-8"))
     assert result["kpis_agree"] is True and result["disagreements"] == []
-    assert {"floor", "pipeline", "pandas"} <= set(result["phases"])
-    assert set(result["ratios"]) == {"pipeline/floor", "pandas/pipeline"}
+    assert {"floor", "pipeline", "pandas", "polars"} <= set(result["phases"])  # polars agreed with pandas too
+    assert set(result["ratios"]) == {"pipeline/floor", "pandas/pipeline", "polars/pipeline"}
     assert "| pipeline/floor |" in proc.stdout
