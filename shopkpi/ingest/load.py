@@ -375,6 +375,14 @@ def _header_row_condition(spec: ReportSpec, present: set[str]) -> str:
     return f"({hits}) >= {min(2, len(clear))}"
 
 
+@dataclass(frozen=True)
+class RowChecks:
+    """A file's per-row checks as SQL: whether a row is bad, its first failing column, every reason."""
+    bad: str
+    first_col: str
+    reason: str
+
+
 class MonthLoader:
     """Loads one monthly partition from every shop's folder for that month."""
 
@@ -530,7 +538,10 @@ class MonthLoader:
         scan = scan_export_sql(found, workdir, options=(
             "null_padding=false, strict_mode=true, ignore_errors=true, store_rejects=true, "
             "rejects_table='_rejects', rejects_scan='_reject_scans', max_line_size=4194304"))
-        self.con.execute(f"CREATE TEMP TABLE _stage AS SELECT {', '.join(selects)} FROM {scan}")
+        checks = self._row_checks(found, present, check_nul)
+        # Whether a row is bad is worked out once, here: the quarantine and the raw insert filter on it.
+        self.con.execute(f"CREATE TEMP TABLE _stage AS SELECT *, ({checks.bad}) AS _bad "
+                         f"FROM (SELECT {', '.join(selects)} FROM {scan})")
         # Rows the CSV parser could not read at all (wrong field count, bad UTF-8).
         # DuckDB numbers records from the file start; data row 1 follows the header.
         self.con.execute(
@@ -564,7 +575,7 @@ class MonthLoader:
         # Counted once, at the reader: the load-reconciliation check compares it with
         # the rows that actually landed in the raw table and in raw.quarantine.
         stats.rows_read = self.con.execute("SELECT (SELECT count(*) FROM _stage) + (SELECT count(*) FROM _rejected)").fetchone()[0]
-        self._validate_and_insert(found, present, stats, check_nul)
+        self._validate_and_insert(found, present, stats, checks)
         self.con.execute(
             f"DROP {numbered_kind} _numbered; DROP TABLE _stage; DROP TABLE _rejected; "
             "DROP TABLE _rejected_gaps; "
@@ -572,21 +583,11 @@ class MonthLoader:
         )
         self.result.files.append(stats)
 
-    def _validate_and_insert(self, found: DetectedFile, present: set[str], stats: FileLoad, check_nul: bool) -> None:
-        spec, con, month = found.spec, self.con, self.month
-        file_lit, month_lit, type_lit = sql_literal(found.source_name), sql_literal(month), sql_literal(spec.report_type)
-        shop_lit = sql_literal(found.shop_id)
+    def _row_checks(self, found: DetectedFile, present: set[str], check_nul: bool) -> RowChecks:
+        """The per-row checks of a file as SQL over the stage's columns."""
+        spec, month = found.spec, self.month
+        month_lit, shop_lit = sql_literal(month), sql_literal(found.shop_id)
         zh_of = {c.en: c.zh for c in spec.columns}
-        # Parser rejects -> quarantine
-        undecodable = sql_literal(f"undecodable bytes: not valid {ENCODING_NAMES.get(found.encoding, found.encoding)}")
-        con.execute(
-            f"""INSERT INTO raw.quarantine
-            SELECT {month_lit}, {type_lit}, {file_lit}, data_row,
-                   coalesce(CASE {' '.join(f"WHEN column_name = 'c{i}' THEN {sql_literal(h)}" for i, h in enumerate(found.header)) or 'WHEN false THEN NULL'} END, column_name),
-                   CASE WHEN contains(error_type, 'INVALID ENCODING') THEN {undecodable}
-                        ELSE 'unreadable row (' || error_type || '): ' || message END
-            FROM _rejected"""
-        )
         checks = _problem_exprs(spec, present, month)
         if spec.order_scoped and "order_id" in present:
             checks.append(
@@ -612,8 +613,25 @@ class MonthLoader:
         first_col = f"CASE WHEN {header_row} THEN {sql_literal(spec.loaded_columns[0].zh)} ELSE {first_col} END"
         reason = f"CASE WHEN {header_row} THEN 'repeated header row (the header appears again inside the data)' ELSE {reason} END"
         bad = f"({header_row}) OR ({bad})"
-        # A view, not a copy: the checks are computed twice (cheap) instead of writing every row once more.
-        con.execute(f"CREATE TEMP VIEW _checked AS SELECT *, ({bad}) AS _bad, {first_col} AS _bad_column, {reason} AS _reason FROM _numbered")
+        return RowChecks(bad, first_col, reason)
+
+    def _validate_and_insert(self, found: DetectedFile, present: set[str], stats: FileLoad, checks: RowChecks) -> None:
+        spec, con, month = found.spec, self.con, self.month
+        file_lit, month_lit, type_lit = sql_literal(found.source_name), sql_literal(month), sql_literal(spec.report_type)
+        shop_lit = sql_literal(found.shop_id)
+        # Parser rejects -> quarantine
+        undecodable = sql_literal(f"undecodable bytes: not valid {ENCODING_NAMES.get(found.encoding, found.encoding)}")
+        con.execute(
+            f"""INSERT INTO raw.quarantine
+            SELECT {month_lit}, {type_lit}, {file_lit}, data_row,
+                   coalesce(CASE {' '.join(f"WHEN column_name = 'c{i}' THEN {sql_literal(h)}" for i, h in enumerate(found.header)) or 'WHEN false THEN NULL'} END, column_name),
+                   CASE WHEN contains(error_type, 'INVALID ENCODING') THEN {undecodable}
+                        ELSE 'unreadable row (' || error_type || '): ' || message END
+            FROM _rejected"""
+        )
+        # Which column and why are worked out only for the rows the quarantine takes.
+        con.execute(f"CREATE TEMP VIEW _checked AS SELECT *, {checks.first_col} AS _bad_column, {checks.reason} AS _reason "
+                    "FROM _numbered")
         (quarantined,) = con.execute(
             f"""INSERT INTO raw.quarantine
             SELECT {month_lit}, {type_lit}, {file_lit}, source_row, _bad_column, _reason FROM _checked WHERE _bad"""
