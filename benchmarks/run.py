@@ -39,14 +39,13 @@ def measure(name: str, command: list[str], log: Path, env: dict | None = None, m
         _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0 and may_fail:
-        result = {"phase": name, "seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
-                  "failed": f"exit {proc.returncode}" + (" (killed: out of memory?)" if proc.returncode == -9 else "")}
+    result = {"phase": name, "seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
+    if proc.returncode != 0:
+        if not may_fail:
+            raise SystemExit(f"phase {name} failed (exit {proc.returncode}); see {log}:\n" + log.read_text()[-3000:])
+        result["failed"] = f"exit {proc.returncode}" + (" (killed: out of memory?)" if proc.returncode == -9 else "")
         print(f"  {name:<24} FAILED after {seconds:.2f} s ({result['failed']}) {result['peak_rss_mb']:>9.1f} MB", flush=True)
         return result
-    if proc.returncode != 0:
-        raise SystemExit(f"phase {name} failed (exit {proc.returncode}); see {log}:\n" + log.read_text()[-3000:])
-    result = {"phase": name, "seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
     print(f"  {name:<24} {result['seconds']:>9.2f} s {result['peak_rss_mb']:>9.1f} MB", flush=True)
     return result
 

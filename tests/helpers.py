@@ -7,12 +7,14 @@ import csv
 import io
 import os
 import shutil
+import socket
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pytest
 from dagster import DagsterInstance, materialize
 
 from shopkpi.definitions import ASSET_CHECKS, ASSETS, build_resources
@@ -148,3 +150,20 @@ def table_snapshot(warehouse: Path) -> dict[str, list[tuple]]:
         }
     finally:
         con.close()
+
+
+def chromium() -> str:
+    """Headless Chromium for the tests that look at pages: required in CI (./run.sh test installs
+    it), a skip elsewhere."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is required in CI (./run.sh test installs it)")
+        pytest.skip("chromium not installed (./run.sh test installs it when run as root)")
+    return browser
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("localhost", 0))
+        return s.getsockname()[1]

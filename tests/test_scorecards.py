@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 
 from shopkpi.scoring.config import config_problems
 from shopkpi.settings import SEEDS_DIR
-from tests.helpers import TMALL_HEADER, dagster_home, materialize_month, query, run_cli, write_csv
+from tests.helpers import TMALL_HEADER, chromium, dagster_home, materialize_month, query, run_cli, write_csv
 from tests.role_month import MONTH, ORDER_HEADER, ORDERS, STAFF
 
 # One worker builds the shared role_month month once (see pytest -n in pyproject.toml).
@@ -271,16 +271,8 @@ def test_workbook_number_formats_filters_and_print_setup(month):
     assert cs.column_dimensions["D"].width >= max(wide(str(c.value)) for c in cs["D"][2:] if c.value)
 
 
-def _chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 def test_html_report_opens_in_headless_chromium(month, tmp_path):
-    browser = _chromium()
-    if browser is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is required in CI (./run.sh test installs it)")
-        pytest.skip("chromium not installed (./run.sh test installs it when run as root)")
+    browser = chromium()
     _, _, published = month
     report = published / MONTH / "v1" / "report.html"
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -287,7 +287,7 @@ def test_the_report_and_workbook_show_every_shop_and_the_company(shops_month, tm
     from openpyxl import load_workbook
 
     from shopkpi.publish.publisher import build_artifacts
-    from tests.test_scorecards import _chromium
+    from tests.helpers import chromium
 
     _, warehouse, real, shared = shops_month
     files, _ = build_artifacts(str(warehouse), MONTH, 1)
@@ -301,9 +301,7 @@ def test_the_report_and_workbook_show_every_shop_and_the_company(shops_month, tm
     assert by_scope[("pdd_shop", "pinduoduo")][6] is None  # Pinduoduo: no buyers, no data (not 0)
     report = tmp_path / "report.html"
     report.write_bytes(files["report.html"])
-    browser = _chromium()
-    if browser is None:
-        pytest.skip("chromium not installed (./run.sh test installs it when run as root)")
+    browser = chromium()
     dom = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path / 'p'}",
                           "--dump-dom", report.as_uri()], check=True, capture_output=True, text=True, timeout=120).stdout
     assert "店铺与渠道 Shops and channels" in dom and dom.count("<tr class=\"shop\">") == len(want)

@@ -14,7 +14,7 @@ import shutil
 import duckdb
 import pytest
 
-from tests.helpers import REAL_EXPORTS, materialize_month, run_cli
+from tests.helpers import REAL_EXPORTS, free_port, materialize_month, run_cli
 
 MONTH = "2017-05"
 
@@ -161,14 +161,6 @@ def test_the_published_scorecards_are_the_same(both_engines):
         assert (duck / name).read_bytes() == (spark / name).read_bytes(), name
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("localhost", 0))
-        return s.getsockname()[1]
-
-
 def _wait_for_port(port: int, proc, seconds: float) -> None:
     import socket
     import time
@@ -194,7 +186,7 @@ def test_a_spark_thrift_server_builds_the_same_marts(both_engines, tmp_path):
     from shopkpi.cli.commands.tools import stop_process_group
     from shopkpi.spark import thrift_server_command
 
-    lake, port, connect_port = tmp_path / "lake", _free_port(), _free_port()
+    lake, port, connect_port = tmp_path / "lake", free_port(), free_port()
     lake.mkdir()
     with (tmp_path / "thrift.log").open("w") as log:
         server = subprocess.Popen(thrift_server_command(lake, port, connect_port=connect_port), stdout=log,

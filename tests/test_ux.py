@@ -18,7 +18,7 @@ import yaml
 
 from shopkpi.months import months_between
 from shopkpi.settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR, SEEDS_DIR
-from tests.helpers import TMALL_HEADER, copy_warehouse, dagster_home, run_cli, write_csv
+from tests.helpers import TMALL_HEADER, chromium, copy_warehouse, dagster_home, free_port, run_cli, write_csv
 
 RUN = r"\(log (?P<log>\S+); run [0-9a-f-]{36}\)"
 
@@ -133,15 +133,6 @@ def test_tables_lists_the_marts_and_columns_with_the_yml_descriptions(demo_run):
     assert missing.stderr.strip() == "shopkpi: error: no table 'kpi_nothing' in the warehouse (`shopkpi tables --all` lists them)"
 
 
-def _chromium() -> str:
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if browser is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is required in CI (./run.sh test installs it)")
-        pytest.skip("chromium not installed")
-    return browser
-
-
 OFFLINE = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
            "--disable-component-update", "--disable-sync",
            # no network: every host unresolvable, every connection to a dead proxy
@@ -158,7 +149,7 @@ def test_data_docs_work_offline(demo_run, tmp_path):
     for page in docs.rglob("*.html"):  # nothing is fetched from the network
         text = page.read_text(encoding="utf-8")
         assert not re.search(r"<(script|link)\b[^>]*(src|href)=[\"']https?://", text), page
-    browser = _chromium()
+    browser = chromium()
     flags = [*OFFLINE, f"--user-data-dir={tmp_path / 'profile'}"]
     dom = subprocess.run([browser, *flags, "--dump-dom", (docs / "index.html").as_uri()], check=True, capture_output=True,
                          text=True, timeout=120).stdout
@@ -177,14 +168,6 @@ def test_data_docs_work_offline(demo_run, tmp_path):
     assert re.search(r"<td>\d{1,3}(,\d{3})+</td>", audit)
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("localhost", 0))
-        return s.getsockname()[1]
-
-
 def test_the_dagster_ui_shows_the_assets_and_the_cli_runs_and_stops_on_ctrl_c(tmall_months, tmp_path):
     """`shopkpi ui` on the instance that `shopkpi backfill` ran in (conftest: tmall_months): the asset
     page lists the pipeline's assets, the job's page lists the CLI's runs, the exports resource is
@@ -197,8 +180,8 @@ def test_the_dagster_ui_shows_the_assets_and_the_cli_runs_and_stops_on_ctrl_c(tm
     import urllib.request
 
     root, warehouse, _ = tmall_months
-    browser = _chromium()
-    port = _free_port()
+    browser = chromium()
+    port = free_port()
     env = {**os.environ, **dagster_home(root), "SHOPKPI_WAREHOUSE": str(warehouse)}
     exports = root / "exports"
     ui = subprocess.Popen([sys.executable, "-m", "shopkpi.cli", "ui", "--port", str(port), "--exports", str(exports)],

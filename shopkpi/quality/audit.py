@@ -23,7 +23,7 @@ from pathlib import Path
 from .. import warehouse as warehouse_db
 from ..folders import replaced_folder
 from ..spreadsheets import neutralise_formula
-from .data_docs import make_offline, validation_page
+from .data_docs import make_offline, validation_links
 from .gx_duckdb import SuiteOutcome, build_data_docs
 from .results import query_rows, state_fingerprints, stored_results, validate
 from .suites import LAYERS, Suite, load_suites
@@ -158,14 +158,10 @@ def _table(rows: list[dict], links: dict[str, str] | None = None) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def _audit_html(report: AuditReport, s: dict, directory: Path) -> str:
+def _audit_html(report: AuditReport, s: dict, links: dict[str, str]) -> str:
+    """`links`: each suite's Data Docs page of its validation result (data_docs.validation_links)."""
     suites = [{"suite": r.suite.name, "layer": r.suite.layer, "asset": r.suite.meta["asset"], "severity": r.suite.severity,
                "expectations": len(r.outcome.outcomes), "status": r.status} for r in report.runs]
-    links = {}
-    for r in report.runs:
-        page = validation_page(directory, r.suite.name)
-        if page is not None:
-            links[r.suite.name] = page.relative_to(directory).as_posix()
     verdict = "PASS: nothing blocking failed" if report.ok else "FAIL: blocking checks failed"
     return f"""<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>Audit {report.month}</title>
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse;margin-bottom:1.5em}}
@@ -251,11 +247,12 @@ def audit_month(warehouse: str | Path, month: str, published: Path, revalidate: 
     # The month's Data Docs are swapped in whole: an auditor never sees half a site.
     with replaced_folder(month_dir / DATA_DOCS_DIRNAME) as build:
         build_data_docs([r.outcome for r in runs], [s.for_month(month) for s in suites], build)
-        make_offline(build, month, runs)
+        links = validation_links(build, [r.suite.name for r in runs])
+        make_offline(build, month, runs, links)
         report.seconds = time.perf_counter() - started
         summary = report.summary()
         (build / "audit.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-        (build / "audit.html").write_text(_audit_html(report, summary, build), encoding="utf-8")
+        (build / "audit.html").write_text(_audit_html(report, summary, links), encoding="utf-8")
         _write_csv(build / "reconciliation.csv", report.reconciliation)
         _write_csv(build / "quarantine.csv", quarantine)
     say(f"Data Docs and audit.html written to {report.data_docs}")
