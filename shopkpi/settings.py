@@ -70,10 +70,12 @@ def month_folder(root: Path, month: str) -> Path:
 
 
 def dbt_executable() -> str:
-    """The dbt installed beside this interpreter, so no activated venv is needed."""
-    beside = Path(sys.executable).parent / "dbt"
-    if beside.exists():
-        return str(beside)
+    """The dbt installed beside this interpreter, so no activated venv is needed: `shopkpi-dbt`
+    (dbt's command line with fewer garbage collections, shopkpi/short_process.py) when installed."""
+    for name in ("shopkpi-dbt", "dbt"):
+        beside = Path(sys.executable).parent / name
+        if beside.exists():
+            return str(beside)
     found = shutil.which("dbt")
     if found is None:
         raise RuntimeError("dbt executable not found beside the Python interpreter or on PATH")
