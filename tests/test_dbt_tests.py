@@ -1,0 +1,65 @@
+"""dbt's own tests outside a month's build: the unit tests (formula logic on fixed inputs, which a
+month's `dbt build` leaves out) and what a failing not_null_columns test says."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from shopkpi.defs.transform.assets import DBT_PROJECT
+from shopkpi.settings import dbt_executable
+from tests.helpers import copy_warehouse, query
+
+pytestmark = pytest.mark.xdist_group("demo")
+
+NULLED_ORDERS = 5
+
+
+@pytest.fixture(scope="module")
+def dbt_test_run(demo_run, tmp_path_factory):
+    """`dbt test` of every unit test and of int_orders' required columns, on a copy of the demo
+    warehouse where NULLED_ORDERS orders of the month lost their shop: (warehouse, target dir, result)."""
+    root = tmp_path_factory.mktemp("dbt-tests")
+    warehouse = copy_warehouse(demo_run[1], root / "warehouse.duckdb")
+    con = duckdb.connect(str(warehouse))
+    con.execute("update intermediate.int_orders set shop_id = null where order_id in "
+                f"(select order_id from intermediate.int_orders order by order_id limit {NULLED_ORDERS})")
+    con.close()
+    target = root / "target"
+    env = {**os.environ, "SHOPKPI_WAREHOUSE": str(warehouse), "SHOPKPI_MONTH": "2017-05"}
+    project = str(DBT_PROJECT.project_dir)
+    proc = subprocess.run([dbt_executable(), "test", "--select", "test_type:unit", "int_orders,test_name:not_null_columns",
+                           "--project-dir", project, "--profiles-dir", project, "--target-path", str(target)],
+                          env=env, capture_output=True, text=True)
+    return warehouse, target, proc
+
+
+def statuses(target: Path) -> dict[str, str]:
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    return {r["unique_id"]: r["status"] for r in results}
+
+
+def test_every_unit_test_passes(dbt_test_run):
+    _, target, _ = dbt_test_run
+    manifest = json.loads(DBT_PROJECT.manifest_path.read_text())
+    declared = {uid for uid in manifest["unit_tests"]}
+    assert len(declared) >= 3
+    ran = {uid: status for uid, status in statuses(target).items() if uid.startswith("unit_test.")}
+    assert ran == {uid: "pass" for uid in declared}
+
+
+def test_a_null_in_a_required_column_fails_its_test_and_names_the_column(dbt_test_run):
+    warehouse, target, proc = dbt_test_run
+    assert proc.returncode == 1, proc.stdout[-2000:]
+    failed = [uid.split(".")[2] for uid, status in statuses(target).items() if status == "fail"]
+    assert len(failed) == 1 and failed[0].startswith("not_null_columns_int_orders_"), failed
+    assert "Got 1 result, configured to fail if != 0" in proc.stdout  # one column has NULLs
+    # The test's own query says which column and in how many rows.
+    compiled = next(target.glob("compiled/**/not_null_columns_int_orders_*.sql")).read_text()
+    assert query(warehouse, compiled) == [("shop_id", NULLED_ORDERS)]
+
