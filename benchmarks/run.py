@@ -55,8 +55,8 @@ def measure(name: str, command: list[str], log: Path, env: dict | None = None, m
 
 
 # The CLI's progress lines, e.g. "[  24.3s] dbt build: done in 13.4s (48 models, 222 tests passed)"
-PROGRESS_LINE = re.compile(r"^\[\s*(?P<at>[\d.]+)s\] (?P<what>.+?): (?:done|failed) in (?P<took>[\d.]+)s")
-READY_LINE = re.compile(r"^\[\s*(?P<at>[\d.]+)s\] \S+: Dagster ready")
+PROGRESS_LINE = re.compile(r"\[\s*(?P<at>[\d.]+)s\] (?P<what>.+?): (?:done|failed) in (?P<took>[\d.]+)s")
+READY_LINE = re.compile(r"\[\s*(?P<at>[\d.]+)s\] \S+: Dagster ready")
 
 
 def step_seconds(log: Path) -> dict[str, float]:
@@ -64,9 +64,9 @@ def step_seconds(log: Path) -> dict[str, float]:
     and each step's own time; `other` is the rest of the wall (run set-up, hand-offs between steps)."""
     steps = {}
     for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
-        if ready := READY_LINE.match(line):
+        if ready := READY_LINE.search(line):  # a subprocess's last line may lack its newline
             steps["start-up"] = float(ready["at"])
-        elif done := PROGRESS_LINE.match(line):
+        elif done := PROGRESS_LINE.search(line):
             steps[done["what"]] = float(done["took"])
     return steps
 

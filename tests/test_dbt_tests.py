@@ -63,3 +63,10 @@ def test_a_null_in_a_required_column_fails_its_test_and_names_the_column(dbt_tes
     compiled = next(target.glob("compiled/**/not_null_columns_int_orders_*.sql")).read_text()
     assert query(warehouse, compiled) == [("shop_id", NULLED_ORDERS)]
 
+
+
+def test_dbt_ends_without_teardown_noise(dbt_test_run):
+    # shopkpi-dbt skips the collector at exit; DuckDB's bindings then report "leaked" objects at
+    # teardown, which must not reach the terminal (or the log of the command that ran dbt)
+    _, _, proc = dbt_test_run
+    assert "nanobind" not in proc.stderr + proc.stdout

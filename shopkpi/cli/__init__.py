@@ -3,7 +3,6 @@ commands/, output in render.py, Dagster runs in runs.py."""
 
 from __future__ import annotations
 
-import os
 import sys
 import warnings
 
@@ -25,24 +24,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    """Console-script entry point.
-
-    A command is a short process: fewer full garbage collections, none at exit (short_process.py).
-
-    After the command has finished and its output is flushed, stderr is pointed
-    at /dev/null for interpreter teardown only: DuckDB 2.0's nanobind bindings
-    print spurious "leaked instance" reports at exit after pandas conversions.
-    """
-    from ..short_process import collect_less, no_collection_at_exit
+    """Console-script entry point. A command is a short process: fewer full garbage collections,
+    none at exit, and no teardown noise on stderr (short_process.py)."""
+    from ..short_process import collect_less, exit_quietly
 
     collect_less()
-    code = main()
-    no_collection_at_exit()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    sys.exit(code)
+    exit_quietly(main())
 
 
 if __name__ == "__main__":
