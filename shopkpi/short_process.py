@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from typing import NoReturn
 
 FULL_COLLECTION_THRESHOLD = 100  # Python's default is 10 (collections of the middle generation per full one)
 
@@ -19,7 +20,7 @@ def collect_less() -> None:
     gc.set_threshold(young, middle, FULL_COLLECTION_THRESHOLD)
 
 
-def exit_quietly(code) -> None:
+def exit_quietly(code) -> NoReturn:
     """Exit once the work is done and its output flushed: no collections at teardown (reference
     counts alone free what they can), and stderr pointed at /dev/null for the teardown only:
     DuckDB 2.0's nanobind bindings report the objects never freed as "leaked instances"."""

@@ -207,3 +207,14 @@ def test_out_of_memory_names_the_step_and_the_setting_to_raise(tmp_path):
     last = proc.stderr.strip().splitlines()[-1]
     assert "step raw_exports ran out of memory (" in last and "Out of Memory Error" in last
     assert "raise SHOPKPI_DUCKDB_MEMORY_LIMIT (now 20MB)" in last
+
+
+def test_the_loader_and_dbt_default_to_the_same_memory_cap():
+    # settings.py serves the loader and the CLI's message; profiles.yml serves dbt, which cannot import it
+    import yaml
+
+    from shopkpi.settings import DBT_PROJECT_DIR, DEFAULT_MEMORY_LIMIT, MEMORY_LIMIT_ENV
+
+    profile = yaml.safe_load((DBT_PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8"))
+    setting = profile["shopkpi"]["outputs"]["duckdb"]["settings"]["memory_limit"]
+    assert setting == f"{{{{ env_var('{MEMORY_LIMIT_ENV}', '{DEFAULT_MEMORY_LIMIT}') }}}}"

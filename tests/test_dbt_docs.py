@@ -57,4 +57,3 @@ def test_every_required_column_is_a_documented_column():
     assert {"stg_orders", "int_orders", "kpi_store_monthly", "kpi_registry"} <= set(required)
     unknown = {name: sorted(set(columns) - set(nodes[name]["columns"])) for name, columns in required.items()}
     assert {name: cols for name, cols in unknown.items() if cols} == {}
-

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from shopkpi.defs.transform.assets import DBT_PROJECT
-from shopkpi.settings import dbt_executable
+from shopkpi.settings import MONTH_ENV, WAREHOUSE_ENV, dbt_executable
 from tests.helpers import copy_warehouse, query
 
 pytestmark = pytest.mark.xdist_group("demo")
@@ -31,7 +31,7 @@ def dbt_test_run(demo_run, tmp_path_factory):
                 f"(select order_id from intermediate.int_orders order by order_id limit {NULLED_ORDERS})")
     con.close()
     target = root / "target"
-    env = {**os.environ, "SHOPKPI_WAREHOUSE": str(warehouse), "SHOPKPI_MONTH": "2017-05"}
+    env = {**os.environ, WAREHOUSE_ENV: str(warehouse), MONTH_ENV: "2017-05"}
     project = str(DBT_PROJECT.project_dir)
     proc = subprocess.run([dbt_executable(), "test", "--select", "test_type:unit", "int_orders,test_name:not_null_columns",
                            "--project-dir", project, "--profiles-dir", project, "--target-path", str(target)],
@@ -47,7 +47,7 @@ def statuses(target: Path) -> dict[str, str]:
 def test_every_unit_test_passes(dbt_test_run):
     _, target, _ = dbt_test_run
     manifest = json.loads(DBT_PROJECT.manifest_path.read_text())
-    declared = {uid for uid in manifest["unit_tests"]}
+    declared = set(manifest["unit_tests"])
     assert len(declared) >= 3
     ran = {uid: status for uid, status in statuses(target).items() if uid.startswith("unit_test.")}
     assert ran == {uid: "pass" for uid in declared}
@@ -62,7 +62,6 @@ def test_a_null_in_a_required_column_fails_its_test_and_names_the_column(dbt_tes
     # The test's own query says which column and in how many rows.
     compiled = next(target.glob("compiled/**/not_null_columns_int_orders_*.sql")).read_text()
     assert query(warehouse, compiled) == [("shop_id", NULLED_ORDERS)]
-
 
 
 def test_dbt_ends_without_teardown_noise(dbt_test_run):
