@@ -169,17 +169,20 @@ def test_data_docs_work_offline(demo_run, tmp_path):
 
 
 def test_the_dagster_ui_shows_the_assets_and_the_cli_runs_and_stops_on_ctrl_c(tmall_months, tmp_path):
-    """`shopkpi ui` on the instance that `shopkpi backfill` ran in (conftest: tmall_months): the asset
-    page lists the pipeline's assets, the job's page lists the CLI's runs, the exports resource is
-    the CLI's exports root (headless Chromium); Ctrl-C (SIGINT to the command) stops the webserver
-    and the daemon within seconds."""
+    """`shopkpi ui` on the instance that `shopkpi backfill` ran in (conftest: tmall_months, copied here:
+    this test adds a run and rewrites a month): the asset page lists the pipeline's assets, the job's
+    page lists the CLI's runs, the exports resource is the CLI's exports root (headless Chromium); a
+    CLI run is re-executed from the UI like one of its own; Ctrl-C (SIGINT to the command) stops the
+    webserver and the daemon within seconds."""
     import signal
     import socket
     import sys
     import time
     import urllib.request
 
-    root, warehouse, _ = tmall_months
+    root = tmp_path / "tmall"
+    shutil.copytree(tmall_months[0], root)
+    warehouse = root / tmall_months[1].name
     browser = chromium()
     port = free_port()
     env = {**os.environ, **dagster_home(root), "SHOPKPI_WAREHOUSE": str(warehouse)}
@@ -216,6 +219,20 @@ def test_the_dagster_ui_shows_the_assets_and_the_cli_runs_and_stops_on_ctrl_c(tm
         assert "partition: 2020-01-01" in runs and "partition: 2020-02-01" in runs and "shopkpi/cli: backfill" in runs
         # what the UI's Materialize, the schedule and the sensor read: the exports root given to the command
         assert f'"{exports}"' in dom_of("/locations/shopkpi.definitions/resources/exports")
+        # a CLI run has the code location's origin, so the UI re-executes it (the daemon launches it
+        # through the code location; a run without an origin is refused with a Python error)
+        parent = _graphql(port, RUNS_OF_PARTITION, partition="2020-02-01")["runsOrError"]["results"][0]
+        assert parent["repositoryOrigin"] == {"repositoryLocationName": "shopkpi.definitions",
+                                              "repositoryName": "__repository__"}
+        launched = _graphql(port, REEXECUTE, parentRunId=parent["runId"])["launchPipelineReexecution"]
+        assert launched["__typename"] == "LaunchRunSuccess", launched
+        child = launched["run"]["runId"]
+        deadline = time.time() + 300
+        while (status := _graphql(port, RUN_STATUS, runId=child)["runOrError"]["status"]) not in ("SUCCESS", "FAILURE",
+                                                                                               "CANCELED"):
+            assert time.time() < deadline, f"the re-executed run is still {status} after 300 s"
+            time.sleep(2)
+        assert status == "SUCCESS"
         shot = tmp_path / "dagster-ui.png"
         subprocess.run([browser, *flags, f"--screenshot={shot}", page], capture_output=True, timeout=180)
         assert shot.stat().st_size > 10_000
@@ -232,3 +249,25 @@ def test_the_dagster_ui_shows_the_assets_and_the_cli_runs_and_stops_on_ctrl_c(tm
     assert code == 130 and time.time() - started < 20
     with socket.socket() as s:  # nothing is left listening
         assert s.connect_ex(("localhost", port)) != 0
+
+
+RUNS_OF_PARTITION = """query($partition: String!) {
+  runsOrError(filter: {tags: [{key: "dagster/partition", value: $partition}]}) {
+    ... on Runs { results { runId repositoryOrigin { repositoryLocationName repositoryName } } } } }"""
+REEXECUTE = """mutation($parentRunId: String!) {
+  launchPipelineReexecution(reexecutionParams: {parentRunId: $parentRunId, strategy: ALL_STEPS}) {
+    __typename ... on LaunchRunSuccess { run { runId } } ... on PythonError { message } } }"""
+RUN_STATUS = """query($runId: ID!) { runOrError(runId: $runId) { ... on Run { status } } }"""
+
+
+def _graphql(port: int, query: str, **variables) -> dict:
+    """The Dagster webserver's GraphQL API, as the UI calls it."""
+    import urllib.request
+
+    request = urllib.request.Request(f"http://localhost:{port}/graphql", method="POST",
+                                     data=json.dumps({"query": query, "variables": variables}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        body = json.load(response)
+    assert "errors" not in body, body
+    return body["data"]
