@@ -126,17 +126,22 @@ def run_month(month: str, exports: Path, warehouse: Path, log_file: Path | None 
     With `log_file`, dbt's console output and Dagster's debug log go to that file
     instead of the terminal (the run's full event log stays in Dagster).
     """
-    from dagster import DagsterInstance
-
-    from ..definitions import build_definitions
-    from ..defs.jobs import MONTHLY_JOB_NAME, PUBLISH_JOB_NAME
-    from ..months import partition_key_of
+    from ..quality.gx_workers import warm as warm_gx_workers
+    from ..spark import engine
     from .progress import active
 
     progress = active()
     if progress:
         progress.status(f"{month}: starting Dagster and dbt …")
+    if engine() != "spark":  # GX's workers import it on the other core while Dagster starts (gx_workers)
+        warm_gx_workers()
     use_project_dagster_instance()
+    from dagster import DagsterInstance
+
+    from ..definitions import build_definitions
+    from ..defs.jobs import MONTHLY_JOB_NAME, PUBLISH_JOB_NAME
+    from ..months import partition_key_of
+
     defs = build_definitions(warehouse=str(warehouse), exports=str(exports), published=str(published) if published else None)
     job = defs.resolve_job_def(job_name or MONTHLY_JOB_NAME)
     if progress:

@@ -158,12 +158,14 @@ def expectation_suite(spec: dict):
     )
 
 
-def run_suites(warehouse: str | Path, validations: list[Validation], checkpoint_name: str) -> list[SuiteOutcome]:
+def run_suites(warehouse: str | Path, validations: list[Validation], checkpoint_name: str,
+               memory_limit: str | None = None) -> list[SuiteOutcome]:
     """Validate each query's rows against its suite, all in one GX checkpoint.
 
     Every metric runs inside DuckDB (GX pushes each expectation down as SQL; no
     table is loaded into pandas). Data Docs are built later from the results
-    (`build_data_docs`), without validating again.
+    (`build_data_docs`), without validating again. `memory_limit` caps DuckDB's
+    memory in this connection (gx_workers gives each worker its share).
     """
     import great_expectations as gx
 
@@ -171,7 +173,8 @@ def run_suites(warehouse: str | Path, validations: list[Validation], checkpoint_
     context = ephemeral_context()
     # Read-only: validating changes nothing, and `shopkpi audit` validates the readers' snapshot.
     source = context.data_sources.add_sql(
-        name="warehouse", connection_string=f"duckdb:///{Path(warehouse).resolve()}?access_mode=READ_ONLY")
+        name="warehouse", connection_string=f"duckdb:///{Path(warehouse).resolve()}?access_mode=READ_ONLY"
+                          + (f"&memory_limit={memory_limit}" if memory_limit else ""))
     definitions = []
     for v in validations:
         batch = source.add_query_asset(name=v.name, query=v.query).add_batch_definition_whole_table("whole")

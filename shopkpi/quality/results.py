@@ -18,7 +18,9 @@ from pathlib import Path
 import duckdb
 
 from .. import warehouse as warehouse_db
-from .gx_duckdb import SuiteOutcome, Validation, outcome_from_json, run_suites
+from ..settings import duckdb_memory_limit
+from .gx_duckdb import SuiteOutcome, Validation, outcome_from_json
+from .gx_workers import run_suites_in_workers
 from .suites import Suite
 
 SCHEMA = "quality"
@@ -141,7 +143,7 @@ def validate(warehouse: str | Path, suites: list[Suite], month: str, checkpoint_
         with validation_session(default_lake()) as spark:
             outcomes = run_suites_on_spark(spark, validations_for(suites, month), checkpoint_name=checkpoint_name)
             return outcomes, {s.name: query_rows_on_spark(spark, s.batch_query(month)) for s in wanted}
-    outcomes = run_suites(warehouse, validations_for(suites, month), checkpoint_name=checkpoint_name)
+    outcomes = run_suites_in_workers(warehouse, validations_for(suites, month), checkpoint_name, duckdb_memory_limit())
     rows = {}
     if wanted:
         with warehouse_db.connect(warehouse, read_only=True) as con:

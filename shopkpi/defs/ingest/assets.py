@@ -7,6 +7,7 @@ from ...ingest.load import DEV_PII_KEY, load_month, missing_reports_warning, oth
 from ...ingest.specs import REPORT_SPECS
 from ...lake import default_lake, export_month
 from ...months import month_of
+from ...quality.gx_workers import warm as warm_gx_workers
 from ...shops import describe
 from ...snapshot import begin_build
 from ...spark import engine
@@ -58,6 +59,8 @@ def raw_exports(context: AssetExecutionContext, warehouse: WarehouseResource, ex
     if pii_key() == DEV_PII_KEY:
         context.log.warning("SHOPKPI_PII_KEY is not set: hashing PII with the public development key (opted in)")
     begin_build(warehouse.path, month, context.run_id)
+    if engine() != "spark":  # GX's workers import it on the other core while this loads (gx_workers)
+        warm_gx_workers()
     with warehouse.connect() as con:
         result = load_month(con, month, folders)
         if engine() == "spark":  # the engine reads the lake: the loaded month goes there too
