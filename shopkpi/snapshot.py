@@ -4,7 +4,8 @@ DuckDB lets one process write a file and, while it does, nobody else may open it
 not even read-only. So the pipeline builds in `warehouse.duckdb` and, when a run
 has loaded, built and checked its month, copies it whole to
 `warehouse.snapshot.duckdb` (written beside it, then renamed over the old copy:
-atomic). `shopkpi query / scorecard / audit` and BI tools open the snapshot
+atomic; the copy starts when dbt is done and runs while the checks validate, see
+`start_copy`). `shopkpi query / scorecard / audit` and BI tools open the snapshot
 read-only, so they never wait for a run, never see half a month and never make a
 run fail on a lock. A crashed or failed run leaves the snapshot as it was.
 
@@ -16,6 +17,7 @@ completed and by which run (for BI tools). See DECISIONLOG "Rebuilds, reading".
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import json
 import os
@@ -72,23 +74,103 @@ def mark_build_failed(warehouse: str | Path, run_id: str) -> None:
         _write_json(build_state_path(warehouse), {**raw, "failed_at": _now().isoformat()})
 
 
+# Written after the transform by the checks of the same run (their stored results) and by the
+# hand-off itself: what an early copy (`start_copy`) is brought up to date with.
+LATE_TABLES = (("quality", "check_results"), ("meta", "month_builds"))
+
+
+@dataclass
+class _EarlyCopy:
+    tmp: Path
+    error: BaseException | None = None
+
+
+_early_copies: dict[Path, _EarlyCopy] = {}
+
+
+def _wal(warehouse: Path) -> Path:
+    return warehouse.with_name(warehouse.name + ".wal")
+
+
+def _copy(source: Path, tmp: Path) -> None:
+    shutil.copyfile(source, tmp)
+    with open(tmp, "rb") as copied:
+        os.fsync(copied.fileno())
+    os.chmod(tmp, 0o644)
+
+
+def start_copy(warehouse: str | Path) -> None:
+    """Begin the readers' copy in the background, once the transform has written the month: the
+    checks that follow only read the warehouse (GX opens it read-only) until they store their
+    results in LATE_TABLES, and a read-write connection waits for the copy to end
+    (`warehouse.connect`); `publish_snapshot` then brings the copy's LATE_TABLES up to date. The
+    copy (I/O) overlaps the checks (CPU) instead of following them: it is the one step whose cost
+    grows with the warehouse."""
+    warehouse = Path(warehouse).resolve()
+    stale = _early_copies.pop(warehouse, None)
+    if stale is not None:  # an earlier run of this process stopped before its hand-off
+        warehouse_db.wait_for_file_readers(warehouse)
+        stale.tmp.unlink(missing_ok=True)
+    if _wal(warehouse).exists():
+        return  # not closed cleanly: the hand-off copies the whole file after its checkpoint
+    target = snapshot_path(warehouse)
+    early = _EarlyCopy(target.with_name(f".{target.name}.{os.getpid()}.early.tmp"))
+
+    def run() -> None:
+        try:
+            _copy(warehouse, early.tmp)
+        except BaseException as error:  # noqa: BLE001  (publish_snapshot then copies afresh)
+            early.error = error
+
+    _early_copies[warehouse] = early
+    warehouse_db.read_file_in_background(warehouse, run, name="reader-snapshot-copy")
+
+
+@atexit.register
+def _discard_early_copies() -> None:
+    """A run that stopped before its hand-off (a failed check) leaves no partial copy behind."""
+    for early in _early_copies.values():
+        early.tmp.unlink(missing_ok=True)
+
+
+def _bring_up_to_date(copy: Path, warehouse: Path) -> None:
+    """Replace the copy's LATE_TABLES with the warehouse's."""
+    from .ingest.load import sql_literal
+    from .quality.results import DDL as CHECK_RESULTS_DDL
+
+    with warehouse_db.connect(copy) as con:
+        con.execute(CHECK_RESULTS_DDL)
+        con.execute(MONTH_BUILDS_DDL)
+        con.execute(f"attach {sql_literal(str(warehouse))} as late_source (read_only)")
+        con.execute("begin")
+        for schema, table in LATE_TABLES:
+            con.execute(f"delete from {schema}.{table}")
+            con.execute(f"insert into {schema}.{table} select * from late_source.{schema}.{table}")
+        con.execute("commit")
+        con.execute("detach late_source")
+        con.execute("checkpoint")
+    with open(copy, "rb") as copied:
+        os.fsync(copied.fileno())
+
+
 def publish_snapshot(warehouse: str | Path, month: str, run_id: str) -> Path:
     """Record the month as completed and hand readers a copy of the whole warehouse."""
-    warehouse = Path(warehouse)
+    warehouse = Path(warehouse).resolve()
     with warehouse_db.connect(warehouse) as con:
         con.execute(MONTH_BUILDS_DDL)
         con.execute("insert or replace into meta.month_builds values (?, ?, ?)", [month, run_id, _now()])
         con.execute("checkpoint")
-    wal = warehouse.with_name(warehouse.name + ".wal")
+    wal = _wal(warehouse)
     if wal.exists():  # closing checkpoints; a WAL left means someone else still has the file open
         raise RuntimeError(f"{warehouse} is still open elsewhere ({wal.name} exists): no snapshot taken")
     target = snapshot_path(warehouse)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    early = _early_copies.pop(warehouse, None)
+    tmp = early.tmp if early else target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        shutil.copyfile(warehouse, tmp)
-        with open(tmp, "rb") as copied:
-            os.fsync(copied.fileno())
-        os.chmod(tmp, 0o644)
+        if early is not None and early.error is None:
+            _bring_up_to_date(tmp, warehouse)
+        else:
+            _copy(warehouse, tmp)
         os.replace(tmp, target)  # readers holding the old copy open keep reading it
     finally:
         tmp.unlink(missing_ok=True)

@@ -2,18 +2,36 @@
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import duckdb
 
 from .settings import duckdb_memory_limit
 
+# Threads of this process that read a warehouse file byte by byte (snapshot.start_copy): a writer
+# waits for them, since the checkpoint that closes a read-write connection would tear their copy.
+_file_readers: dict[Path, threading.Thread] = {}
+
+
+def read_file_in_background(path: str | Path, read: Callable[[], None], name: str) -> None:
+    thread = threading.Thread(target=read, name=name, daemon=True)
+    _file_readers[Path(path).resolve()] = thread
+    thread.start()
+
+
+def wait_for_file_readers(path: str | Path) -> None:
+    thread = _file_readers.pop(Path(path).resolve(), None)
+    if thread is not None:
+        thread.join()
+
 
 @contextmanager
 def connect(path: str | Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     if not read_only:
+        wait_for_file_readers(path)
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path), read_only=read_only, config={"memory_limit": duckdb_memory_limit()})
     try:

@@ -154,7 +154,8 @@ def validate(warehouse: str | Path, suites: list[Suite], month: str, checkpoint_
 def validate_and_store(warehouse: str | Path, suites: list[Suite], month: str, layer: str,
                        run_id: str | None) -> list[SuiteOutcome]:
     """What a layer's asset checks do: fingerprint the state, validate it, keep the results."""
-    with warehouse_db.connect(warehouse) as con:
+    # read-only: the readers' copy may be under way (snapshot.start_copy); only the results' write waits for it
+    with warehouse_db.connect(warehouse, read_only=True) as con:
         state = state_fingerprints(con, month, [layer])[layer]
     outcomes, rows = validate(warehouse, suites, month, checkpoint_name=f"{layer}_{month}")
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)

@@ -13,7 +13,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from ...lake import LAKE_ENV, attach_spark_tables, default_lake
 from ...months import month_of
 from ...scoring.config import validate_scoring_config
-from ...snapshot import begin_build
+from ...snapshot import begin_build, start_copy as start_snapshot_copy
 from ...spark import engine
 from ...settings import DBT_PROJECT_DIR, MONTH_ENV, SEEDS_DIR, WAREHOUSE_ENV, dbt_executable
 from ..partitions import monthly_partitions
@@ -84,6 +84,7 @@ def shopkpi_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, ware
         with warehouse.connect() as con:
             views = attach_spark_tables(con, default_lake())
         context.log.info(f"Spark built {len(views)} tables; the warehouse reads them from {default_lake()}")
+    start_snapshot_copy(warehouse.path)  # the readers' copy, while the checks run (snapshot.start_copy)
     keep_partial_parse(invocation.target_path)
     # dagster-dbt gives every run a target dir of its own (~10 MB: manifest, compiled SQL); the run's
     # events are in Dagster, so a completed run's dir goes. A failed run's stays for debugging, a week.

@@ -1,0 +1,69 @@
+"""The readers' copy started while the checks run (snapshot.start_copy) and finished by the hand-off."""
+
+from __future__ import annotations
+
+import duckdb
+
+from shopkpi import snapshot
+from shopkpi import warehouse as warehouse_db
+from shopkpi.quality.results import DDL as CHECK_RESULTS_DDL
+from tests.helpers import query
+
+
+def _warehouse(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("create schema marts; create table marts.kpis as select range as n from range(100000)")
+    con.execute(CHECK_RESULTS_DDL)
+    con.close()
+    return path
+
+
+def _store_result(path, month: str, suite: str) -> None:
+    with warehouse_db.connect(path) as con:  # what validate_and_store does after validating
+        con.execute("insert into quality.check_results (month, layer, suite, severity, success, warehouse_state, "
+                    "validated_at, result_key, result_json) values (?, 'marts', ?, 'blocking', true, 's', now(), '[]', '{}')",
+                    [month, suite])
+
+
+def test_the_early_copy_gets_the_checks_results_and_the_month_build(tmp_path):
+    path = _warehouse(tmp_path)
+    snapshot.start_copy(path)  # the end of the dbt step
+    _store_result(path, "2024-01", "fct_orders")  # the checks' results, written while or after it copies
+    _store_result(path, "2024-01", "kpi_store_monthly")
+    target = snapshot.publish_snapshot(path, "2024-01", "run-1")
+    assert query(target, "select count(*), sum(n) from marts.kpis") == [(100000, sum(range(100000)))]
+    assert query(target, "select suite from quality.check_results order by suite") == [("fct_orders",), ("kpi_store_monthly",)]
+    assert query(target, "select month, run_id from meta.month_builds") == [("2024-01", "run-1")]
+    assert not list(tmp_path.glob(".*.tmp"))  # the copy was renamed, nothing left beside it
+
+
+def test_a_writer_waits_for_the_copy_to_end(tmp_path):
+    path = _warehouse(tmp_path)
+    snapshot.start_copy(path)
+    early = snapshot._early_copies[path.resolve()]
+    with warehouse_db.connect(path):  # read-write: returns only once the copy is whole
+        assert early.tmp.stat().st_size == path.stat().st_size
+    snapshot.publish_snapshot(path, "2024-01", "run-1")
+
+
+def test_a_copy_left_by_a_run_that_stopped_is_not_handed_to_readers(tmp_path):
+    """A failed check skips the hand-off: the next run's copy starts afresh, and the month it
+    changed in between reaches readers."""
+    path = _warehouse(tmp_path)
+    snapshot.start_copy(path)
+    stale = snapshot._early_copies[path.resolve()].tmp
+    with warehouse_db.connect(path) as con:  # the next run rebuilds the mart
+        con.execute("create or replace table marts.kpis as select 7 as n")
+    snapshot.start_copy(path)
+    assert not stale.exists()
+    target = snapshot.publish_snapshot(path, "2024-02", "run-2")
+    assert query(target, "select n from marts.kpis") == [(7,)]
+
+
+def test_without_an_early_copy_the_hand_off_copies_the_whole_file(tmp_path):
+    path = _warehouse(tmp_path)
+    _store_result(path, "2024-01", "fct_orders")
+    target = snapshot.publish_snapshot(path, "2024-01", "run-1")
+    assert query(target, "select count(*) from marts.kpis") == [(100000,)]
+    assert query(target, "select suite from quality.check_results") == [("fct_orders",)]
