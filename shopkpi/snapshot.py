@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
+import itertools
 import json
 import os
 import shutil
@@ -86,6 +87,7 @@ class _EarlyCopy:
 
 
 _early_copies: dict[Path, _EarlyCopy] = {}
+_copy_numbers = itertools.count(1)  # each copy its own file: a stale one is never mistaken for the next
 
 
 def _wal(warehouse: Path) -> Path:
@@ -114,7 +116,7 @@ def start_copy(warehouse: str | Path) -> None:
     if _wal(warehouse).exists():
         return  # not closed cleanly: the hand-off copies the whole file after its checkpoint
     target = snapshot_path(warehouse)
-    early = _EarlyCopy(target.with_name(f".{target.name}.{os.getpid()}.early.tmp"))
+    early = _EarlyCopy(target.with_name(f".{target.name}.{os.getpid()}.{next(_copy_numbers)}.early.tmp"))
 
     def run() -> None:
         try:

@@ -56,7 +56,7 @@ def test_a_copy_left_by_a_run_that_stopped_is_not_handed_to_readers(tmp_path):
     with warehouse_db.connect(path) as con:  # the next run rebuilds the mart
         con.execute("create or replace table marts.kpis as select 7 as n")
     snapshot.start_copy(path)
-    assert not stale.exists()
+    assert not stale.exists() and snapshot._early_copies[path.resolve()].tmp != stale
     target = snapshot.publish_snapshot(path, "2024-02", "run-2")
     assert query(target, "select n from marts.kpis") == [(7,)]
 
