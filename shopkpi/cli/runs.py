@@ -127,14 +127,12 @@ def run_month(month: str, exports: Path, warehouse: Path, log_file: Path | None 
     instead of the terminal (the run's full event log stays in Dagster).
     """
     from ..quality.gx_workers import warm as warm_gx_workers
-    from ..spark import engine
     from .progress import active
 
     progress = active()
     if progress:
         progress.status(f"{month}: starting Dagster and dbt …")
-    if engine() != "spark":  # GX's workers import it on the other core while Dagster starts (gx_workers)
-        warm_gx_workers()
+    warm_gx_workers()  # GX's workers import it on the other core while Dagster starts
     use_project_dagster_instance()
     from dagster import DagsterInstance
 

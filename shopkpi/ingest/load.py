@@ -268,9 +268,14 @@ def _cleaned(column: Column, source: str) -> str:
     return value
 
 
+def _cell_text(column: Column, source: str) -> str:
+    """The cell's cleaned text, NULL when it is empty."""
+    return f"nullif(trim({_cleaned(column, source)}), '')"
+
+
 def _select_expr(column: Column, source: str) -> str:
     """Expression that reads one mapped column; PII never leaves as clear text."""
-    value = f"nullif(trim({_cleaned(column, source)}), '')"
+    value = _cell_text(column, source)
     if column.pii is Pii.HASH:
         return f"left(sha256(getvariable('pii_key') || '|' || {value}), 32)"
     if column.pii is Pii.PROVINCE:
@@ -538,13 +543,13 @@ class MonthLoader:
                     continue
                 present.add(column.en)
                 if column.pii is Pii.PROVINCE:  # the address and its cut are computed once, in layers below
-                    addresses[i] = f"nullif(trim({_cleaned(column, f'c{i}')}), '')"
+                    addresses[i] = _cell_text(column, f"c{i}")
                     expr = province_of_cut(f"_cut_{i}")
                 else:
                     expr = _select_expr(column, f'c{i}')
                 if column.zero_unless in cell_of:  # an amount payable is no payment while the order is unpaid
                     other, other_cell = cell_of[column.zero_unless]
-                    expr = f"CASE WHEN nullif(trim({_cleaned(other, other_cell)}), '') IS NULL THEN '0' ELSE {expr} END"
+                    expr = f"CASE WHEN {_cell_text(other, other_cell)} IS NULL THEN '0' ELSE {expr} END"
                 selects.append(f"{expr} AS {column.loaded_name}")
                 if column.pii is Pii.PROVINCE:  # an address given whose province is not a Chinese one
                     selects.append(f"(_address_{i} IS NOT NULL AND {province_of_cut('_cut_' + str(i))} IS NULL) "

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -50,7 +51,12 @@ def _ready() -> int:
 
 
 def warm() -> None:
-    """Start the workers and import GX in them, in the background: returns at once."""
+    """Start the workers and import GX in them, in the background: returns at once. Once per
+    process (a CLI run warms them before Dagster starts, the load step again for runs from the UI).
+    Also on Spark, whose raw suites validate in DuckDB here."""
+    if _pool is not None:
+        return
+
     def start() -> None:
         try:
             pool = _pool_of_workers()
@@ -98,8 +104,6 @@ def run_suites_in_workers(warehouse: str | Path, validations: list[Validation], 
 
 def _share_of(memory_limit: str, workers: int) -> str:
     """'3500MB' shared by 2 workers -> '1750MB' (DuckDB's units; anything else is passed as it is)."""
-    import re
-
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]i?B)\s*", memory_limit, flags=re.IGNORECASE)
     if not match or workers <= 1:
         return memory_limit

@@ -59,8 +59,7 @@ def raw_exports(context: AssetExecutionContext, warehouse: WarehouseResource, ex
     if pii_key() == DEV_PII_KEY:
         context.log.warning("SHOPKPI_PII_KEY is not set: hashing PII with the public development key (opted in)")
     begin_build(warehouse.path, month, context.run_id)
-    if engine() != "spark":  # GX's workers import it on the other core while this loads (gx_workers)
-        warm_gx_workers()
+    warm_gx_workers()  # GX's workers import it on the other core while this loads (a run from the UI)
     with warehouse.connect() as con:
         result = load_month(con, month, folders)
         if engine() == "spark":  # the engine reads the lake: the loaded month goes there too
