@@ -32,9 +32,14 @@ def exit_quietly(code) -> NoReturn:
 
 
 def dbt() -> None:
-    """The `shopkpi-dbt` console script: dbt's own command line, as a short process."""
+    """The `shopkpi-dbt` console script: dbt's own command line, as a short process that keeps
+    partial parsing across warehouse paths (shopkpi/defs/transform/parse_state.py)."""
     collect_less()
     from dbt.cli.main import cli
+
+    from .defs.transform.parse_state import ignore_warehouse_path_in_parse_state
+
+    ignore_warehouse_path_in_parse_state()
 
     try:
         cli()
