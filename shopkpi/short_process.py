@@ -33,8 +33,16 @@ def exit_quietly(code) -> NoReturn:
 
 def dbt() -> None:
     """The `shopkpi-dbt` console script: dbt's own command line, as a short process that keeps
-    partial parsing across warehouse paths (shopkpi/defs/transform/parse_state.py)."""
+    partial parsing across warehouse paths (shopkpi/defs/transform/parse_state.py). With a
+    server started for the run (shopkpi/defs/transform/warm_dbt.py), the command is handed to it;
+    `shopkpi-dbt serve <socket fd> <parent pid>` is that server."""
     collect_less()
+    from .defs.transform import warm_dbt
+
+    if sys.argv[1:2] == ["serve"]:
+        exit_quietly(warm_dbt.serve(int(sys.argv[2]), int(sys.argv[3])))
+    if (handed_over := warm_dbt.hand_over(sys.argv[1:])) is not None:
+        exit_quietly(handed_over)
     from dbt.cli.main import cli
 
     from .defs.transform.parse_state import ignore_warehouse_path_in_parse_state

@@ -126,6 +126,7 @@ def run_month(month: str, exports: Path, warehouse: Path, log_file: Path | None 
     With `log_file`, dbt's console output and Dagster's debug log go to that file
     instead of the terminal (the run's full event log stays in Dagster).
     """
+    from ..defs.transform import warm_dbt
     from ..quality.gx_workers import warm as warm_gx_workers
     from .progress import active
 
@@ -133,6 +134,7 @@ def run_month(month: str, exports: Path, warehouse: Path, log_file: Path | None 
     if progress:
         progress.status(f"{month}: starting Dagster and dbt …")
     warm_gx_workers()  # GX's workers import it on the other core while Dagster starts
+    warm_dbt.start(str(warehouse), month)  # and dbt starts and parses the project for the dbt step
     use_project_dagster_instance()
     from dagster import DagsterInstance
 

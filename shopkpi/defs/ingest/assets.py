@@ -13,6 +13,7 @@ from ...snapshot import begin_build
 from ...spark import engine
 from ..partitions import monthly_partitions
 from ..resources import ExportsResource, WarehouseResource
+from ..transform import warm_dbt
 
 RAW_GROUP = "raw"
 BOOKKEEPING = {
@@ -60,6 +61,7 @@ def raw_exports(context: AssetExecutionContext, warehouse: WarehouseResource, ex
         context.log.warning("SHOPKPI_PII_KEY is not set: hashing PII with the public development key (opted in)")
     begin_build(warehouse.path, month, context.run_id)
     warm_gx_workers()  # GX's workers import it on the other core while this loads (a run from the UI)
+    warm_dbt.start(warehouse.path, month)  # and dbt starts for the dbt step (once per process)
     with warehouse.connect() as con:
         result = load_month(con, month, folders)
         if engine() == "spark":  # the engine reads the lake: the loaded month goes there too

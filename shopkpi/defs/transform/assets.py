@@ -18,6 +18,7 @@ from ...spark import engine
 from ...settings import DBT_PROJECT_DIR, MONTH_ENV, SEEDS_DIR, WAREHOUSE_ENV, dbt_executable
 from ..partitions import monthly_partitions
 from ..resources import WarehouseResource
+from . import warm_dbt
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -77,8 +78,9 @@ def shopkpi_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, ware
         os.environ[LAKE_ENV] = str(default_lake())
     # dbt's unit tests check formula logic against fixed inputs, not the month's data: they run in
     # the test suite (tests/test_dbt_tests.py), as dbt recommends for production builds.
-    invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context)
-    yield from invocation.stream()
+    with warm_dbt.serving(warehouse.path, month_of(context.partition_key)):  # dbt started with the run
+        invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context)
+        yield from invocation.stream()
     if on_spark:
         # The checks, the CLI and publishing read Spark's tables through the warehouse file
         with warehouse.connect() as con:
