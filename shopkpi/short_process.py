@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from pathlib import Path
 from typing import NoReturn
 
 FULL_COLLECTION_THRESHOLD = 100  # Python's default is 10 (collections of the middle generation per full one)
@@ -33,11 +34,11 @@ def exit_quietly(code) -> NoReturn:
 
 def dbt() -> None:
     """The `shopkpi-dbt` console script: dbt's own command line, as a short process that keeps
-    partial parsing across warehouse paths (shopkpi/defs/transform/parse_state.py). With a
-    server started for the run (shopkpi/defs/transform/warm_dbt.py), the command is handed to it;
+    partial parsing across warehouse paths (shopkpi/dbt_process/parse_state.py). With a
+    server started for the run (shopkpi/dbt_process/warm.py), the command is handed to it;
     `shopkpi-dbt serve <socket fd> <parent pid>` is that server."""
     collect_less()
-    from .defs.transform import warm_dbt
+    from .dbt_process import warm as warm_dbt
 
     if sys.argv[1:2] == ["serve"]:
         exit_quietly(warm_dbt.serve(int(sys.argv[2]), int(sys.argv[3])))
@@ -45,9 +46,15 @@ def dbt() -> None:
         exit_quietly(handed_over)
     from dbt.cli.main import cli
 
-    from .defs.transform.parse_state import ignore_warehouse_path_in_parse_state
+    from .dbt_process.parse_state import (
+        ignore_warehouse_path_in_parse_state,
+        seed_parse,
+    )
+    from .settings import DBT_PROJECT_DIR, WAREHOUSE_ENV
 
     ignore_warehouse_path_in_parse_state()
+    if (run_target := os.environ.get("DBT_TARGET_PATH")) and (warehouse := os.environ.get(WAREHOUSE_ENV)):
+        seed_parse(Path(run_target), DBT_PROJECT_DIR / "target", warehouse)
 
     try:
         cli()

@@ -1,4 +1,4 @@
-"""The dbt server started with a run (shopkpi/defs/transform/warm_dbt.py): `shopkpi-dbt`, as
+"""The dbt server started with a run (shopkpi/dbt_process/warm.py): `shopkpi-dbt`, as
 dagster-dbt starts it, hands its command to the server, which runs it on the client's pipes and
 returns dbt's exit code; a client whose environment changes the parse gets a fresh parse."""
 
@@ -13,7 +13,7 @@ import time
 import duckdb
 import pytest
 
-from shopkpi.defs.transform import warm_dbt
+from shopkpi.dbt_process import warm as warm_dbt
 from shopkpi.defs.transform.assets import DBT_PROJECT
 from shopkpi.settings import MONTH_ENV, WAREHOUSE_ENV, dbt_executable
 from tests.helpers import copy_warehouse, query
@@ -76,7 +76,7 @@ def test_a_client_whose_warehouse_differs_gets_a_fresh_parse(demo_run, tmp_path)
 
 
 def test_a_server_whose_run_ends_without_a_build_exits(tmp_path):
-    script = ("import os, sys; from shopkpi.defs.transform import warm_dbt; "
+    script = ("import os, sys; from shopkpi.dbt_process import warm as warm_dbt; "
               f"warm_dbt.start({str(tmp_path / 'w.duckdb')!r}, '2017-05'); "
               "print(next(iter(warm_dbt._servers.values())).process.pid, flush=True); os._exit(0)")
     pid = int(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout)
@@ -88,3 +88,13 @@ def test_a_server_whose_run_ends_without_a_build_exits(tmp_path):
             return
         time.sleep(0.2)
     pytest.fail(f"dbt server {pid} outlived the process that started it")
+
+
+def test_a_run_that_ended_before_its_dbt_step_leaves_no_server_behind(tmp_path):
+    # e.g. a month whose raw checks failed: the next run's start stops the server it did not use
+    warm_dbt.start(str(tmp_path / "a.duckdb"), "2017-05")
+    first = next(iter(warm_dbt._servers.values()))
+    warm_dbt.start(str(tmp_path / "b.duckdb"), "2017-05")
+    assert first.process.wait(10) is not None and not first.directory.exists()
+    assert len(warm_dbt._servers) == 1
+    warm_dbt._stop_unused()

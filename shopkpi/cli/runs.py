@@ -82,7 +82,9 @@ def code_location_origins(job_name: str):
     import sys
 
     from dagster._core.code_pointer import ModuleCodePointer
-    from dagster._core.definitions.repository_definition import SINGLETON_REPOSITORY_NAME
+    from dagster._core.definitions.repository_definition import (
+        SINGLETON_REPOSITORY_NAME,
+    )
     from dagster._core.origin import JobPythonOrigin, RepositoryPythonOrigin
     from dagster._core.remote_origin import (
         ManagedGrpcPythonEnvCodeLocationOrigin,
@@ -126,7 +128,7 @@ def run_month(month: str, exports: Path, warehouse: Path, log_file: Path | None 
     With `log_file`, dbt's console output and Dagster's debug log go to that file
     instead of the terminal (the run's full event log stays in Dagster).
     """
-    from ..defs.transform import warm_dbt
+    from ..dbt_process import warm as warm_dbt
     from ..quality.gx_workers import warm as warm_gx_workers
     from .progress import active
 

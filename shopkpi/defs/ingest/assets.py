@@ -1,9 +1,24 @@
 """Raw layer: load one month of platform exports into the warehouse's `raw` schema."""
 
 
-from dagster import AssetExecutionContext, AssetKey, AssetSpec, BackfillPolicy, MaterializeResult, MetadataValue, multi_asset
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetSpec,
+    BackfillPolicy,
+    MaterializeResult,
+    MetadataValue,
+    multi_asset,
+)
 
-from ...ingest.load import DEV_PII_KEY, load_month, missing_reports_warning, other_key_warning, pii_key
+from ...dbt_process import warm as warm_dbt
+from ...ingest.load import (
+    DEV_PII_KEY,
+    load_month,
+    missing_reports_warning,
+    other_key_warning,
+    pii_key,
+)
 from ...ingest.specs import REPORT_SPECS
 from ...lake import default_lake, export_month
 from ...months import month_of
@@ -13,7 +28,6 @@ from ...snapshot import begin_build
 from ...spark import engine
 from ..partitions import monthly_partitions
 from ..resources import ExportsResource, WarehouseResource
-from ..transform import warm_dbt
 
 RAW_GROUP = "raw"
 BOOKKEEPING = {

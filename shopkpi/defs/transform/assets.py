@@ -8,17 +8,31 @@ from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from dagster import AssetExecutionContext, BackfillPolicy
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
 
+from ...dbt_process import warm as warm_dbt
+from ...dbt_process.parse_state import save_parse
 from ...lake import LAKE_ENV, attach_spark_tables, default_lake
 from ...months import month_of
 from ...scoring.config import validate_scoring_config
-from ...snapshot import begin_build, start_copy as start_snapshot_copy
+from ...settings import (
+    DBT_PROJECT_DIR,
+    MONTH_ENV,
+    SEEDS_DIR,
+    WAREHOUSE_ENV,
+    dbt_executable,
+)
+from ...snapshot import begin_build
+from ...snapshot import start_copy as start_snapshot_copy
 from ...spark import engine
-from ...settings import DBT_PROJECT_DIR, MONTH_ENV, SEEDS_DIR, WAREHOUSE_ENV, dbt_executable
 from ..partitions import monthly_partitions
 from ..resources import WarehouseResource
-from . import warm_dbt
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -87,23 +101,13 @@ def shopkpi_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, ware
             views = attach_spark_tables(con, default_lake())
         context.log.info(f"Spark built {len(views)} tables; the warehouse reads them from {default_lake()}")
     start_snapshot_copy(warehouse.path)  # the readers' copy, while the checks run (snapshot.start_copy)
-    keep_partial_parse(invocation.target_path)
+    # dagster-dbt seeded the run's target with dbt_project/target/partial_parse.msgpack; hand the run's
+    # own parse back, so the next run (its warehouse name is in the profile) parses only what changed.
+    save_parse(invocation.target_path, DBT_PROJECT.project_dir / DBT_PROJECT.target_path, warehouse.path)
     # dagster-dbt gives every run a target dir of its own (~10 MB: manifest, compiled SQL); the run's
     # events are in Dagster, so a completed run's dir goes. A failed run's stays for debugging, a week.
     shutil.rmtree(invocation.target_path, ignore_errors=True)
     prune_run_targets()
-
-
-def keep_partial_parse(run_target: Path, project: DbtProject = DBT_PROJECT) -> None:
-    """dagster-dbt seeds each run's target dir with dbt_project/target/partial_parse.msgpack.
-    Hand the run's own file back, so the next run against this warehouse (the profile renders
-    its path) parses only what changed instead of the whole project."""
-    produced = Path(run_target) / "partial_parse.msgpack"
-    if produced.exists():
-        destination = project.project_dir / project.target_path / "partial_parse.msgpack"
-        tmp = destination.with_suffix(".tmp")
-        shutil.copyfile(produced, tmp)
-        os.replace(tmp, destination)
 
 
 RUN_TARGET_DAYS = 7

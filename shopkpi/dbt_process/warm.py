@@ -36,7 +36,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from ...settings import DBT_PROJECT_DIR, MONTH_ENV, WAREHOUSE_ENV, dbt_executable
+from ..settings import DBT_PROJECT_DIR, MONTH_ENV, WAREHOUSE_ENV, dbt_executable
 
 SERVER_ENV = "SHOPKPI_DBT_SERVER"  # the socket of the server this dbt invocation may use
 ARGS_THAT_CHANGE_THE_PARSE = ("--vars", "--target", "-t", "--profile", "--project-dir", "--profiles-dir")
@@ -78,15 +78,20 @@ class Server:
 
 
 def start(warehouse: str, month: str) -> None:
-    """Start the server for this warehouse and month (once per process; returns at once)."""
-    from ...spark import engine
+    """Start the server for this warehouse and month (returns at once). A process runs one month
+    at a time, so a server left by a run that ended before its dbt step is stopped here."""
+    from ..spark import engine
 
     if engine() != "duckdb" or Path(dbt_executable()).name != "shopkpi-dbt":
         return
     key = (str(Path(warehouse).resolve()), month)
     with _lock:
-        if key not in _servers or _servers[key].process.poll() is not None:
-            _servers[key] = Server(*key)
+        if key in _servers and _servers[key].process.poll() is None:
+            return
+        left = [_servers.pop(other) for other in list(_servers)]
+        _servers[key] = Server(*key)
+    for server in left:
+        server.stop()
 
 
 @contextmanager
@@ -179,19 +184,24 @@ def serve(listener_fd: int, parent: int) -> int:
 
     from dbt.cli.main import dbtRunner
 
-    from .parse_state import ignore_warehouse_path_in_parse_state
+    from .parse_state import (
+        SAVED_PARSE,
+        ignore_warehouse_path_in_parse_state,
+        seed_parse,
+    )
 
     ignore_warehouse_path_in_parse_state()
     project = str(DBT_PROJECT_DIR)
     with tempfile.TemporaryDirectory(prefix="shopkpi-dbt-parse-") as target:
-        saved = DBT_PROJECT_DIR / "target" / "partial_parse.msgpack"
+        saved = DBT_PROJECT_DIR / "target" / SAVED_PARSE
         if saved.exists():
-            (Path(target) / saved.name).write_bytes(saved.read_bytes())
+            (Path(target) / SAVED_PARSE).write_bytes(saved.read_bytes())
+        seed_parse(Path(target), DBT_PROJECT_DIR / "target", os.environ[WAREHOUSE_ENV])
         parsed = dbtRunner().invoke(["parse", "--quiet", "--project-dir", project, "--profiles-dir", project,
                                      "--target-path", target, "--log-path", target])
         manifest = parsed.result if parsed.success else None
         parse_key = _parse_key(dict(os.environ), manifest) if manifest is not None else None
-        parse_file = (Path(target) / "partial_parse.msgpack").read_bytes() if manifest is not None else None
+        parse_file = (Path(target) / SAVED_PARSE).read_bytes() if manifest is not None else None
     gc.freeze()  # the manifest lives until exit: keep it out of the collector's full walks
 
     listener.settimeout(ACCEPT_POLL_SECONDS)
@@ -224,7 +234,7 @@ def serve(listener_fd: int, parent: int) -> int:
     if reuse and (run_target := os.environ.get("DBT_TARGET_PATH")):
         # what plain dbt leaves in the run's target: the next run's partial parse starts from it
         Path(run_target).mkdir(parents=True, exist_ok=True)
-        (Path(run_target) / "partial_parse.msgpack").write_bytes(parse_file)
+        (Path(run_target) / SAVED_PARSE).write_bytes(parse_file)
     result = dbtRunner(manifest=manifest if reuse else None).invoke(args)
     code = 0 if result.success else (2 if result.exception is not None else 1)  # dbt's exit codes
     sys.stdout.flush()

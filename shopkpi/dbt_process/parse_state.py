@@ -9,7 +9,10 @@ stem), stays in the comparison. DECISIONLOG "dbt parses once per warehouse name"
 
 from __future__ import annotations
 
+import os
+import shutil
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator
 
 IGNORED_KEYS = ("path",)
@@ -43,3 +46,33 @@ def ignore_warehouse_path_in_parse_state() -> None:
 
     build_manifest_state_check.ignores_warehouse_path = True
     ManifestLoader.build_manifest_state_check = build_manifest_state_check
+
+
+# dbt keeps one saved parse per target dir; a project built into warehouses of different names
+# (tests, or a deployment with two) made each name's run re-parse after the other's. The saved
+# parse is kept per database name as well, and seeds a run's target when it has none of its name.
+SAVED_PARSE = "partial_parse.msgpack"
+
+
+def saved_parse_for(project_target: Path, warehouse: str) -> Path:
+    return project_target / f"partial_parse.{Path(warehouse).stem}.msgpack"
+
+
+def save_parse(run_target: Path, project_target: Path, warehouse: str) -> None:
+    """Keep a run's parse as the project's (what dagster-dbt seeds the next run with) and as its
+    database name's (what `seed_parse` gives a run of that name)."""
+    produced = Path(run_target) / SAVED_PARSE
+    if not produced.exists():
+        return
+    for destination in (project_target / SAVED_PARSE, saved_parse_for(project_target, warehouse)):
+        tmp = destination.with_name(destination.name + f".{os.getpid()}.tmp")
+        shutil.copyfile(produced, tmp)
+        os.replace(tmp, destination)
+
+
+def seed_parse(run_target: Path, project_target: Path, warehouse: str) -> None:
+    """Give a run's target the saved parse of its database name, when there is one."""
+    saved = saved_parse_for(project_target, warehouse)
+    if saved.exists():
+        Path(run_target).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(saved, Path(run_target) / SAVED_PARSE)
