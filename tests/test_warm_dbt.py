@@ -97,4 +97,4 @@ def test_a_run_that_ended_before_its_dbt_step_leaves_no_server_behind(tmp_path):
     warm_dbt.start(str(tmp_path / "b.duckdb"), "2017-05")
     assert first.process.wait(10) is not None and not first.directory.exists()
     assert len(warm_dbt._servers) == 1
-    warm_dbt._stop_unused()
+    warm_dbt.stop()

@@ -152,6 +152,7 @@ def run_month(month: str, exports: Path, warehouse: Path, log_file: Path | None 
     if job.name == PUBLISH_JOB_NAME:
         run_config["ops"] = {"published__scorecards": {"config": {"reason": reason}}}
     with contextlib.ExitStack() as stack:
+        stack.callback(warm_dbt.stop)  # a run that ended before its dbt step does not leave dbt waiting
         if log_file is not None:
             log_file.parent.mkdir(parents=True, exist_ok=True)
             # the run's own output (dbt's console, Dagster's log with its tracebacks) goes to the log;

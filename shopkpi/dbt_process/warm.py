@@ -113,7 +113,8 @@ def serving(warehouse: str, month: str) -> Iterator[None]:
 
 
 @atexit.register
-def _stop_unused() -> None:
+def stop() -> None:
+    """Stop the servers no build used (at a run's end, and at exit)."""
     with _lock:
         servers = list(_servers.values())
         _servers.clear()
