@@ -6,6 +6,7 @@ which go through Dagster and the CLI to show the error users see.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -54,6 +55,15 @@ def test_gbk_encoded_order_report_loads(tmp_path):
     assert result.files[0].encoding == "gb18030"
     assert con.execute("select ship_province from raw.orders order by order_id").fetchall() == [("浙江省",)] * 2
     assert_reconciles(con, result, 2)
+
+
+def test_the_audit_records_each_files_sha256(tmp_path):
+    # computed in a thread beside the stage; it must still be the file's own checksum
+    write_csv(tmp_path / "orders.csv", TMALL_HEADER, [GOOD, row("1002")], encoding="gbk")
+    write_csv(tmp_path / "orders-2.csv", TMALL_HEADER, [row("1003")])
+    con, _ = load(tmp_path)
+    assert dict(con.execute("select source_file, file_sha256 from raw.load_audit").fetchall()) == {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in tmp_path.glob("*.csv")}
 
 
 def test_utf8_bom_crlf_and_padded_headers_load(tmp_path):
