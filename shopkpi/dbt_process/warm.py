@@ -101,7 +101,9 @@ def serving(warehouse: str, month: str) -> Iterator[None]:
     key = (str(Path(warehouse).resolve()), month)
     with _lock:
         server = _servers.pop(key, None)
-    if server is None or server.process.poll() is not None:
+    if server is None or server.process.poll() is not None:  # none started, or it died: dbt runs itself
+        if server is not None:
+            server.stop()
         yield
         return
     os.environ[SERVER_ENV] = str(server.socket)
@@ -131,12 +133,12 @@ def hand_over(argv: list[str]) -> int | None:
     if not path:
         return None
     client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    request = json.dumps({"argv": argv, "env": dict(os.environ), "cwd": os.getcwd()}).encode()
     try:
         client.connect(path)
-    except OSError:
+        socket.send_fds(client, [struct.pack("!Q", len(request)) + request], [0, 1, 2])
+    except OSError:  # no server any more, or a standard descriptor is closed: run dbt here
         return None
-    request = json.dumps({"argv": argv, "env": dict(os.environ), "cwd": os.getcwd()}).encode()
-    socket.send_fds(client, [struct.pack("!Q", len(request)) + request], [0, 1, 2])
     accepted = _read_exactly(client, 8)
     if not accepted:  # the server ended before taking the command: run dbt here
         return None
