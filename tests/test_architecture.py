@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 
 from shopkpi.settings import PROJECT_ROOT
 
@@ -66,3 +68,10 @@ def test_libraries_never_import_dagster_code_or_the_simulator():
         assert bad == set(), path
     simulator_users = {p for p, names in imports_of("shopkpi").items() if any(n.startswith("shopkpi_simulator") for n in names)}
     assert simulator_users == {"shopkpi/cli/commands/tools.py"}
+
+
+def test_loading_the_definitions_does_not_import_pandas():
+    # Every run and CLI command loads the definitions; only publishing needs pandas (~0.3 s to import).
+    script = "import sys, shopkpi.definitions; print('pandas' in sys.modules)"
+    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "False"

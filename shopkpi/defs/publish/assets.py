@@ -20,7 +20,6 @@ from dagster import (
 )
 
 from ...months import month_of
-from ...publish.publisher import PublishRefused, publish
 from ...quality.audit import audit_month
 from ..partitions import monthly_partitions
 from ..resources import ExportsResource, PublicationResource, WarehouseResource
@@ -54,6 +53,10 @@ def checks_in_run(context: AssetExecutionContext) -> list[dict]:
 )
 def scorecard_publication(context: AssetExecutionContext, config: PublishConfig, warehouse: WarehouseResource,
                           publication: PublicationResource, exports: ExportsResource) -> MaterializeResult:
+    # Imported here: pandas and the report renderers come with it (~0.3 s), which only a run that
+    # publishes needs, not every materialisation that loads these definitions.
+    from ...publish.publisher import PublishRefused, publish
+
     month = month_of(context.partition_key)
     checks = checks_in_run(context)
     failed = [c["check"] for c in checks if not c["passed"] and c["severity"] == "ERROR"]
