@@ -8,7 +8,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from shopkpi.dbt_process.parse_state import SAVED_PARSE, save_parse
+from shopkpi.dbt_process.parse_state import PROJECT_TARGET, SAVED_PARSE, save_parse
 from shopkpi.defs.transform.assets import DBT_PROJECT
 from shopkpi.settings import WAREHOUSE_ENV, dbt_executable
 
@@ -38,12 +38,12 @@ def test_a_new_warehouse_path_keeps_partial_parsing_and_a_new_database_name_does
 
 
 def test_each_warehouse_name_keeps_its_own_saved_parse(tmp_path):
-    project_target = DBT_PROJECT.project_dir / DBT_PROJECT.target_path
+    project_target = PROJECT_TARGET
     runs = {name: tmp_path / name for name in ("w-1", "ledger", "w-2")}
     for name in ("w-1", "ledger"):  # a run into w.duckdb, then one into ledger.duckdb
         warehouse = tmp_path / name / ("ledger.duckdb" if name == "ledger" else "w.duckdb")
         parse(warehouse, runs[name], {"DBT_TARGET_PATH": str(runs[name])})
-        save_parse(runs[name], project_target, str(warehouse))
+        save_parse(runs[name], str(warehouse))
     # dagster-dbt seeds the next run with the project's parse, now ledger's ...
     runs["w-2"].mkdir()
     (runs["w-2"] / SAVED_PARSE).write_bytes((project_target / SAVED_PARSE).read_bytes())

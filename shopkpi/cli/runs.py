@@ -82,9 +82,7 @@ def code_location_origins(job_name: str):
     import sys
 
     from dagster._core.code_pointer import ModuleCodePointer
-    from dagster._core.definitions.repository_definition import (
-        SINGLETON_REPOSITORY_NAME,
-    )
+    from dagster._core.definitions.repository_definition import SINGLETON_REPOSITORY_NAME
     from dagster._core.origin import JobPythonOrigin, RepositoryPythonOrigin
     from dagster._core.remote_origin import (
         ManagedGrpcPythonEnvCodeLocationOrigin,

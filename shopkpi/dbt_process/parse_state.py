@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from ..settings import DBT_PROJECT_DIR
+
 IGNORED_KEYS = ("path",)
 
 
@@ -52,13 +54,14 @@ def ignore_warehouse_path_in_parse_state() -> None:
 # (tests, or a deployment with two) made each name's run re-parse after the other's. The saved
 # parse is kept per database name as well, and seeds a run's target when it has none of its name.
 SAVED_PARSE = "partial_parse.msgpack"
+PROJECT_TARGET = DBT_PROJECT_DIR / "target"  # dbt_project.yml's target-path, where dagster-dbt seeds from
 
 
 def saved_parse_for(project_target: Path, warehouse: str) -> Path:
     return project_target / f"partial_parse.{Path(warehouse).stem}.msgpack"
 
 
-def save_parse(run_target: Path, project_target: Path, warehouse: str) -> None:
+def save_parse(run_target: Path, warehouse: str, project_target: Path = PROJECT_TARGET) -> None:
     """Keep a run's parse as the project's (what dagster-dbt seeds the next run with) and as its
     database name's (what `seed_parse` gives a run of that name)."""
     produced = Path(run_target) / SAVED_PARSE
@@ -70,9 +73,14 @@ def save_parse(run_target: Path, project_target: Path, warehouse: str) -> None:
         os.replace(tmp, destination)
 
 
-def seed_parse(run_target: Path, project_target: Path, warehouse: str) -> None:
-    """Give a run's target the saved parse of its database name, when there is one."""
+def seed_parse(run_target: Path, warehouse: str, project_target: Path = PROJECT_TARGET) -> None:
+    """Give a run's target the saved parse of its database name; failing that, when the target has
+    none yet (dagster-dbt seeds its runs' targets, the dbt server's is empty), the project's."""
+    run_target = Path(run_target)
     saved = saved_parse_for(project_target, warehouse)
-    if saved.exists():
-        Path(run_target).mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(saved, Path(run_target) / SAVED_PARSE)
+    if not saved.exists():
+        saved = project_target / SAVED_PARSE
+        if not saved.exists() or (run_target / SAVED_PARSE).exists():
+            return
+    run_target.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(saved, run_target / SAVED_PARSE)

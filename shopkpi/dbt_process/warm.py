@@ -22,6 +22,7 @@ with the run". DuckDB engine only: on Spark the build is minutes and the dbt pro
 from __future__ import annotations
 
 import atexit
+import gc
 import json
 import os
 import re
@@ -165,11 +166,10 @@ def _env_names_in(path: Path) -> set[str]:
     return set(re.findall(r"env_var\(\s*['\"]([A-Za-z0-9_]+)['\"]", path.read_text(encoding="utf-8")))
 
 
-def _parse_key(env: dict, manifest) -> dict:
-    """The environment the parsed project depends on."""
+def _parse_inputs(manifest) -> list[str]:
+    """The environment variables the parsed project depends on."""
     names = _env_names_in(DBT_PROJECT_DIR / "profiles.yml") | _env_names_in(DBT_PROJECT_DIR / "dbt_project.yml")
-    names |= set(manifest.env_vars) | set(DIRECTORY_ENV)
-    return {name: env.get(name) for name in sorted(names)}
+    return sorted(names | set(manifest.env_vars) | set(DIRECTORY_ENV))
 
 
 def serve(listener_fd: int, parent: int) -> int:
@@ -183,27 +183,19 @@ def serve(listener_fd: int, parent: int) -> int:
     priority = os.getpriority(os.PRIO_PROCESS, 0)
     os.setpriority(os.PRIO_PROCESS, 0, priority + START_UP_NICENESS)
 
-    import gc
-
     from dbt.cli.main import dbtRunner
 
-    from .parse_state import (
-        SAVED_PARSE,
-        ignore_warehouse_path_in_parse_state,
-        seed_parse,
-    )
+    from .parse_state import SAVED_PARSE, ignore_warehouse_path_in_parse_state, seed_parse
 
     ignore_warehouse_path_in_parse_state()
     project = str(DBT_PROJECT_DIR)
     with tempfile.TemporaryDirectory(prefix="shopkpi-dbt-parse-") as target:
-        saved = DBT_PROJECT_DIR / "target" / SAVED_PARSE
-        if saved.exists():
-            (Path(target) / SAVED_PARSE).write_bytes(saved.read_bytes())
-        seed_parse(Path(target), DBT_PROJECT_DIR / "target", os.environ[WAREHOUSE_ENV])
+        seed_parse(Path(target), os.environ[WAREHOUSE_ENV])
         parsed = dbtRunner().invoke(["parse", "--quiet", "--project-dir", project, "--profiles-dir", project,
                                      "--target-path", target, "--log-path", target])
         manifest = parsed.result if parsed.success else None
-        parse_key = _parse_key(dict(os.environ), manifest) if manifest is not None else None
+        inputs = _parse_inputs(manifest) if manifest is not None else []
+        parsed_with = {name: os.environ.get(name) for name in inputs}
         parse_file = (Path(target) / SAVED_PARSE).read_bytes() if manifest is not None else None
     gc.freeze()  # the manifest lives until exit: keep it out of the collector's full walks
 
@@ -233,7 +225,7 @@ def serve(listener_fd: int, parent: int) -> int:
     os.environ.update(request["env"])
     args = request["argv"]
     reuse = (manifest is not None and not any(a.split("=")[0] in ARGS_THAT_CHANGE_THE_PARSE for a in args)
-             and _parse_key(request["env"], manifest) == parse_key)
+             and {name: os.environ.get(name) for name in inputs} == parsed_with)
     if reuse and (run_target := os.environ.get("DBT_TARGET_PATH")):
         # what plain dbt leaves in the run's target: the next run's partial parse starts from it
         Path(run_target).mkdir(parents=True, exist_ok=True)

@@ -1,24 +1,10 @@
 """Raw layer: load one month of platform exports into the warehouse's `raw` schema."""
 
 
-from dagster import (
-    AssetExecutionContext,
-    AssetKey,
-    AssetSpec,
-    BackfillPolicy,
-    MaterializeResult,
-    MetadataValue,
-    multi_asset,
-)
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, BackfillPolicy, MaterializeResult, MetadataValue, multi_asset
 
 from ...dbt_process import warm as warm_dbt
-from ...ingest.load import (
-    DEV_PII_KEY,
-    load_month,
-    missing_reports_warning,
-    other_key_warning,
-    pii_key,
-)
+from ...ingest.load import DEV_PII_KEY, load_month, missing_reports_warning, other_key_warning, pii_key
 from ...ingest.specs import REPORT_SPECS
 from ...lake import default_lake, export_month
 from ...months import month_of

@@ -8,29 +8,16 @@ from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from dagster import AssetExecutionContext, BackfillPolicy
-from dagster_dbt import (
-    DagsterDbtTranslator,
-    DagsterDbtTranslatorSettings,
-    DbtCliResource,
-    DbtProject,
-    dbt_assets,
-)
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 from ...dbt_process import warm as warm_dbt
 from ...dbt_process.parse_state import save_parse
 from ...lake import LAKE_ENV, attach_spark_tables, default_lake
 from ...months import month_of
 from ...scoring.config import validate_scoring_config
-from ...settings import (
-    DBT_PROJECT_DIR,
-    MONTH_ENV,
-    SEEDS_DIR,
-    WAREHOUSE_ENV,
-    dbt_executable,
-)
-from ...snapshot import begin_build
-from ...snapshot import start_copy as start_snapshot_copy
+from ...snapshot import begin_build, start_copy as start_snapshot_copy
 from ...spark import engine
+from ...settings import DBT_PROJECT_DIR, MONTH_ENV, SEEDS_DIR, WAREHOUSE_ENV, dbt_executable
 from ..partitions import monthly_partitions
 from ..resources import WarehouseResource
 
@@ -103,7 +90,7 @@ def shopkpi_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, ware
     start_snapshot_copy(warehouse.path)  # the readers' copy, while the checks run (snapshot.start_copy)
     # dagster-dbt seeded the run's target with dbt_project/target/partial_parse.msgpack; hand the run's
     # own parse back, so the next run (its warehouse name is in the profile) parses only what changed.
-    save_parse(invocation.target_path, DBT_PROJECT.project_dir / DBT_PROJECT.target_path, warehouse.path)
+    save_parse(invocation.target_path, warehouse.path)
     # dagster-dbt gives every run a target dir of its own (~10 MB: manifest, compiled SQL); the run's
     # events are in Dagster, so a completed run's dir goes. A failed run's stays for debugging, a week.
     shutil.rmtree(invocation.target_path, ignore_errors=True)
