@@ -94,8 +94,54 @@ def _wal(warehouse: Path) -> Path:
     return warehouse.with_name(warehouse.name + ".wal")
 
 
+_DIRECT_CHUNK = 8 * 2**20  # a multiple of any disk's block size; the buffer is page-aligned (mmap)
+
+
+def copy_file_direct(source: Path, target: Path) -> None:
+    """Copy `source` to `target`, writing with O_DIRECT: the copy bypasses the page cache.
+
+    A buffered copy of the warehouse (5.4 GB after 4 months of 10M orders) cost ~9.6 s of kernel
+    CPU, filling the page cache and writing it back, on one of the two cores the checks it overlaps
+    run on; written directly, ~1.2 s (DECISIONLOG "The readers' copy bypasses the page cache").
+    Where O_DIRECT is not supported (macOS, some file systems), a plain copy."""
+    import mmap
+
+    try:
+        out = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_DIRECT, 0o644)
+    except (AttributeError, OSError):  # no os.O_DIRECT, or EINVAL: the file system refuses it
+        shutil.copyfile(source, target)
+        return
+    buffer = mmap.mmap(-1, _DIRECT_CHUNK)
+    try:
+        with open(source, "rb", buffering=0) as src:
+            size = os.fstat(src.fileno()).st_size
+            offset = 0
+            while offset < size:
+                filled = 0
+                while filled < _DIRECT_CHUNK:  # a whole chunk (reads may come back short)
+                    read = src.readinto(memoryview(buffer)[filled:])
+                    if not read:
+                        break
+                    filled += read
+                if not filled:
+                    break  # the file shrank while being copied: what was read is the copy
+                aligned = -(-filled // 4096) * 4096  # the last chunk is padded, then cut (ftruncate)
+                buffer[filled:aligned] = bytes(aligned - filled)
+                os.pwrite(out, memoryview(buffer)[:aligned], offset)
+                offset += filled
+            os.ftruncate(out, offset)
+    except OSError:  # EINVAL on a write: retry buffered
+        os.close(out)
+        out = -1
+        shutil.copyfile(source, target)
+    finally:
+        buffer.close()
+        if out >= 0:
+            os.close(out)
+
+
 def _copy(source: Path, tmp: Path) -> None:
-    shutil.copyfile(source, tmp)
+    copy_file_direct(source, tmp)
     with open(tmp, "rb") as copied:
         os.fsync(copied.fileno())
     os.chmod(tmp, 0o644)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import duckdb
 
 from shopkpi import snapshot
@@ -67,3 +69,20 @@ def test_without_an_early_copy_the_hand_off_copies_the_whole_file(tmp_path):
     target = snapshot.publish_snapshot(path, "2024-01", "run-1")
     assert query(target, "select count(*) from marts.kpis") == [(100000,)]
     assert query(target, "select suite from quality.check_results") == [("fct_orders",)]
+
+
+def test_the_readers_copy_is_byte_for_byte_at_any_size(tmp_path, monkeypatch):
+    """Written with O_DIRECT in 8 MB chunks, the last one padded to the disk block and cut back:
+    sizes around the block and chunk edges, and the plain copy where O_DIRECT is missing."""
+    chunk = snapshot._DIRECT_CHUNK
+    sizes = [0, 1, 4095, 4096, 4097, chunk - 1, chunk, chunk + 1, 2 * chunk + 12345]
+    for size in sizes:
+        source = tmp_path / f"source-{size}"
+        source.write_bytes(os.urandom(size))
+        target = tmp_path / f"copy-{size}"
+        target.write_bytes(b"x" * (size + 10))  # an older, longer file is replaced, not overwritten in part
+        snapshot.copy_file_direct(source, target)
+        assert target.read_bytes() == source.read_bytes(), size
+    monkeypatch.delattr(os, "O_DIRECT")
+    snapshot.copy_file_direct(tmp_path / f"source-{chunk + 1}", tmp_path / "plain")
+    assert (tmp_path / "plain").read_bytes() == (tmp_path / f"source-{chunk + 1}").read_bytes()
