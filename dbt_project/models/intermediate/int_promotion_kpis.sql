@@ -1,16 +1,20 @@
 -- 营销推广专员: KPIs per promotion specialist and month, over the channels they own
 -- (a channel belongs to the specialist named as 负责人 in that month's ad report). Orders and
 -- paid amount are the paid-channel attribution of int_paid_channel_orders.
+-- A view of the month being built (month_filter in each input, as in int_channel_manager_kpis): the
+-- orders are the right side of a left join, where a reader's month filter never reaches them, so
+-- without it every build scanned every month's int_orders (10M orders: +0.3 s per month of history).
 with ads as (
     select month, owner_id as employee_id, channel, sum(impressions) as impressions,
            sum(page_arrivals) as page_arrivals, sum(spend) as spend
     from {{ ref('stg_ad_spend') }}
+    {{ month_filter() }}
     group by month, owner_id, channel
 ),
 
 owned_visits as (
     select ads.month, ads.employee_id, traffic.visitor_id, traffic.is_new_visitor, traffic.is_bounce
-    from {{ ref('stg_traffic') }} as traffic
+    from (select * from {{ ref('stg_traffic') }} {{ month_filter() }}) as traffic
     inner join ads
         on traffic.month = ads.month and traffic.source_channel = ads.channel
 ),
@@ -27,6 +31,7 @@ visitors as (
 attributed_orders as (
     select distinct month, owner_id as employee_id, order_id, paid_amount
     from {{ ref('int_paid_channel_orders') }}
+    {{ month_filter() }}
 ),
 
 orders as (
