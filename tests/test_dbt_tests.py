@@ -69,3 +69,26 @@ def test_dbt_ends_without_teardown_noise(dbt_test_run):
     # teardown, which must not reach the terminal (or the log of the command that ran dbt)
     _, _, proc = dbt_test_run
     assert "nanobind" not in proc.stderr + proc.stdout
+
+
+def test_a_month_rebuild_inserts_each_per_month_table_once(demo_run, tmp_path):
+    """DuckDB's per-month tables (month_insert, macros/per_month_tables.sql): with a build month, the
+    model's select goes straight into its table through a temp view, not a temp table inserted again
+    (int_orders at 10M orders: 14 s -> 10 s). The rebuilt month has the same rows; every table of the
+    build gets its month once."""
+    warehouse = copy_warehouse(demo_run[1], tmp_path / "warehouse.duckdb")
+    per_month = ["int_orders", "int_store_monthly_totals", "kpi_store_monthly", "kpi_employee_monthly"]
+    tables = {"int_orders": "intermediate.int_orders", "kpi_store_monthly": "marts.kpi_store_monthly",
+              "kpi_employee_monthly": "marts.kpi_employee_monthly",
+              "int_store_monthly_totals": "intermediate.int_store_monthly_totals"}
+    rows_before = {m: query(warehouse, f"select * from {t} order by all") for m, t in tables.items()}
+    target = tmp_path / "target"
+    env = {**os.environ, WAREHOUSE_ENV: str(warehouse), MONTH_ENV: "2017-05"}
+    project = str(DBT_PROJECT.project_dir)
+    proc = subprocess.run([dbt_executable(), "run", "--select", *per_month, "--project-dir", project,
+                           "--profiles-dir", project, "--target-path", str(target)], env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    for model in per_month:
+        sql = next(target.glob(f"run/shopkpi/models/*/{model}.sql")).read_text()
+        assert sql.lstrip().lower().startswith("insert into") and "create temporary table" not in sql.lower(), model
+    assert {m: query(warehouse, f"select * from {t} order by all") for m, t in tables.items()} == rows_before
