@@ -102,7 +102,7 @@ def copy_file_direct(source: Path, target: Path) -> None:
 
     A buffered copy of the warehouse (5.4 GB after 4 months of 10M orders) cost ~9.6 s of kernel
     CPU, filling the page cache and writing it back, on one of the two cores the checks it overlaps
-    run on; written directly, ~1.2 s (DECISIONLOG "The readers' copy bypasses the page cache").
+    run on; written directly, ~1.2 s (DECISIONLOG "Performance", the readers' snapshot).
     Where O_DIRECT is not supported (macOS, some file systems), a plain copy."""
     import mmap
 
