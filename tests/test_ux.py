@@ -71,6 +71,11 @@ def test_a_dbt_failure_names_the_model_and_dbts_own_words(tmall_months, tmp_path
     assert re.fullmatch(re.escape("shopkpi: error: 2020-02: step shopkpi_dbt_models failed: Compilation Error in model "
                                   "int_orders: The source and target schemas on this incremental model are out of sync! ")
                         + RUN, _last_line(proc)), proc.stderr
+    # the failed run's target dir stays, with dbt's file log at info: the error, not every statement
+    run_id = re.search(r"run ([0-9a-f-]{36})\)", _last_line(proc))[1]
+    (log,) = (DBT_PROJECT_DIR / "target").glob(f"shopkpi_dbt_models-{run_id[:7]}*/dbt.log")
+    levels = {json.loads(line)["info"]["level"] for line in log.read_text(encoding="utf-8").splitlines()}
+    assert "out of sync" in log.read_text(encoding="utf-8") and "debug" not in levels and "error" in levels
 
 
 def test_an_unknown_role_lists_the_roles(demo_run):
