@@ -1,0 +1,51 @@
+"""The layouts' clean-ups (layouts.CLEANUPS) and the amount casts, cell by cell, in DuckDB.
+
+A cell is cleaned only when it holds a character one of its clean-ups acts on (load._CLEANUP_TRIGGERS);
+these cells cover each clean-up, their combinations, and plain cells that skip them all. The
+expected values are worked out by hand beside each cell."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import duckdb
+import pytest
+
+from shopkpi.ingest.load import _cell_text, _typed_expr
+from shopkpi.ingest.specs import Column, ColumnType
+
+AMOUNT = Column("金额", "amount", ColumnType.MONEY, clean=("excel_text", "leading_quote", "tab", "yuan", "thousands"))
+RATE = Column("转化率", "rate", ColumnType.RATE, clean=("percent",))
+ID = Column("订单编号", "order_id", ColumnType.ID, clean=("excel_text", "leading_quote", "tab"))
+
+CASES = [
+    # (column, cell, cleaned text, typed value)
+    (AMOUNT, "12.50", "12.50", Decimal("12.50")),            # plain: no clean-up runs
+    (AMOUNT, " 12.50 ", "12.50", Decimal("12.50")),          # spaces: trimmed
+    (AMOUNT, '="12.50"', "12.50", Decimal("12.50")),         # Excel formula text
+    (AMOUNT, "'12.50", "12.50", Decimal("12.50")),           # Excel's text marker
+    (AMOUNT, "\t12.50", "12.50", Decimal("12.50")),          # Douyin's leading TAB
+    (AMOUNT, "12.50元", "12.50", Decimal("12.50")),           # trailing 元
+    (AMOUNT, "¥1,258.51", "1258.51", Decimal("1258.51")),    # ¥ and a thousands separator
+    (AMOUNT, "￥ 3", "3", Decimal("3.00")),                    # full-width ￥ and a space
+    (AMOUNT, '="¥1,000"', "1000", Decimal("1000.00")),       # all at once
+    (AMOUNT, "1,2,3", "1,2,3", None),                        # commas that group no thousands: kept, not an amount
+    (AMOUNT, "abc", "abc", None),                            # not an amount (quarantined by the load)
+    (AMOUNT, "", None, None),                                # empty: NULL
+    (AMOUNT, None, None, None),
+    (RATE, "3.25%", "0.0325", Decimal("0.032500")),          # percent string -> ratio
+    (RATE, "0.5", "0.5", Decimal("0.500000")),               # a ratio already
+    (ID, " 2140730062701490 ", "2140730062701490", None),    # Taobao's padded id
+    (ID, '="2140730062701490"', "2140730062701490", None),
+    (ID, "O'Brien", "O'Brien", None),                        # a quote inside, not leading: kept
+]
+
+
+@pytest.mark.parametrize("column,cell,text,typed", CASES)
+def test_a_cell_is_cleaned_and_typed(column, cell, text, typed):
+    con = duckdb.connect()
+    got_text = con.execute(f"select {_cell_text(column, 'c')} from (select ?::varchar as c)", [cell]).fetchone()[0]
+    assert got_text == text
+    if column.type in (ColumnType.MONEY, ColumnType.RATE):
+        got = con.execute(f"select {_typed_expr(column, 'x')} from (select ?::varchar as x)", [got_text]).fetchone()[0]
+        assert got == typed
