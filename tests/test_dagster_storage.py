@@ -54,3 +54,25 @@ def _plain_home(tmp_path):
     home.mkdir()
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
     return home
+
+
+def test_the_event_log_asks_the_index_for_a_table_once(tmp_path, monkeypatch):
+    """Dagster's SQLite event log opens a new engine for every has_table, asked before each asset
+    event and check result is stored; the pooled one remembers a table it found."""
+    from dagster._core.storage.event_log.sqlite import sqlite_event_log
+
+    shutil.copy(PROJECT_ROOT / "dagster.yaml", tmp_path / "dagster.yaml")
+    monkeypatch.setenv("SHOPKPI_DAGSTER_STORAGE", str(tmp_path / "storage"))
+    monkeypatch.setenv("SHOPKPI_DAGSTER_COMPUTE_LOGS", str(tmp_path / "logs"))
+    job = Definitions(assets=[numbers], asset_checks=[numbers_check],
+                      jobs=[define_asset_job("j", selection=["numbers"])]).resolve_job_def("j")
+    engines = []
+    real_create_engine = sqlite_event_log.create_engine
+    monkeypatch.setattr(sqlite_event_log, "create_engine", lambda *a, **k: engines.append(a) or real_create_engine(*a, **k))
+    with DagsterInstance.from_config(str(tmp_path)) as instance:
+        job.execute_in_process(instance=instance)
+        first = len(engines)
+        for _ in range(3):
+            assert job.execute_in_process(instance=instance).success
+        assert instance.get_latest_materialization_event(numbers.key) is not None
+    assert len(engines) == first  # later runs asked nothing again: every table they needed was found once
