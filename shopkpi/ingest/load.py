@@ -252,8 +252,8 @@ def scan_export_sql(found: DetectedFile, workdir: Path, options: str = "ignore_e
 
 
 # What a cell must contain for each clean-up to change it (SQL). A cell with none of its column's is
-# left as it is, without evaluating the clean-ups' regular expressions: those were ~15% of staging a
-# file (a regular expression per cell, five per amount). See DECISIONLOG "Performance".
+# left as it is, without evaluating the clean-ups' regular expressions (a regular expression per cell,
+# five per amount): staging a 10M-order file took 34.6 s with them, 24.3 s. See DECISIONLOG "Performance".
 _CLEANUP_TRIGGERS = {"excel_text": ("'='",), "leading_quote": ("''''",), "tab": ("chr(9)",),
                      "yuan": ("'元'", "'¥'", "'￥'"), "thousands": ("','",), "percent": ("'%'",)}
 
