@@ -11,7 +11,8 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from shopkpi.ingest.load import _cell_text, _typed_expr
+from shopkpi.ingest.layouts import CLEANUPS
+from shopkpi.ingest.load import _CLEANUP_TRIGGERS, _cell_text, _typed_expr
 from shopkpi.ingest.specs import Column, ColumnType
 
 AMOUNT = Column("金额", "amount", ColumnType.MONEY, clean=("excel_text", "leading_quote", "tab", "yuan", "thousands"))
@@ -49,3 +50,8 @@ def test_a_cell_is_cleaned_and_typed(column, cell, text, typed):
     if column.type in (ColumnType.MONEY, ColumnType.RATE):
         got = con.execute(f"select {_typed_expr(column, 'x')} from (select ?::varchar as x)", [got_text]).fetchone()[0]
         assert got == typed
+
+
+def test_every_clean_up_names_what_triggers_it():
+    # a clean-up without triggers would never run (or fail with a KeyError): the two lists are one set
+    assert set(_CLEANUP_TRIGGERS) == set(CLEANUPS)

@@ -92,7 +92,6 @@ def test_bad_reviews_count_only_with_a_same_month_conversion(march_then_april):
     assert float(april[0]) == 0.0  # O1's review is April's, its conversion (S1) March's: not attributed (DECISIONLOG)
 
 
-
 def _scans(node):
     """Every table scan of a DuckDB JSON plan: (table, filters)."""
     info = node.get("extra_info", {})
