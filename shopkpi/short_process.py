@@ -46,10 +46,12 @@ def dbt() -> None:
         exit_quietly(handed_over)
     from dbt.cli.main import cli
 
+    from .dbt_process.event_lines import skip_lines_no_handler_takes
     from .dbt_process.parse_state import ignore_warehouse_path_in_parse_state, seed_parse
     from .settings import WAREHOUSE_ENV
 
     ignore_warehouse_path_in_parse_state()
+    skip_lines_no_handler_takes()
     if (run_target := os.environ.get("DBT_TARGET_PATH")) and (warehouse := os.environ.get(WAREHOUSE_ENV)):
         seed_parse(Path(run_target), warehouse)
 

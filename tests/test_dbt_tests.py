@@ -91,3 +91,39 @@ def test_a_month_rebuild_inserts_each_per_month_table_once(demo_run, tmp_path):
         sql = next(target.glob(f"run/shopkpi/models/*/{model}.sql")).read_text()
         assert sql.lstrip().lower().startswith("insert into") and "create temporary table" not in sql.lower(), model
     assert {m: query(warehouse, f"select * from {t} order by all") for m, t in tables.items()} == rows_before
+
+
+def _dbt_run_statements(warehouse: Path, target: Path, model: str) -> tuple[subprocess.CompletedProcess, list[str]]:
+    """`dbt run` of one model on `warehouse`: the process and the SQL statements it ran for the model
+    (dbt's debug-level SQLQuery events)."""
+    env = {**os.environ, WAREHOUSE_ENV: str(warehouse), MONTH_ENV: "2017-05"}
+    project = str(DBT_PROJECT.project_dir)
+    proc = subprocess.run([dbt_executable(), "--log-format", "json", "--log-level", "debug", "run", "--select", model,
+                           "--project-dir", project, "--profiles-dir", project, "--target-path", str(target)],
+                          env=env, capture_output=True, text=True)
+    events = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    statements = [e["data"]["sql"] for e in events if e["info"]["name"] == "SQLQuery"
+                  and e["data"].get("node_info", {}).get("unique_id") == f"model.shopkpi.{model}"]
+    return proc, statements
+
+
+def test_a_view_is_replaced_in_one_statement_and_a_failing_select_keeps_the_old_view(demo_run, tmp_path):
+    """DuckDB's views (macros/views.sql): `create or replace view`, not dbt's create-under-a-temporary-
+    name, rename, rename back and drop; atomic all the same, a select that fails leaves the view."""
+    warehouse = copy_warehouse(demo_run[1], tmp_path / "warehouse.duckdb")
+    view_sql = "select sql from duckdb_views() where schema_name = 'staging' and view_name = 'stg_orders'"
+    before = query(warehouse, view_sql)
+    assert len(before) == 1
+
+    proc, statements = _dbt_run_statements(warehouse, tmp_path / "target", "stg_orders")
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    ddl = [s for s in statements if any(word in s.lower() for word in ("create", "alter", "rename", "drop"))]
+    assert len(ddl) == 1 and "create or replace view" in ddl[0].lower(), ddl
+    assert query(warehouse, view_sql) == before  # the same view, replaced in place
+
+    con = duckdb.connect(str(warehouse))
+    con.execute("alter table raw.orders rename column carrier to carrier_gone")  # the view's select now fails
+    con.close()
+    proc, _ = _dbt_run_statements(warehouse, tmp_path / "target", "stg_orders")
+    assert proc.returncode == 1 and "carrier" in proc.stdout
+    assert query(warehouse, view_sql) == before

@@ -185,9 +185,11 @@ def serve(listener_fd: int, parent: int) -> int:
 
     from dbt.cli.main import dbtRunner
 
+    from .event_lines import skip_lines_no_handler_takes
     from .parse_state import SAVED_PARSE, ignore_warehouse_path_in_parse_state, seed_parse
 
     ignore_warehouse_path_in_parse_state()
+    skip_lines_no_handler_takes()
     project = str(DBT_PROJECT_DIR)
     with tempfile.TemporaryDirectory(prefix="shopkpi-dbt-parse-") as target:
         seed_parse(Path(target), os.environ[WAREHOUSE_ENV])
