@@ -163,6 +163,15 @@ def chromium() -> str:
     return browser
 
 
+def keep_screenshot(shot: Path, name: str) -> None:
+    """Copy a test's screenshot to SHOPKPI_SCREENSHOT_DIR (created if missing) when it is set, for a
+    person to look at after the run."""
+    keep = os.environ.get("SHOPKPI_SCREENSHOT_DIR")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, Path(keep) / name)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("localhost", 0))

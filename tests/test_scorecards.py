@@ -19,7 +19,8 @@ from openpyxl import load_workbook
 
 from shopkpi.scoring.config import config_problems
 from shopkpi.settings import SEEDS_DIR
-from tests.helpers import TMALL_HEADER, chromium, dagster_home, materialize_month, query, run_cli, write_csv
+from tests.helpers import (TMALL_HEADER, chromium, dagster_home, keep_screenshot, materialize_month, query, run_cli,
+                           write_csv)
 from tests.role_month import MONTH, ORDER_HEADER, ORDERS, STAFF
 
 # One worker builds the shared role_month month once (see pytest -n in pyproject.toml).
@@ -282,9 +283,7 @@ def test_html_report_opens_in_headless_chromium(month, tmp_path):
     subprocess.run([browser, *flags, "--window-size=1280,3000", f"--screenshot={shot}", report.as_uri()],
                    check=True, capture_output=True, timeout=120)
     assert shot.stat().st_size > 20_000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    keep = os.environ.get("SHOPKPI_SCREENSHOT_DIR")
-    if keep:
-        shutil.copy(shot, Path(keep) / "report.png")
+    keep_screenshot(shot, "report.png")
     dom = subprocess.run([browser, *flags, "--dump-dom", report.as_uri()], check=True, capture_output=True,
                          text=True, timeout=120).stdout
     assert f"Team scorecard {MONTH}" in dom

@@ -18,7 +18,8 @@ import yaml
 
 from shopkpi.months import months_between
 from shopkpi.settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR, SEEDS_DIR
-from tests.helpers import TMALL_HEADER, chromium, copy_warehouse, dagster_home, free_port, run_cli, write_csv
+from tests.helpers import (TMALL_HEADER, chromium, copy_warehouse, dagster_home, free_port, keep_screenshot, run_cli,
+                           write_csv)
 
 RUN = r"\(log (?P<log>\S+); run [0-9a-f-]{36}\)"
 
@@ -164,8 +165,7 @@ def test_data_docs_work_offline(demo_run, tmp_path):
     subprocess.run([browser, *flags, "--window-size=1280,1600", f"--screenshot={shot}", (docs / "index.html").as_uri()],
                    check=True, capture_output=True, timeout=120)
     assert shot.stat().st_size > 20_000
-    if os.environ.get("SHOPKPI_SCREENSHOT_DIR"):
-        shutil.copy(shot, Path(os.environ["SHOPKPI_SCREENSHOT_DIR"]) / "data-docs-offline.png")
+    keep_screenshot(shot, "data-docs-offline.png")
     audit = (docs / "audit.html").read_text(encoding="utf-8")
     assert "<td>None</td>" not in audit and not re.search(r"<td>[0-9.]+e-0[0-9]</td>", audit)
     assert re.search(r'<a href="validations/kpi_store_monthly/[^"]+\.html">kpi_store_monthly</a>', audit)
@@ -241,8 +241,7 @@ def test_the_dagster_ui_shows_the_assets_and_the_cli_runs_and_stops_on_ctrl_c(tm
         shot = tmp_path / "dagster-ui.png"
         subprocess.run([browser, *flags, f"--screenshot={shot}", page], capture_output=True, timeout=180)
         assert shot.stat().st_size > 10_000
-        if os.environ.get("SHOPKPI_SCREENSHOT_DIR"):
-            shutil.copy(shot, Path(os.environ["SHOPKPI_SCREENSHOT_DIR"]) / "dagster-ui.png")
+        keep_screenshot(shot, "dagster-ui.png")
     finally:
         started = time.time()
         ui.send_signal(signal.SIGINT)  # what Ctrl-C sends the command
