@@ -151,3 +151,31 @@ def test_revalidate_runs_every_suite_again_with_the_same_verdicts(warehouse_copy
     assert set(after["sources"].values()) == {"validated now: asked to (--revalidate)"}
     assert after["severities"] == before["severities"] and after["findings"] == before["findings"]
     assert after["reconciliation"] == before["reconciliation"]
+
+
+def test_staging_and_marts_are_checked_in_one_step_each_result_keeping_its_layers_state(demo_run):
+    """The run's GX checks are two steps: raw before dbt, staging and marts together after it
+    (defs/quality/checks.py). Each stored result carries the fingerprint of its own layer, as the
+    audit compares it (a marts result with the staging state would be taken as stale, and back)."""
+    from shopkpi.definitions import ASSET_CHECKS
+    from shopkpi.quality.results import state_fingerprints
+
+    steps = {check.node_def.name: {key.name for key in check.check_keys} for check in ASSET_CHECKS}
+    by_layer = {layer: {s.check_name for s in load_suites(layer)} for layer in LAYERS}
+    assert steps == {"gx_raw_suites": by_layer["raw"],
+                     "gx_staging_and_marts_suites": by_layer["staging"] | by_layer["marts"]}
+
+    result, warehouse = demo_run
+    step_keys = {e.step_key for e in result.all_events if e.is_step_success}
+    assert {"gx_raw_suites", "gx_staging_and_marts_suites"} <= step_keys
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        states = state_fingerprints(con, "2017-05", LAYERS)
+        stored = con.execute("select layer, suite, warehouse_state from quality.check_results where month = '2017-05'"
+                             ).fetchall()
+    finally:
+        con.close()
+    suite_layers = {s.name: s.layer for s in load_suites()}
+    assert sorted(suite for _, suite, _ in stored) == sorted(suite_layers)  # every suite, once
+    for layer, suite, state in stored:
+        assert layer == suite_layers[suite] and state == states[layer], (suite, layer)

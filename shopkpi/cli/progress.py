@@ -20,8 +20,7 @@ STEP_LABELS = {
     "raw_exports": "load the downloads",
     "gx_raw_suites": "check raw (Great Expectations)",
     "shopkpi_dbt_models": "dbt build",
-    "gx_staging_suites": "check staging (Great Expectations)",
-    "gx_marts_suites": "check marts (Great Expectations)",
+    "gx_staging_and_marts_suites": "check staging and marts (Great Expectations)",
     "warehouse__reader_snapshot": "hand the month to readers",
     "published__scorecards": "publish the scorecards",
 }

@@ -151,13 +151,14 @@ def validate(warehouse: str | Path, suites: list[Suite], month: str, checkpoint_
     return outcomes, rows
 
 
-def validate_and_store(warehouse: str | Path, suites: list[Suite], month: str, layer: str,
-                       run_id: str | None) -> list[SuiteOutcome]:
-    """What a layer's asset checks do: fingerprint the state, validate it, keep the results."""
+def validate_and_store(warehouse: str | Path, suites: list[Suite], month: str, run_id: str | None) -> list[SuiteOutcome]:
+    """What a step of asset checks does: fingerprint the state of its suites' layers, validate
+    them (one checkpoint), keep each result with its layer's fingerprint."""
+    layers = list(dict.fromkeys(s.layer for s in suites))
     # read-only: the readers' copy may be under way (snapshot.start_copy); only the results' write waits for it
     with warehouse_db.connect(warehouse, read_only=True) as con:
-        state = state_fingerprints(con, month, [layer])[layer]
-    outcomes, rows = validate(warehouse, suites, month, checkpoint_name=f"{layer}_{month}")
+        states = state_fingerprints(con, month, layers)
+    outcomes, rows = validate(warehouse, suites, month, checkpoint_name=f"{'_'.join(layers)}_{month}")
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     with warehouse_db.connect(warehouse) as con:
         con.execute(DDL)
@@ -165,7 +166,7 @@ def validate_and_store(warehouse: str | Path, suites: list[Suite], month: str, l
         con.executemany(f"delete from {TABLE} where month = ? and suite = ?", [[month, s.name] for s in suites])
         con.executemany(
             f"insert into {TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [[month, layer, s.name, s.severity, o.success, state, run_id, now, json.dumps(o.result_key),
+            [[month, s.layer, s.name, s.severity, o.success, states[s.layer], run_id, now, json.dumps(o.result_key),
               json.dumps(o.result_json, ensure_ascii=False, default=str),
               json.dumps(rows[s.name], ensure_ascii=False, default=str) if s.name in rows else None]
              for s, o in zip(suites, outcomes)])
