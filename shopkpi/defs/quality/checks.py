@@ -57,7 +57,8 @@ def step_name(layers: tuple[str, ...]) -> str:
     return f"gx_{'_and_'.join(layers)}_suites"
 
 
-def layer_checks(layers: tuple[str, ...]):
+def suite_checks(layers: tuple[str, ...]):
+    """One multi-check validating the suites of `layers` in one step (CHECK_STEPS)."""
     suites = [s for layer in layers for s in load_suites(layer)]
     specs = [
         AssetCheckSpec(s.check_name, asset=AssetKey(s.asset), blocking=s.blocking, partitions_def=monthly_partitions,
@@ -79,4 +80,4 @@ def layer_checks(layers: tuple[str, ...]):
     return _checks
 
 
-SUITE_CHECKS = [layer_checks(layers) for layers in CHECK_STEPS]
+SUITE_CHECKS = [suite_checks(layers) for layers in CHECK_STEPS]
