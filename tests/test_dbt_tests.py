@@ -18,6 +18,16 @@ from tests.helpers import copy_warehouse, query
 pytestmark = pytest.mark.xdist_group("demo")
 
 NULLED_ORDERS = 5
+MONTH = "2017-05"
+
+
+def run_dbt(warehouse: Path, target: Path, *args: str) -> subprocess.CompletedProcess:
+    """dbt (`shopkpi-dbt`, as the pipeline runs it) with `args`, on `warehouse` for the demo month, its
+    artifacts in `target`."""
+    env = {**os.environ, WAREHOUSE_ENV: str(warehouse), MONTH_ENV: MONTH}
+    project = str(DBT_PROJECT.project_dir)
+    return subprocess.run([dbt_executable(), *args, "--project-dir", project, "--profiles-dir", project,
+                           "--target-path", str(target)], env=env, capture_output=True, text=True)
 
 
 @pytest.fixture(scope="module")
@@ -31,11 +41,7 @@ def dbt_test_run(demo_run, tmp_path_factory):
                 f"(select order_id from intermediate.int_orders order by order_id limit {NULLED_ORDERS})")
     con.close()
     target = root / "target"
-    env = {**os.environ, WAREHOUSE_ENV: str(warehouse), MONTH_ENV: "2017-05"}
-    project = str(DBT_PROJECT.project_dir)
-    proc = subprocess.run([dbt_executable(), "test", "--select", "test_type:unit", "int_orders,test_name:not_null_columns",
-                           "--project-dir", project, "--profiles-dir", project, "--target-path", str(target)],
-                          env=env, capture_output=True, text=True)
+    proc = run_dbt(warehouse, target, "test", "--select", "test_type:unit", "int_orders,test_name:not_null_columns")
     return warehouse, target, proc
 
 
@@ -82,10 +88,7 @@ def test_a_month_rebuild_inserts_each_per_month_table_once(demo_run, tmp_path):
     per_month = list(tables)
     rows_before = {m: query(warehouse, f"select * from {t} order by all") for m, t in tables.items()}
     target = tmp_path / "target"
-    env = {**os.environ, WAREHOUSE_ENV: str(warehouse), MONTH_ENV: "2017-05"}
-    project = str(DBT_PROJECT.project_dir)
-    proc = subprocess.run([dbt_executable(), "run", "--select", *per_month, "--project-dir", project,
-                           "--profiles-dir", project, "--target-path", str(target)], env=env, capture_output=True, text=True)
+    proc = run_dbt(warehouse, target, "run", "--select", *per_month)
     assert proc.returncode == 0, proc.stdout[-2000:]
     for model in per_month:
         sql = next(target.glob(f"run/shopkpi/models/*/{model}.sql")).read_text()
@@ -96,11 +99,7 @@ def test_a_month_rebuild_inserts_each_per_month_table_once(demo_run, tmp_path):
 def _dbt_run_statements(warehouse: Path, target: Path, model: str) -> tuple[subprocess.CompletedProcess, list[str]]:
     """`dbt run` of one model on `warehouse`: the process and the SQL statements it ran for the model
     (dbt's debug-level SQLQuery events)."""
-    env = {**os.environ, WAREHOUSE_ENV: str(warehouse), MONTH_ENV: "2017-05"}
-    project = str(DBT_PROJECT.project_dir)
-    proc = subprocess.run([dbt_executable(), "--log-format", "json", "--log-level", "debug", "run", "--select", model,
-                           "--project-dir", project, "--profiles-dir", project, "--target-path", str(target)],
-                          env=env, capture_output=True, text=True)
+    proc = run_dbt(warehouse, target, "--log-format", "json", "--log-level", "debug", "run", "--select", model)
     events = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
     statements = [e["data"]["sql"] for e in events if e["info"]["name"] == "SQLQuery"
                   and e["data"].get("node_info", {}).get("unique_id") == f"model.shopkpi.{model}"]
