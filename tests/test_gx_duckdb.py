@@ -8,7 +8,7 @@ import pytest
 from shopkpi.quality.gx_duckdb import run_suite
 from shopkpi.quality.suites import load_suites
 
-SUITE = next(s.spec for s in load_suites() if s.name == "fct_orders")
+SUITE = next(s.for_month("2017-05") for s in load_suites() if s.name == "fct_orders")
 
 
 @pytest.fixture
@@ -45,9 +45,10 @@ def test_violations_fail_with_their_counts(warehouse):
     result = run_suite(warehouse, SUITE, "select * from orders", "dirty")
     assert not result.success
     got = outcomes(result)
-    assert got[("expect_compound_columns_to_be_unique", "shop_id,order_id")].unexpected_count == 2
+    key = next(o for o in result.outcomes if o.why == "an order id identifies an order within its shop")
+    assert not key.success and key.unexpected_count == 2  # both rows of order 'd'
     assert got[("expect_column_values_to_be_between", "total_amount")].unexpected_count == 1
-    sum_rule = got[("unexpected_rows_expectation", None)]
+    sum_rule = next(o for o in result.outcomes if o.why.startswith("KPI catalog §1"))
     assert not sum_rule.success and sum_rule.observed == 2  # 'd' twice: 30 != 25 and -1 != 0
     assert got[("expect_column_values_to_be_between", "paid_amount")].success
     assert got[("expect_column_values_to_not_be_null", "order_id")].success
@@ -56,3 +57,26 @@ def test_violations_fail_with_their_counts(warehouse):
 def test_connection_is_released_after_validation(warehouse):
     run_suite(warehouse, SUITE, "select * from orders", "release")
     duckdb.connect(str(warehouse), read_only=True).close()  # would raise if GX still held the file
+
+
+def test_a_key_shared_by_rows_fails_with_every_such_row_and_a_missing_key_part_is_no_key(tmp_path):
+    """`{rows_sharing_key(...)}` (the suites' key rule): counted by hand below, the rows whose full
+    key another row has too; a row with a NULL key part has no key (as in GX's own expectation)."""
+    from shopkpi.quality.suites import Suite
+
+    path = tmp_path / "keys.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("create table t (shop_id varchar, order_id varchar, amount int)")
+        con.execute("""insert into t values
+            ('s1', 'a', 1), ('s1', 'a', 2),               -- shared: 2 rows
+            ('s2', 'a', 3),                               -- same order id in another shop: its own key
+            ('s1', 'b', 4), ('s1', 'b', 5), ('s1', 'b', 6),  -- shared: 3 rows
+            ('s1', null, 7), ('s1', null, 8),             -- no key: not counted
+            ('s3', 'c', 9)""")
+    spec = {"name": "keys", "meta": {}, "expectations": [
+        {"type": "unexpected_rows_expectation", "kwargs": {"unexpected_rows_query": "{rows_sharing_key(shop_id, order_id)}"},
+         "meta": {"why": "key"}}]}
+    suite = Suite(path, spec).for_month("2017-05")
+    shared = run_suite(path, suite, "select * from t", "shared").outcomes[0]
+    assert not shared.success and shared.unexpected_count == 5
+    assert run_suite(path, suite, "select * from t where amount in (1, 3, 4, 7, 8, 9)", "unique").outcomes[0].success
