@@ -22,8 +22,14 @@ orders as (
     {{ month_filter() }}
 ),
 
+-- The month's served buyers who paid: only the sessions' buyers are looked up, not every paying
+-- buyer's orders grouped (10M orders without sessions, the model alone: 2.0 -> 1.1-1.3 s).
 paid_buyers as (
-    select distinct month, buyer_key from orders where is_paid and buyer_key is not null
+    select distinct orders.month, orders.buyer_key
+    from orders
+    where orders.is_paid
+      and exists (select 1 from sessions
+                  where sessions.month = orders.month and sessions.buyer_key = orders.buyer_key)
 ),
 
 buyer_months as (  -- counted once per month, in the store totals
