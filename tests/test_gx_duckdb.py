@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import pytest
 
@@ -76,7 +78,7 @@ def test_a_key_shared_by_rows_fails_with_every_such_row_and_a_missing_key_part_i
     spec = {"name": "keys", "meta": {}, "expectations": [
         {"type": "unexpected_rows_expectation", "kwargs": {"unexpected_rows_query": "{rows_sharing_key(shop_id, order_id)}"},
          "meta": {"why": "key"}}]}
-    suite = Suite(path, spec).for_month("2017-05")
+    suite = Suite(Path("keys.json"), spec).for_month("2017-05")
     shared = run_suite(path, suite, "select * from t", "shared").outcomes[0]
     assert not shared.success and shared.unexpected_count == 5
     assert run_suite(path, suite, "select * from t where amount in (1, 3, 4, 7, 8, 9)", "unique").outcomes[0].success

@@ -96,8 +96,8 @@ ROWS_SHARING_KEY = re.compile(r"\{rows_sharing_key\(([^)]*)\)\}")
 def rows_sharing_key(columns: list[str]) -> str:
     """SQL, DuckDB's and Spark's, for the batch's rows whose key (all `columns` set) another row has too.
 
-    The keys are first narrowed by a hash of the key, a fixed-width value that groups several times
-    faster than the text; a hash two keys share is only a candidate, the exact key decides. A row with
+    The keys are first narrowed by a hash of the key, a fixed-width value that groups faster than the
+    text; a hash two keys share only makes both rows candidates, and the exact key decides. A row with
     a missing key part has no key, as in GX's own uniqueness expectations (its not-null expectation
     catches it)."""
     key = ", ".join(columns)
