@@ -24,20 +24,20 @@ shop_provinces as (
     group by month, shop_id, platform, coalesce(ship_province, '未知')
 ),
 
+-- The three scopes as grouping sets of the shops' rows (grouping() marks a scope's 'all').
 scoped as (
-    select month, shop_id as scope_shop, platform as scope_platform, province, net_sales, orders_paid,
-           orders_with_refund_data, refunded_orders, orders_paid_refund_known
+    select
+        month,
+        case when grouping(shop_id) = 1 then 'all' else shop_id end as scope_shop,
+        case when grouping(platform) = 1 then 'all' else platform end as scope_platform,
+        province,
+        sum(net_sales) as net_sales,
+        sum(orders_paid) as orders_paid,
+        sum(orders_with_refund_data) as orders_with_refund_data,
+        sum(refunded_orders) as refunded_orders,
+        sum(orders_paid_refund_known) as orders_paid_refund_known
     from shop_provinces
-    union all
-    select month, 'all', platform, province, sum(net_sales), sum(orders_paid), sum(orders_with_refund_data),
-           sum(refunded_orders), sum(orders_paid_refund_known)
-    from shop_provinces
-    group by month, platform, province
-    union all
-    select month, 'all', 'all', province, sum(net_sales), sum(orders_paid), sum(orders_with_refund_data),
-           sum(refunded_orders), sum(orders_paid_refund_known)
-    from shop_provinces
-    group by month, province
+    group by grouping sets ((month, shop_id, platform, province), (month, platform, province), (month, province))
 )
 
 select
