@@ -10,7 +10,7 @@ from typing import Iterator
 
 import duckdb
 from dagster import ConfigurableResource
-from dagster_dbt import DbtCliResource
+from .dagster_dbt_import import DbtCliResource
 from packaging.version import Version
 
 from .. import warehouse as warehouse_db

@@ -1,0 +1,58 @@
+"""dagster-dbt, imported without dbt-core in the Dagster process.
+
+When dbt-core is importable, dagster-dbt imports it with itself (`dagster_dbt.compat`): ~1.5 s of
+every Dagster process's start (dbt's modules, and mashumaro building serialisers for dbt's
+classes). dagster-dbt uses dbt-core in the Dagster process for two things this project does not
+need there: selecting the project's nodes with dbt's graph code, for a `select` other than the
+default (dagster-dbt reads the default, every node, from the manifest itself), and opening a dbt
+adapter (`resources.DbtResource` already skips it). dbt itself runs in its own process
+(`shopkpi-dbt`), which imports dbt as always.
+
+dagster-dbt supports a Dagster process without dbt-core (its dbt Fusion path); hiding dbt-core
+while dagster-dbt is first imported selects it. The definitions are the same either way:
+`tests/test_dagster_dbt_import.py` compares every asset and check spec. DECISIONLOG "dagster-dbt
+without dbt-core".
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from typing import Iterator
+
+
+class _HideDbtCore:
+    """A meta path finder that makes `dbt` and its submodules unimportable."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "dbt" or name.startswith("dbt."):
+            raise ModuleNotFoundError(f"No module named {name!r} (hidden while dagster-dbt is imported)", name=name)
+        return None
+
+
+@contextmanager
+def dbt_core_hidden() -> Iterator[None]:
+    """Within the block, `import dbt…` fails as if dbt-core were not installed; afterwards dbt imports
+    as usual. A process that has imported dbt already (a test session, say) keeps it visible: half
+    of dbt-core would fail dagster-dbt's import."""
+    if "dbt" in sys.modules:
+        yield
+        return
+    finder = _HideDbtCore()
+    sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(finder)
+
+
+with dbt_core_hidden():
+    from dagster_dbt import (  # noqa: E402
+        DagsterDbtTranslator,
+        DagsterDbtTranslatorSettings,
+        DbtCliResource,
+        DbtProject,
+        dbt_assets,
+    )
+
+__all__ = ["DagsterDbtTranslator", "DagsterDbtTranslatorSettings", "DbtCliResource", "DbtProject", "dbt_assets"]
