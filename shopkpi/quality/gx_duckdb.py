@@ -136,10 +136,14 @@ def build_data_docs(outcomes: list[SuiteOutcome], specs: list[dict], directory: 
 
 
 def ephemeral_context():
-    """An in-memory GX context, quiet: no progress bars, warnings only."""
+    """An in-memory GX context, quiet: no progress bars, warnings only; expectations' kwargs
+    looked up without rebuilding their configuration per kwarg (gx_configuration_once)."""
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    from .gx_configuration_once import build_configuration_once_per_lookup
+
+    build_configuration_once_per_lookup()
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
