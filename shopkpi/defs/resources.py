@@ -10,12 +10,12 @@ from typing import Iterator
 
 import duckdb
 from dagster import ConfigurableResource
-from .dagster_dbt_import import DbtCliResource
 from packaging.version import Version
 
 from .. import warehouse as warehouse_db
 from ..settings import month_folder
 from ..shops import shop_month_folders
+from .dagster_dbt_import import DbtCliResource
 
 
 class WarehouseResource(ConfigurableResource):

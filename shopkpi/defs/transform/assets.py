@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from dagster import AssetExecutionContext, BackfillPolicy
-from ..dagster_dbt_import import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 from ...dbt_process import warm as warm_dbt
 from ...dbt_process.parse_state import save_parse
@@ -18,6 +17,7 @@ from ...scoring.config import validate_scoring_config
 from ...snapshot import begin_build, start_copy as start_snapshot_copy
 from ...spark import engine
 from ...settings import DBT_PROJECT_DIR, MONTH_ENV, SEEDS_DIR, WAREHOUSE_ENV, dbt_executable
+from ..dagster_dbt_import import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 from ..partitions import monthly_partitions
 from ..resources import WarehouseResource
 
