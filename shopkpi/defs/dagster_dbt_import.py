@@ -9,44 +9,16 @@ adapter (`resources.DbtResource` already skips it). dbt itself runs in its own p
 (`shopkpi-dbt`), which imports dbt as always.
 
 dagster-dbt supports a Dagster process without dbt-core (its dbt Fusion path); hiding dbt-core
-while dagster-dbt is first imported selects it. The definitions are the same either way:
-`tests/test_dagster_dbt_import.py` compares every asset and check spec. DECISIONLOG "dagster-dbt
-without dbt-core".
+while dagster-dbt is first imported selects it (`shopkpi.hidden_imports`). The definitions are
+the same either way: `tests/test_dagster_dbt_import.py` compares every asset and check spec.
+DECISIONLOG "dagster-dbt without dbt-core".
 """
 
 from __future__ import annotations
 
-import sys
-from contextlib import contextmanager
-from typing import Iterator
+from ..hidden_imports import packages_hidden
 
-
-class _HideDbtCore:
-    """A meta path finder that makes `dbt` and its submodules unimportable."""
-
-    def find_spec(self, name, path=None, target=None):
-        if name == "dbt" or name.startswith("dbt."):
-            raise ModuleNotFoundError(f"No module named {name!r} (hidden while dagster-dbt is imported)", name=name)
-        return None
-
-
-@contextmanager
-def dbt_core_hidden() -> Iterator[None]:
-    """Within the block, `import dbt…` fails as if dbt-core were not installed; afterwards dbt imports
-    as usual. A process that has imported dbt already (a test session, say) keeps it visible: half
-    of dbt-core would fail dagster-dbt's import."""
-    if "dbt" in sys.modules:
-        yield
-        return
-    finder = _HideDbtCore()
-    sys.meta_path.insert(0, finder)
-    try:
-        yield
-    finally:
-        sys.meta_path.remove(finder)
-
-
-with dbt_core_hidden():
+with packages_hidden("dbt"):
     from dagster_dbt import (  # noqa: E402
         DagsterDbtTranslator,
         DagsterDbtTranslatorSettings,

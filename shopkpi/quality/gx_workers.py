@@ -22,7 +22,7 @@ from pathlib import Path
 from .gx_duckdb import SuiteOutcome, Validation, run_suites
 
 # Modules the forkserver imports once; each worker forked from it starts with them loaded.
-PRELOAD = ["great_expectations", "shopkpi.quality.gx_duckdb"]
+PRELOAD = ["shopkpi.quality.gx_worker_imports"]
 
 _pool: ProcessPoolExecutor | None = None
 _lock = threading.Lock()
@@ -45,7 +45,7 @@ def _pool_of_workers() -> ProcessPoolExecutor:
 
 
 def _ready() -> int:
-    import great_expectations  # noqa: F401  (already imported in a forkserver worker; spawn imports it here)
+    from . import gx_worker_imports  # noqa: F401  (already imported in a forkserver worker; spawn imports it here)
 
     return os.getpid()
 
