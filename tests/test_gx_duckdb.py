@@ -41,6 +41,9 @@ def test_satisfied_suite_passes_with_observed_values(warehouse):
     assert result.success
     assert outcomes(result)[("expect_table_row_count_to_be_between", None)].observed == 3
     assert all(o.success for o in result.outcomes)
+    # validated without GX's stores: the run is named as asked, and no checkpoint or definition was stored
+    assert result.result_key[:2] == ["fct_orders", "clean"]
+    assert (result.result_json["meta"]["checkpoint_id"], result.result_json["meta"]["validation_id"]) == (None, None)
 
 
 def test_violations_fail_with_their_counts(warehouse):

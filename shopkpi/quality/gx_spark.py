@@ -18,7 +18,7 @@ from .gx_duckdb import (
 )
 
 
-def run_suites_on_spark(spark, validations: list[Validation], checkpoint_name: str) -> list[SuiteOutcome]:
+def run_suites_on_spark(spark, validations: list[Validation], run_name: str) -> list[SuiteOutcome]:
     """Validate each query's rows, run by `spark`, against its suite."""
     import great_expectations as gx
 
@@ -30,7 +30,7 @@ def run_suites_on_spark(spark, validations: list[Validation], checkpoint_name: s
         suite = context.suites.add(expectation_suite(v.spec))
         definition = context.validation_definitions.add(gx.ValidationDefinition(name=v.name, data=batch, suite=suite))
         checkpoint = context.checkpoints.add(gx.Checkpoint(
-            name=f"{checkpoint_name}_{v.name}", validation_definitions=[definition], result_format=RESULT_FORMAT))
+            name=f"{run_name}_{v.name}", validation_definitions=[definition], result_format=RESULT_FORMAT))
         result = checkpoint.run(batch_parameters={"dataframe": spark.sql(v.query)})
         ((key, suite_result),) = result.run_results.items()
         outcomes.append(outcome_of(suite_result, key))

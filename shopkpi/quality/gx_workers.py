@@ -79,7 +79,7 @@ def _groups(validations: list[Validation], count: int) -> list[list[int]]:
     return [g for g in groups if g]
 
 
-def run_suites_in_workers(warehouse: str | Path, validations: list[Validation], checkpoint_name: str,
+def run_suites_in_workers(warehouse: str | Path, validations: list[Validation], run_name: str,
                           memory_limit: str) -> list[SuiteOutcome]:
     """`gx_duckdb.run_suites`, the suites shared out among the workers; outcomes in the given order."""
     global _pool
@@ -87,7 +87,7 @@ def run_suites_in_workers(warehouse: str | Path, validations: list[Validation], 
     per_worker = _share_of(memory_limit, len(groups))
     futures: list[tuple[list[int], Future]] = [
         (group, _pool_of_workers().submit(run_suites, str(warehouse), [validations[i] for i in group],
-                                          checkpoint_name, per_worker))
+                                          run_name, per_worker))
         for group in groups]
     outcomes: list[SuiteOutcome | None] = [None] * len(validations)
     try:
@@ -97,7 +97,7 @@ def run_suites_in_workers(warehouse: str | Path, validations: list[Validation], 
     except BrokenProcessPool as error:  # a worker died (e.g. killed for memory): the next call starts afresh
         with _lock:
             _pool = None
-        raise RuntimeError(f"a Great Expectations worker process died while validating {checkpoint_name} "
+        raise RuntimeError(f"a Great Expectations worker process died while validating {run_name} "
                            f"(out of memory? its share of the cap was {per_worker})") from error
     return outcomes  # type: ignore[return-value]
 

@@ -131,9 +131,9 @@ def runs_on_spark(suites: list[Suite]) -> bool:
     return engine() == "spark" and all(s.layer != "raw" for s in suites)
 
 
-def validate(warehouse: str | Path, suites: list[Suite], month: str, checkpoint_name: str
+def validate(warehouse: str | Path, suites: list[Suite], month: str, run_name: str
              ) -> tuple[list[SuiteOutcome], dict[str, list[dict]]]:
-    """Run the suites (one GX checkpoint) and read the report rows of the reconciliation suites."""
+    """Run the suites (one GX validation run) and read the report rows of the reconciliation suites."""
     wanted = [s for s in suites if s.name in REPORT_ROW_SUITES]
     if runs_on_spark(suites):
         from ..lake import default_lake
@@ -141,9 +141,9 @@ def validate(warehouse: str | Path, suites: list[Suite], month: str, checkpoint_
         from .gx_spark import query_rows_on_spark, run_suites_on_spark
 
         with validation_session(default_lake()) as spark:
-            outcomes = run_suites_on_spark(spark, validations_for(suites, month), checkpoint_name=checkpoint_name)
+            outcomes = run_suites_on_spark(spark, validations_for(suites, month), run_name=run_name)
             return outcomes, {s.name: query_rows_on_spark(spark, s.batch_query(month)) for s in wanted}
-    outcomes = run_suites_in_workers(warehouse, validations_for(suites, month), checkpoint_name, duckdb_memory_limit())
+    outcomes = run_suites_in_workers(warehouse, validations_for(suites, month), run_name, duckdb_memory_limit())
     rows = {}
     if wanted:
         with warehouse_db.connect(warehouse, read_only=True) as con:
@@ -153,12 +153,12 @@ def validate(warehouse: str | Path, suites: list[Suite], month: str, checkpoint_
 
 def validate_and_store(warehouse: str | Path, suites: list[Suite], month: str, run_id: str | None) -> list[SuiteOutcome]:
     """What a step of asset checks does: fingerprint the state of its suites' layers, validate
-    them (one checkpoint), keep each result with its layer's fingerprint."""
+    them (one validation run), keep each result with its layer's fingerprint."""
     layers = list(dict.fromkeys(s.layer for s in suites))
     # read-only: the readers' copy may be under way (snapshot.start_copy); only the results' write waits for it
     with warehouse_db.connect(warehouse, read_only=True) as con:
         states = state_fingerprints(con, month, layers)
-    outcomes, rows = validate(warehouse, suites, month, checkpoint_name=f"{'_'.join(layers)}_{month}")
+    outcomes, rows = validate(warehouse, suites, month, run_name=f"{'_'.join(layers)}_{month}")
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     with warehouse_db.connect(warehouse) as con:
         con.execute(DDL)

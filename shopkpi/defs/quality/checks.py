@@ -1,7 +1,7 @@
 """The GX suites of `expectations/suites/` as Dagster asset checks, in two multi-checks: the raw
 layer's (before dbt, which they gate) and the staging and marts layers' (after dbt).
 
-A multi-check's suites run in one GX checkpoint, shared out among the GX workers, each
+A multi-check's suites run in one GX validation run, shared out among the GX workers, each
 reported as the asset check `gx_<suite>` on the asset the suite names. Blocking
 suites are blocking checks with ERROR severity: a failure stops everything
 downstream in the run, publication included. Warning suites report with WARN.
@@ -47,7 +47,7 @@ def suite_check_result(suite: Suite, outcome: SuiteOutcome) -> AssetCheckResult:
 
 
 # The layers validated together, one Dagster step each. Staging and marts both wait for dbt and
-# nothing waits for them but publishing: one step validates them in one checkpoint, with one
+# nothing waits for them but publishing: one step validates them in one validation run, with one
 # fingerprint of the schemas both read (raw and staging: hashed once) and the two workers shared
 # out over both layers' suites. DECISIONLOG "Staging and marts checked in one step".
 CHECK_STEPS = (("raw",), ("staging", "marts"))
@@ -67,7 +67,7 @@ def suite_checks(layers: tuple[str, ...]):
     ]
 
     @multi_asset_check(specs=specs, name=step_name(layers), can_subset=True,
-                       description=f"Great Expectations suites of the {' and '.join(layers)} layers, one GX checkpoint "
+                       description=f"Great Expectations suites of the {' and '.join(layers)} layers, one GX validation run "
                                    "per month.")
     def _checks(context: AssetCheckExecutionContext, warehouse: WarehouseResource):
         month = month_of(context.partition_key)
