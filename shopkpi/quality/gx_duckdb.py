@@ -162,6 +162,42 @@ def expectation_suite(spec: dict):
     )
 
 
+def new_run(run_name: str):
+    """The GX run identifier that a validation run's results share (their key's run name and time)."""
+    import datetime as dt
+
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    return RunIdentifier(run_name=run_name, run_time=dt.datetime.now(dt.timezone.utc))
+
+
+def validate_batch(batch, spec: dict, run_id, batch_parameters: dict | None = None) -> SuiteOutcome:
+    """One suite validated by GX's Validator over `batch`, a batch definition (on Spark with the
+    DataFrame in `batch_parameters`), as GX's own `ValidationDefinition.run` and public
+    `Batch.validate` do, without adding the suite, a validation definition and a checkpoint to the
+    context's stores: the stores checked each object's freshness against its stored copy several
+    times a run, ~30% of GX's time on a small month, and nothing here reads them (results go to
+    quality.check_results). The result's meta is what `ValidationDefinition.run` writes, with no
+    validation or checkpoint id (DECISIONLOG "GX validations without stores")."""
+    from great_expectations.constants import DATAFRAME_REPLACEMENT_STR
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
+    from great_expectations.validator.v1_validator import Validator
+
+    suite = expectation_suite(spec)
+    result = Validator(batch_definition=batch, batch_parameters=batch_parameters,
+                       result_format=RESULT_FORMAT).validate_expectation_suite(suite)
+    shown_parameters = ({k: DATAFRAME_REPLACEMENT_STR if k == "dataframe" else v for k, v in batch_parameters.items()}
+                        if batch_parameters else None)
+    result.meta.update({"validation_id": None, "checkpoint_id": None, "run_id": run_id,
+                        "validation_time": run_id.run_time, "batch_parameters": shown_parameters})
+    key = ValidationResultIdentifier(expectation_suite_identifier=ExpectationSuiteIdentifier(name=suite.name),
+                                     run_id=run_id, batch_identifier=result.batch_id)
+    return outcome_of(result, key)
+
+
 def run_suites(warehouse: str | Path, validations: list[Validation], run_name: str,
                memory_limit: str | None = None) -> list[SuiteOutcome]:
     """Validate each query's rows against its suite: one validation run named `run_name`.
@@ -170,45 +206,20 @@ def run_suites(warehouse: str | Path, validations: list[Validation], run_name: s
     table is loaded into pandas). Data Docs are built later from the results
     (`build_data_docs`), without validating again. `memory_limit` caps DuckDB's
     memory in this connection (gx_workers gives each worker its share).
-
-    Each suite is validated by GX's Validator over its batch definition, as GX's own
-    `ValidationDefinition.run` and public `Batch.validate` do, without adding the suites,
-    validation definitions and a checkpoint to the context's stores: the stores checked each
-    object's freshness against its stored copy several times a run, ~30% of GX's time on a small
-    month, and nothing here reads them (results go to quality.check_results). The results' meta
-    is what `ValidationDefinition.run` writes, with no validation or checkpoint id (DECISIONLOG
-    "GX validations without stores").
     """
-    import datetime as dt
-
-    from great_expectations.core.run_identifier import RunIdentifier
-    from great_expectations.data_context.types.resource_identifiers import (
-        ExpectationSuiteIdentifier,
-        ValidationResultIdentifier,
-    )
-    from great_expectations.validator.v1_validator import Validator
-
     enable_duckdb_persisted_connection()
     context = ephemeral_context()
     # Read-only: validating changes nothing, and `shopkpi audit` validates the readers' snapshot.
     source = context.data_sources.add_sql(
         name="warehouse", connection_string=f"duckdb:///{Path(warehouse).resolve()}?access_mode=READ_ONLY"
                           + (f"&memory_limit={memory_limit}" if memory_limit else ""))
-    run_id = RunIdentifier(run_name=run_name, run_time=dt.datetime.now(dt.timezone.utc))
-    outcomes = []
+    run_id = new_run(run_name)
     try:
-        for v in validations:
-            batch = source.add_query_asset(name=v.name, query=v.query).add_batch_definition_whole_table("whole")
-            suite = expectation_suite(v.spec)
-            result = Validator(batch_definition=batch, result_format=RESULT_FORMAT).validate_expectation_suite(suite)
-            result.meta.update({"validation_id": None, "checkpoint_id": None, "run_id": run_id,
-                                "validation_time": run_id.run_time, "batch_parameters": None})
-            key = ValidationResultIdentifier(expectation_suite_identifier=ExpectationSuiteIdentifier(name=suite.name),
-                                             run_id=run_id, batch_identifier=result.batch_id)
-            outcomes.append(outcome_of(result, key))
+        return [validate_batch(source.add_query_asset(name=v.name, query=v.query).add_batch_definition_whole_table("whole"),
+                               v.spec, run_id)
+                for v in validations]
     finally:
         _release(source)
-    return outcomes
 
 
 def run_suite(warehouse: str | Path, spec: dict, query: str, run_name: str) -> SuiteOutcome:
