@@ -594,10 +594,11 @@ class MonthLoader:
             "null_padding=false, strict_mode=true, ignore_errors=true, store_rejects=true, "
             "rejects_table='_rejects', rejects_scan='_reject_scans', max_line_size=4194304"))
         checks = self._row_checks(found, present, check_nul)
-        # The stage is written in layers, each computing once what the next reads by name (DuckDB
-        # evaluates a repeated expression each time): the addresses, their province cuts and provinces, the cleaned
-        # cells, their typed values (`_typed_ref`), and whether the row is bad, which the quarantine
-        # and the raw insert filter on. (10M orders: 62 s -> see DECISIONLOG "Performance".)
+        # The stage is written in layers, each computing once what the next reads by name (an expression
+        # written twice is computed twice, or for every row ahead of a CASE that would skip it): the
+        # addresses, their province cuts and provinces, the cleaned cells, their typed values
+        # (`_typed_ref`), and whether the row is bad, which the quarantine and the raw insert filter on.
+        # (10M orders: 62 s -> see DECISIONLOG "Performance".)
         source = scan
         if addresses:
             named_addresses = [f"{address} AS _address_{i}" for i, address in addresses.items()]
