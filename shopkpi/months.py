@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 SHOP_TIMEZONE = "Asia/Shanghai"
@@ -24,6 +25,12 @@ def month_of(partition_key: str) -> str:
 def partition_key_of(month: str) -> str:
     """'2017-05' -> '2017-05-01'; raises ValueError on anything else."""
     return f"{check_month(month)}-01"
+
+
+def month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    """'2017-05' -> (2017-05-01, 2017-06-01): the month's first day and the next month's."""
+    year, mon = int(check_month(month)[:4]), int(month[5:7])
+    return dt.date(year, mon, 1), dt.date(year + mon // 12, mon % 12 + 1, 1)
 
 
 def months_between(first: str, last: str) -> list[str]:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from shopkpi.months import months_between
+from shopkpi.months import month_bounds, months_between
 from shopkpi.settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR, SEEDS_DIR
 from tests.helpers import (TMALL_HEADER, chromium, copy_warehouse, dagster_home, free_port, keep_screenshot, run_cli,
                            write_csv)
@@ -275,3 +275,11 @@ def _graphql(port: int, query: str, **variables) -> dict:
         body = json.load(response)
     assert "errors" not in body, body
     return body["data"]
+
+
+def test_a_month_runs_from_its_first_day_to_the_next_months():
+    # the loader's check that a row belongs to its partition month (load._problem_exprs)
+    assert month_bounds("2017-05") == (dt.date(2017, 5, 1), dt.date(2017, 6, 1))
+    assert month_bounds("2024-12") == (dt.date(2024, 12, 1), dt.date(2025, 1, 1))
+    with pytest.raises(ValueError):
+        month_bounds("2024-13")

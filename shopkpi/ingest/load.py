@@ -26,6 +26,7 @@ import duckdb
 
 from .detect import XLSX, DetectedFile, scan_folder, xlsx_rows
 from .layouts import normalise_header
+from ..months import month_bounds
 from ..shops import DEFAULT_SHOP, SHOPS_FILE, describe, shop_platform, shops
 from .specs import ORDERS, REPORT_SPECS, Column, ColumnType, Pii, ReportSpec
 
@@ -403,8 +404,7 @@ def _problem_exprs(spec: ReportSpec, present: set[str], month: str) -> list[tupl
     if spec.month_column and spec.month_column in present:
         col = spec.column(spec.month_column)
         typed = _typed_ref(col)
-        start = dt.date(int(month[:4]), int(month[5:7]), 1)
-        end = (start + dt.timedelta(days=31)).replace(day=1)
+        start, end = month_bounds(month)
         checks.append(
             (
                 col.zh,  # a range, not strftime(typed, '%Y-%m') per row: a string for each of 10M rows
