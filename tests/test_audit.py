@@ -112,11 +112,13 @@ def test_one_corrupted_staged_cent_fails_the_audit_naming_the_reconciliation(war
     # The stored results no longer match the edited staging view: staging and marts are validated again.
     assert summary["sources"]["raw"].startswith("checks of run ")
     assert summary["sources"]["staging"] == summary["sources"]["marts"] == "validated now: the warehouse changed since the checks ran"
-    # both sides of the staging layer are named, with file, measure and the two sums (289,655.94 is the raw total)
+    # Both places where the sums part are named, with file, measure and the two sums (289,655.94 is the raw
+    # total): the edited staging view, and the store KPI built before the edit. fct_orders (int_orders on
+    # DuckDB) is a view of staging, so it carries the edited cent up to the KPI table.
     (finding,) = [f for f in summary["findings"] if f["suite"] == "reconciliation_orders"]
     assert finding["rows"] == [
         "raw.orders -> staging.stg_orders · ExportOrderList.csv · 买家实际支付金额 paid_amount: 289655.94 -> 289655.95",
-        "staging.stg_orders -> marts.fct_orders · ExportOrderList.csv · 买家实际支付金额 paid_amount: 289655.95 -> 289655.94",
+        "marts.fct_orders -> marts.kpi_store_monthly · all files · 买家实际支付金额 -> net_sales: 289655.95 -> 289655.94",
     ]
 
 

@@ -33,12 +33,13 @@ def run_dbt(warehouse: Path, target: Path, *args: str) -> subprocess.CompletedPr
 @pytest.fixture(scope="module")
 def dbt_test_run(demo_run, tmp_path_factory):
     """`dbt test` of every unit test and of int_orders' required columns, on a copy of the demo
-    warehouse where NULLED_ORDERS orders of the month lost their shop: (warehouse, target dir, result)."""
+    warehouse where NULLED_ORDERS orders of the month lost their 买家实际支付金额 in raw (int_orders is a view of
+    them on DuckDB): (warehouse, target dir, result)."""
     root = tmp_path_factory.mktemp("dbt-tests")
     warehouse = copy_warehouse(demo_run[1], root / "warehouse.duckdb")
     con = duckdb.connect(str(warehouse))
-    con.execute("update intermediate.int_orders set shop_id = null where order_id in "
-                f"(select order_id from intermediate.int_orders order by order_id limit {NULLED_ORDERS})")
+    con.execute("update raw.orders set paid_amount = null where month = ? and order_id in (select order_id from raw.orders "
+                f"where month = ? order by order_id limit {NULLED_ORDERS})", [MONTH, MONTH])
     con.close()
     target = root / "target"
     proc = run_dbt(warehouse, target, "test", "--select", "test_type:unit", "int_orders,test_name:not_null_columns")
@@ -67,7 +68,7 @@ def test_a_null_in_a_required_column_fails_its_test_and_names_the_column(dbt_tes
     assert "Got 1 result, configured to fail if != 0" in proc.stdout  # one column has NULLs
     # The test's own query says which column and in how many rows.
     compiled = next(target.glob("compiled/**/not_null_columns_int_orders_*.sql")).read_text()
-    assert query(warehouse, compiled) == [("shop_id", NULLED_ORDERS)]
+    assert query(warehouse, compiled) == [("paid_amount", NULLED_ORDERS)]
 
 
 def test_dbt_ends_without_teardown_noise(dbt_test_run):
@@ -80,10 +81,10 @@ def test_dbt_ends_without_teardown_noise(dbt_test_run):
 def test_a_month_rebuild_inserts_each_per_month_table_once(demo_run, tmp_path):
     """DuckDB's per-month tables (month_insert, macros/per_month_tables.sql): with a build month, the
     model's select goes straight into its table through a temp view, not a temp table inserted again
-    (int_orders at 10M orders: 14 s -> 10 s). The rebuilt month has the same rows; every table of the
-    build gets its month once."""
+    (int_orders, when it was a table, at 10M orders: 14 s -> 10 s). The rebuilt month has the same rows;
+    every table of the build gets its month once."""
     warehouse = copy_warehouse(demo_run[1], tmp_path / "warehouse.duckdb")
-    tables = {"int_orders": "intermediate.int_orders", "int_store_monthly_totals": "intermediate.int_store_monthly_totals",
+    tables = {"int_order_line_totals": "intermediate.int_order_line_totals", "int_store_monthly_totals": "intermediate.int_store_monthly_totals",
               "kpi_store_monthly": "marts.kpi_store_monthly", "kpi_employee_monthly": "marts.kpi_employee_monthly"}
     per_month = list(tables)
     rows_before = {m: query(warehouse, f"select * from {t} order by all") for m, t in tables.items()}
@@ -126,3 +127,27 @@ def test_a_view_is_replaced_in_one_statement_and_a_failing_select_keeps_the_old_
     proc, _ = _dbt_run_statements(warehouse, tmp_path / "target", "stg_orders")
     assert proc.returncode == 1 and "carrier" in proc.stdout
     assert query(warehouse, view_sql) == before
+
+
+def test_a_warehouse_whose_int_orders_was_a_table_keeps_every_months_line_summary(demo_run, tmp_path):
+    """Before int_orders became a view on DuckDB it was a per-month table carrying the line summary. A
+    build of one month replaces the table with the view, and the line summary's first build covers
+    every loaded month, so fct_orders of a month not rebuilt keeps its lines."""
+    warehouse = copy_warehouse(demo_run[1], tmp_path / "warehouse.duckdb")
+    con = duckdb.connect(str(warehouse))
+    # the old layout: int_orders a table with the line columns, no line summary of its own
+    con.execute("create table intermediate.int_orders_old as select * from marts.fct_orders")
+    con.execute("drop view marts.fct_orders; drop view intermediate.int_orders; drop table intermediate.int_order_line_totals")
+    con.execute("alter table intermediate.int_orders_old rename to int_orders")
+    # a month loaded earlier (April: May's lines of the Taobao shop, dated a month before), not rebuilt here
+    con.execute("insert into raw.order_lines select * replace ('2017-04' as month) from raw.order_lines where month = ?",
+                [MONTH])
+    (april_lines,) = con.execute("select count(*) from raw.order_lines where month = '2017-04'").fetchone()
+    con.close()
+    proc = run_dbt(warehouse, tmp_path / "target", "run", "--select", "int_orders", "int_order_line_totals", "fct_orders")
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    assert query(warehouse, "select table_type from information_schema.tables "
+                            "where table_schema = 'intermediate' and table_name = 'int_orders'") == [("VIEW",)]
+    assert query(warehouse, "select month, sum(line_count) from intermediate.int_order_line_totals group by 1 order by 1") == [
+        ("2017-04", april_lines), ("2017-05", april_lines)]
+    assert query(warehouse, "select count(line_count) > 0 from marts.fct_orders where month = ?", [MONTH]) == [(True,)]

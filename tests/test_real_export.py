@@ -7,7 +7,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from tests.helpers import money, query, read_real_orders, store_kpis
+from tests.helpers import REAL_ORDERS, money, query, read_real_orders, store_kpis
 
 # One worker builds the shared demo month once (see pytest -n in pyproject.toml).
 pytestmark = pytest.mark.xdist_group("demo")
@@ -142,3 +142,21 @@ def test_gx_and_dbt_checks_ran_and_passed(demo_run):
     # Every blocking check passes; the one finding is the simulated analyst figure 5.1% off (a warning).
     failed = {e.check_name: e.severity.value for e in evaluations if not e.passed}
     assert failed == {"gx_analyst_accuracy": "WARN"}
+
+
+def test_the_order_facts_carry_each_orders_line_summary(demo_run):
+    """fct_orders joins each order to its lines of the real 宝贝报表 (intermediate.int_order_line_totals):
+    per order, the line count, quantity, amount (价格 × 购买数量) and closed lines, as pandas sums them."""
+    _, warehouse = demo_run
+    lines = pd.read_csv(REAL_ORDERS.parent / "ExportOrderDetailList.csv", encoding="utf-8-sig", dtype=str,
+                        keep_default_na=False)
+    lines.columns = [c.strip() for c in lines.columns]
+    lines = lines.apply(lambda col: col.str.strip())
+    lines["amount"] = [Decimal(p) * int(q) for p, q in zip(lines["价格"], lines["购买数量"])]
+    want = {order: (len(g), sum(int(q) for q in g["购买数量"]), sum(g["amount"], Decimal("0")),
+                    int((g["订单状态"] == "交易关闭").sum()))
+            for order, g in lines.groupby("订单编号")}
+    got = {order: (n, quantity, amount, closed) for order, n, quantity, amount, closed in query(
+        warehouse, "select order_id, line_count, line_quantity, line_amount, closed_line_count from marts.fct_orders "
+                   "where month = ? and line_count is not null", [MONTH])}
+    assert len(want) > 3000 and got == want

@@ -64,3 +64,9 @@ def test_months_are_partitions_not_overwrites(tmall_warehouse):
         ("2020-01", 2),
         ("2020-02", 5),
     ]
+
+
+def test_orders_without_a_line_report_have_no_line_summary(tmall_warehouse):
+    """Neither Tmall month has a 宝贝报表: fct_orders' line columns are NULL (no data), not 0."""
+    assert query(tmall_warehouse, "select count(*), count(line_count), count(line_quantity), count(line_amount), "
+                                  "count(closed_line_count) from marts.fct_orders") == [(7, 0, 0, 0, 0)]

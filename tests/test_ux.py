@@ -58,19 +58,19 @@ def test_a_download_dated_in_another_month_asks_about_the_folder(tmp_path):
 
 
 def test_a_dbt_failure_names_the_model_and_dbts_own_words(tmall_months, tmp_path):
-    """A warehouse whose int_orders lacks a column (as one built before the column existed): the
+    """A warehouse whose int_store_monthly_totals lacks a column (as one built before the column existed): the
     line names dbt's error and model, not "The dbt CLI process with command …"."""
     import duckdb
 
     root, warehouse, _ = tmall_months
     copy = copy_warehouse(warehouse, tmp_path / "w.duckdb")
     with duckdb.connect(str(copy)) as con:
-        con.execute("alter table intermediate.int_orders drop column platform")
+        con.execute("alter table intermediate.int_store_monthly_totals drop column platform")
     proc = run_cli("materialize", "--month", "2020-02", "--exports", str(root / "exports"), "--warehouse", str(copy),
                    env=dagster_home(tmp_path))
     assert proc.returncode == 1
     assert re.fullmatch(re.escape("shopkpi: error: 2020-02: step shopkpi_dbt_models failed: Compilation Error in model "
-                                  "int_orders: The source and target schemas on this incremental model are out of sync! ")
+                                  "int_store_monthly_totals: The source and target schemas on this incremental model are out of sync! ")
                         + RUN, _last_line(proc)), proc.stderr
     # the failed run's target dir stays, with dbt's file log at info: the error, not every statement
     run_id = re.search(r"run ([0-9a-f-]{36})\)", _last_line(proc))[1]

@@ -51,8 +51,8 @@ def test_the_server_runs_the_build_on_the_clients_pipes_and_returns_dbts_exit_co
 
     # A failing test: exit code 1, as plain dbt gives it.
     con = duckdb.connect(str(warehouse))
-    con.execute("update intermediate.int_orders set shop_id = null where order_id in "
-                "(select order_id from intermediate.int_orders limit 3)")
+    con.execute("update raw.orders set paid_amount = null where month = '2017-05' and order_id in "
+                "(select order_id from raw.orders where month = '2017-05' limit 3)")  # int_orders is a view of them
     con.close()
     warm_dbt.start(str(warehouse), "2017-05")
     with warm_dbt.serving(str(warehouse), "2017-05"):
