@@ -25,3 +25,13 @@ def test_hashes_and_order_ids_are_stored_uncompressed_and_the_rest_compressed():
     assert {c: stored[c] for c in ("order_id", "buyer_hash", "tracking_no_hash")} == dict.fromkeys(
         ("order_id", "buyer_hash", "tracking_no_hash"), "Uncompressed")
     assert "Uncompressed" not in stored["order_status"] + stored["carrier"]
+
+
+def test_a_column_added_to_an_older_raw_table_is_stored_the_same_way():
+    """A warehouse whose raw.orders predates a hashed column gains it uncompressed too."""
+    con = duckdb.connect()
+    ensure_raw_schema(con)
+    con.execute("alter table raw.orders drop column tracking_no_hash")
+    ensure_raw_schema(con)
+    (ddl,) = con.execute("select sql from duckdb_tables() where schema_name = 'raw' and table_name = 'orders'").fetchone()
+    assert "tracking_no_hash VARCHAR USING COMPRESSION Uncompressed" in ddl

@@ -182,7 +182,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         )
         # Warehouses built before a column was added (platform, shop_id, refund_state) gain it.
         for c in ("platform VARCHAR", "shop_id VARCHAR DEFAULT 'default'",
-                  *(f"{c.loaded_name} {_sql_type(c)}" for c in spec.loaded_columns)):
+                  *(_column_ddl(spec, c) for c in spec.loaded_columns)):
             con.execute(f"ALTER TABLE raw.{spec.table} ADD COLUMN IF NOT EXISTS {c}")
     con.execute(
         """CREATE TABLE IF NOT EXISTS raw.quarantine (
