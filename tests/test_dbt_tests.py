@@ -1,5 +1,5 @@
 """dbt's own tests outside a month's build: the unit tests (formula logic on fixed inputs, which a
-month's `dbt build` leaves out) and what a failing not_null_columns test says."""
+month's `dbt build` leaves out) and what failing not_null_columns and unique_columns tests say."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from tests.helpers import copy_warehouse, query
 pytestmark = pytest.mark.xdist_group("demo")
 
 NULLED_ORDERS = 5
+DUPLICATED_ORDERS = 2  # the month's last two orders by id, each loaded twice
 MONTH = "2017-05"
 
 
@@ -32,17 +33,20 @@ def run_dbt(warehouse: Path, target: Path, *args: str) -> subprocess.CompletedPr
 
 @pytest.fixture(scope="module")
 def dbt_test_run(demo_run, tmp_path_factory):
-    """`dbt test` of every unit test and of int_orders' required columns, on a copy of the demo
+    """`dbt test` of every unit test and of int_orders' required columns and key, on a copy of the demo
     warehouse where NULLED_ORDERS orders of the month lost their 买家实际支付金额 in raw (int_orders is a view of
-    them on DuckDB): (warehouse, target dir, result)."""
+    them on DuckDB) and DUPLICATED_ORDERS other orders have a second row: (warehouse, target dir, result)."""
     root = tmp_path_factory.mktemp("dbt-tests")
     warehouse = copy_warehouse(demo_run[1], root / "warehouse.duckdb")
     con = duckdb.connect(str(warehouse))
     con.execute("update raw.orders set paid_amount = null where month = ? and order_id in (select order_id from raw.orders "
                 f"where month = ? order by order_id limit {NULLED_ORDERS})", [MONTH, MONTH])
+    con.execute("insert into raw.orders select * replace (source_row + 1000000 as source_row) from raw.orders "
+                f"where month = ? order by order_id desc limit {DUPLICATED_ORDERS}", [MONTH])
     con.close()
     target = root / "target"
-    proc = run_dbt(warehouse, target, "test", "--select", "test_type:unit", "int_orders,test_name:not_null_columns")
+    proc = run_dbt(warehouse, target, "test", "--select", "test_type:unit", "int_orders,test_name:not_null_columns",
+                   "int_orders,test_name:unique_columns")
     return warehouse, target, proc
 
 
@@ -63,12 +67,23 @@ def test_every_unit_test_passes(dbt_test_run):
 def test_a_null_in_a_required_column_fails_its_test_and_names_the_column(dbt_test_run):
     warehouse, target, proc = dbt_test_run
     assert proc.returncode == 1, proc.stdout[-2000:]
-    failed = [uid.split(".")[2] for uid, status in statuses(target).items() if status == "fail"]
-    assert len(failed) == 1 and failed[0].startswith("not_null_columns_int_orders_"), failed
+    failed = sorted(uid.split(".")[2] for uid, status in statuses(target).items() if status == "fail")
+    assert len(failed) == 2 and failed[0].startswith("not_null_columns_int_orders_"), failed
     assert "Got 1 result, configured to fail if != 0" in proc.stdout  # one column has NULLs
     # The test's own query says which column and in how many rows.
     compiled = next(target.glob("compiled/**/not_null_columns_int_orders_*.sql")).read_text()
     assert query(warehouse, compiled) == [("paid_amount", NULLED_ORDERS)]
+
+
+def test_an_order_loaded_twice_fails_the_key_test_and_names_the_key(dbt_test_run):
+    warehouse, target, proc = dbt_test_run
+    failed = [uid.split(".")[2] for uid, status in statuses(target).items() if status == "fail"]
+    assert [f for f in failed if f.startswith("unique_columns_int_orders_")], failed
+    assert f"Got {DUPLICATED_ORDERS} results, configured to fail if != 0" in proc.stdout
+    compiled = next(target.glob("compiled/**/unique_columns_int_orders_*.sql")).read_text()
+    expected = query(warehouse, "select distinct shop_id, order_id from raw.orders where month = ? order by order_id desc "
+                     f"limit {DUPLICATED_ORDERS}", [MONTH])
+    assert sorted(query(warehouse, compiled)) == sorted((shop, order, 2) for shop, order in expected)
 
 
 def test_dbt_ends_without_teardown_noise(dbt_test_run):
