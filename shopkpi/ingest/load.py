@@ -216,23 +216,20 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def file_sha256(path: Path) -> str:
-    """The file's SHA-256, streamed (GBs at 大促 sizes). hashlib releases the GIL on large chunks, so
-    the loader computes it in a thread while DuckDB reads the same file (`_load_file`)."""
-    digest = hashlib.sha256()
+    """The file's SHA-256, streamed (GBs at 大促 sizes)."""
+    return file_sha256_and_nul(path)[0]
+
+
+def file_sha256_and_nul(path: Path) -> tuple[str, bool]:
+    """The file's SHA-256 and whether it holds a NUL byte (never part of a text export), in one streamed
+    pass. hashlib releases the GIL on large chunks, so the loader runs this in a thread while DuckDB
+    stages the same file (`_load_file`); the NUL test is a memchr over chunks already read."""
+    digest, has_nul = hashlib.sha256(), False
     with path.open("rb") as fh:
         while chunk := fh.read(TRANSCODE_CHUNK):
             digest.update(chunk)
-    return digest.hexdigest()
-
-
-def file_has_nul(path: Path) -> bool:
-    """Whether the file holds a NUL byte (never part of a text export): a memchr pass, several
-    times faster than hashing, needed before the stage's SQL is written."""
-    with path.open("rb") as fh:
-        while chunk := fh.read(TRANSCODE_CHUNK):
-            if b"\0" in chunk:
-                return True
-    return False
+            has_nul = has_nul or b"\0" in chunk
+    return digest.hexdigest(), has_nul
 
 
 def _utf8_copy(found: DetectedFile, workdir: Path) -> Path:
@@ -567,8 +564,7 @@ class MonthLoader:
 
     def _load_file(self, found: DetectedFile, workdir: Path) -> None:
         spec = found.spec
-        has_nul = file_has_nul(found.path)
-        checksum = _checksums.submit(file_sha256, found.path)  # beside the stage, which reads the file too
+        scanned = _checksums.submit(file_sha256_and_nul, found.path)  # beside the stage, which reads the file too
         stats = FileLoad(file=found.source_name, report_type=spec.report_type, encoding=found.encoding, sha256="",
                          layout=spec.layout, platform=shop_platform(found.shop_id, spec.platform), shop_id=found.shop_id)
         by_zh: dict[str, list[Column]] = {}
@@ -597,16 +593,27 @@ class MonthLoader:
                     selects.append(f"(_address_{i} IS NOT NULL AND _province_{i} IS NULL) AS _province_unrecognised")
         # A NUL byte is never part of a text export (a damaged download): its row is quarantined,
         # so a NUL never becomes a value (a phantom province, an order id that matches nothing).
+        # Whether the file has one is known when the stage is written (the thread's pass); a file
+        # that has is staged again, checking every mapped cell (UTF-16 has NULs until decoded).
         mapped = [(i, cell) for i, cell in enumerate(header) if cell in by_zh and cell not in dropped]
-        check_nul = bool(mapped) and (has_nul or found.encoding.startswith("utf-16"))  # UTF-16: NULs until decoded
-        if check_nul:
-            selects.append("CASE " + " ".join(f"WHEN contains(c{i}, chr(0)) THEN {sql_literal(cell)}" for i, cell in mapped)
-                           + " END AS _nul_column")
-        skip = found.header_row + 1
-        self.con.execute("DROP TABLE IF EXISTS _rejects; DROP TABLE IF EXISTS _reject_scans; DROP TABLE IF EXISTS _stage")
+        nul_column = ("CASE " + " ".join(f"WHEN contains(c{i}, chr(0)) THEN {sql_literal(cell)}" for i, cell in mapped)
+                      + " END AS _nul_column")
         scan = scan_export_sql(found, workdir, options=(
             "null_padding=false, strict_mode=true, ignore_errors=true, store_rejects=true, "
             "rejects_table='_rejects', rejects_scan='_reject_scans', max_line_size=4194304"))
+        check_nul = bool(mapped) and found.encoding.startswith("utf-16")
+        checks = self._write_stage(found, scan, selects + ([nul_column] if check_nul else []), present, addresses, check_nul)
+        stats.sha256, has_nul = scanned.result()
+        if mapped and has_nul and not check_nul:
+            checks = self._write_stage(found, scan, selects + [nul_column], present, addresses, check_nul=True)
+        self._number_and_insert(found, present, stats, checks)
+        self.result.files.append(stats)
+
+    def _write_stage(self, found: DetectedFile, scan: str, selects: list[str], present: set[str],
+                     addresses: dict[int, str], check_nul: bool) -> RowChecks:
+        """`_stage`: the file's rows, cleaned and typed, each with whether it is bad (`_bad`)."""
+        spec = found.spec
+        self.con.execute("DROP TABLE IF EXISTS _rejects; DROP TABLE IF EXISTS _reject_scans; DROP TABLE IF EXISTS _stage")
         checks = self._row_checks(found, present, check_nul)
         # The stage is written in layers, each computing once what the next reads by name (an expression
         # written twice is computed twice, or for every row ahead of a CASE that would skip it): the
@@ -633,6 +640,11 @@ class MonthLoader:
                     for c in spec.loaded_columns if c.en in present and c.type in TYPED]
             source = f"(SELECT * REPLACE ({', '.join(kept)}) FROM {source})"
         self.con.execute(f"CREATE TEMP TABLE _stage AS SELECT *, ({checks.bad}) AS _bad FROM {source}")
+        return checks
+
+    def _number_and_insert(self, found: DetectedFile, present: set[str], stats: FileLoad, checks: RowChecks) -> None:
+        """Number the stage's rows as the file does, then quarantine the bad ones and insert the rest."""
+        skip = found.header_row + 1
         # Rows the CSV parser could not read at all (wrong field count, bad UTF-8).
         # DuckDB numbers records from the file start; data row 1 follows the header.
         self.con.execute(
@@ -672,8 +684,6 @@ class MonthLoader:
             "DROP TABLE _rejected_gaps; "
             "DROP TABLE IF EXISTS _rejects; DROP TABLE IF EXISTS _reject_scans"
         )
-        stats.sha256 = checksum.result()
-        self.result.files.append(stats)
 
     def _row_checks(self, found: DetectedFile, present: set[str], check_nul: bool) -> RowChecks:
         """The per-row checks of a file as SQL over the stage's columns."""
