@@ -85,3 +85,21 @@ def test_a_key_shared_by_rows_fails_with_every_such_row_and_a_missing_key_part_i
     shared = run_suite(path, suite, "select * from t", "shared").outcomes[0]
     assert not shared.success and shared.unexpected_count == 5
     assert run_suite(path, suite, "select * from t where amount in (1, 3, 4, 7, 8, 9)", "unique").outcomes[0].success
+
+
+def test_the_raw_month_rule_takes_the_months_first_and_last_second_and_nothing_around_them(tmp_path):
+    """raw_orders' "created_at falls in the partition month" (a timestamp range since issue 18): for
+    2024-02 (a leap month), by hand: 02-01 00:00:00 and 02-29 23:59:59 belong; 01-31 23:59:59 and
+    03-01 00:00:00 do not; a NULL time is the not-null expectation's, not this rule's."""
+    path = tmp_path / "month.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("create table t (source_file varchar, source_row bigint, created_at timestamp)")
+        con.execute("""insert into t values ('f', 1, '2024-02-01 00:00:00'), ('f', 2, '2024-02-29 23:59:59'),
+            ('f', 3, '2024-01-31 23:59:59'), ('f', 4, '2024-03-01 00:00:00'), ('f', 5, null)""")
+    raw_orders = next(s for s in load_suites() if s.name == "raw_orders")
+    (rule,) = [e for e in raw_orders.for_month("2024-02")["expectations"]
+               if e["kwargs"].get("description") == "created_at falls in the partition month"]
+    suite = {"name": "month", "meta": {}, "expectations": [rule]}
+    outcome = run_suite(path, suite, "select * from t", "month").outcomes[0]
+    assert not outcome.success and outcome.unexpected_count == 2
+    assert run_suite(path, suite, "select * from t where source_row in (1, 2, 5)", "inside").outcomes[0].success

@@ -22,6 +22,7 @@ import yaml
 
 from ..ingest.layouts import PLATFORMS
 from ..ingest.specs import REPORT_SPECS, ColumnType, ReportSpec
+from ..months import month_bounds
 from ..settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR
 
 SUITES_DIR = EXPECTATIONS_DIR / "suites"
@@ -74,9 +75,12 @@ class Suite:
         return query.replace("{month}", month)
 
     def for_month(self, month: str) -> dict:
-        """The suite as validated: {month} filled into the expectations' arguments and each
-        `{rows_sharing_key(...)}` expanded (`rows_sharing_key`)."""
-        spec = json.loads(json.dumps(self.spec).replace("{month}", month))
+        """The suite as validated: {month}, {month_start} and {next_month_start} (its first day and the
+        next month's) filled into the expectations' arguments and each `{rows_sharing_key(...)}`
+        expanded (`rows_sharing_key`)."""
+        start, end = month_bounds(month)
+        text = json.dumps(self.spec).replace("{month}", month)
+        spec = json.loads(text.replace("{month_start}", start.isoformat()).replace("{next_month_start}", end.isoformat()))
         for expectation in spec["expectations"]:
             query = expectation["kwargs"].get("unexpected_rows_query")
             if query:
@@ -211,8 +215,9 @@ def raw_suite(spec: ReportSpec) -> dict:
         col = spec.column(spec.month_column).loaded_name
         expectations.append(_exp(
             "unexpected_rows_expectation", f"rows belong to the month of {spec.column(spec.month_column).zh}",
+            # a range, not strftime(col, '%Y-%m') <> month: no string built for each row (10M orders: 0.2 s)
             unexpected_rows_query=f"select source_file, source_row, {col} from {{batch}} "
-                                  f"where strftime({col}, '%Y-%m') <> '{{month}}'",
+                                  f"where {col} < timestamp '{{month_start}}' or {col} >= timestamp '{{next_month_start}}'",
             description=f"{col} falls in the partition month"))
     return {
         "name": f"raw_{spec.table}",
