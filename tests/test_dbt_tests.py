@@ -42,7 +42,7 @@ def dbt_test_run(demo_run, tmp_path_factory):
     con.execute("update raw.orders set paid_amount = null where month = ? and order_id in (select order_id from raw.orders "
                 f"where month = ? order by order_id limit {NULLED_ORDERS})", [MONTH, MONTH])
     con.execute("insert into raw.orders select * replace (source_row + 1000000 as source_row) from raw.orders "
-                f"where month = ? order by order_id desc limit {DUPLICATED_ORDERS}", [MONTH])
+                f"where month = ? order by order_id desc, shop_id limit {DUPLICATED_ORDERS}", [MONTH])
     con.close()
     target = root / "target"
     proc = run_dbt(warehouse, target, "test", "--select", "test_type:unit", "int_orders,test_name:not_null_columns",
@@ -81,7 +81,7 @@ def test_an_order_loaded_twice_fails_the_key_test_and_names_the_key(dbt_test_run
     assert [f for f in failed if f.startswith("unique_columns_int_orders_")], failed
     assert f"Got {DUPLICATED_ORDERS} results, configured to fail if != 0" in proc.stdout
     compiled = next(target.glob("compiled/**/unique_columns_int_orders_*.sql")).read_text()
-    expected = query(warehouse, "select distinct shop_id, order_id from raw.orders where month = ? order by order_id desc "
+    expected = query(warehouse, "select distinct shop_id, order_id from raw.orders where month = ? order by order_id desc, shop_id "
                      f"limit {DUPLICATED_ORDERS}", [MONTH])
     assert sorted(query(warehouse, compiled)) == sorted((shop, order, 2) for shop, order in expected)
 
