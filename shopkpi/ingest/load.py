@@ -390,7 +390,7 @@ def _problem_exprs(spec: ReportSpec, present: set[str], month: str) -> list[tupl
         if c.en not in present:
             continue
         name = c.loaded_name
-        if not c.nullable:  # a typed column's text is kept only where its cast failed (`_load_file`)
+        if not c.nullable:  # a typed column's text is kept only where its cast failed (`MonthLoader._write_stage`)
             empty = f"{name} IS NULL AND {_typed_ref(c)} IS NULL" if c.type in TYPED else f"{name} IS NULL"
             checks.append((c.zh, empty, sql_literal(f"{c.zh}: empty value")))
         if c.type in TYPED:
