@@ -601,20 +601,23 @@ class MonthLoader:
         scan = scan_export_sql(found, workdir, options=(
             "null_padding=false, strict_mode=true, ignore_errors=true, store_rejects=true, "
             "rejects_table='_rejects', rejects_scan='_reject_scans', max_line_size=4194304"))
-        check_nul = bool(mapped) and found.encoding.startswith("utf-16")
-        checks = self._write_stage(found, scan, selects + ([nul_column] if check_nul else []), present, addresses, check_nul)
+        checked_first = bool(mapped) and found.encoding.startswith("utf-16")
+        checks = self._write_stage(found, scan, selects, present, addresses, nul_column if checked_first else None)
         stats.sha256, has_nul = scanned.result()
-        if mapped and has_nul and not check_nul:
-            checks = self._write_stage(found, scan, selects + [nul_column], present, addresses, check_nul=True)
+        if mapped and has_nul and not checked_first:
+            checks = self._write_stage(found, scan, selects, present, addresses, nul_column)
         self._number_and_insert(found, present, stats, checks)
         self.result.files.append(stats)
 
     def _write_stage(self, found: DetectedFile, scan: str, selects: list[str], present: set[str],
-                     addresses: dict[int, str], check_nul: bool) -> RowChecks:
-        """`_stage`: the file's rows, cleaned and typed, each with whether it is bad (`_bad`)."""
+                     addresses: dict[int, str], nul_column: str | None) -> RowChecks:
+        """`_stage`: the file's rows, cleaned and typed, each with whether it is bad (`_bad`); with
+        `nul_column`, a row with a NUL in a mapped cell is bad too."""
         spec = found.spec
+        if nul_column is not None:
+            selects = [*selects, nul_column]
         self.con.execute("DROP TABLE IF EXISTS _rejects; DROP TABLE IF EXISTS _reject_scans; DROP TABLE IF EXISTS _stage")
-        checks = self._row_checks(found, present, check_nul)
+        checks = self._row_checks(found, present, check_nul=nul_column is not None)
         # The stage is written in layers, each computing once what the next reads by name (an expression
         # written twice is computed twice, or for every row ahead of a CASE that would skip it): the
         # addresses, their province cuts and provinces, the cleaned cells, their typed values

@@ -4,7 +4,7 @@ Each suite is GX's JSON form (name, expectations) plus `meta`:
   layer      raw | staging | marts: the Dagster asset-check group that runs it
   asset      the asset it is attached to, e.g. "marts/fct_orders"
   severity   blocking (publish cannot run) | warning (a finding for auditors)
-  batch_query or batch_sql   the rows to validate, with {month} for the partition
+  batch_query or batch_sql   the rows to validate, with {month} (and {month_start}, {next_month_start}) for the partition
 
 `raw/` and `staging/` suites are generated from the declared column maps and the
 documented staging columns (`python -m shopkpi.quality.suites`); a test keeps
@@ -72,21 +72,26 @@ class Suite:
         query = "\n".join(line for line in query.splitlines() if not line.lstrip().startswith("--")).strip()
         if not query.lower().startswith("select "):  # GX query assets must start with SELECT; CTEs go inside
             query = f"select * from (\n{query}\n) as audit_rows"
-        return query.replace("{month}", month)
+        return fill_month(query, month)
 
     def for_month(self, month: str) -> dict:
-        """The suite as validated: {month}, {month_start} and {next_month_start} (its first day and the
-        next month's) filled into the expectations' arguments and each `{rows_sharing_key(...)}`
-        expanded (`rows_sharing_key`)."""
-        start, end = month_bounds(month)
-        text = json.dumps(self.spec).replace("{month}", month)
-        spec = json.loads(text.replace("{month_start}", start.isoformat()).replace("{next_month_start}", end.isoformat()))
+        """The suite as validated: the month filled into the expectations' arguments (`fill_month`) and
+        each `{rows_sharing_key(...)}` expanded (`rows_sharing_key`)."""
+        spec = json.loads(fill_month(json.dumps(self.spec), month))
         for expectation in spec["expectations"]:
             query = expectation["kwargs"].get("unexpected_rows_query")
             if query:
                 expectation["kwargs"]["unexpected_rows_query"] = ROWS_SHARING_KEY.sub(
                     lambda m: rows_sharing_key([c.strip() for c in m[1].split(",")]), query)
         return spec
+
+
+def fill_month(text: str, month: str) -> str:
+    """A suite's or batch query's text for `month`: {month} ('2017-05'), {month_start} and
+    {next_month_start} (the month's first day and the next month's, '2017-05-01', '2017-06-01')."""
+    start, end = month_bounds(month)
+    return (text.replace("{month_start}", start.isoformat()).replace("{next_month_start}", end.isoformat())
+            .replace("{month}", month))
 
 
 # -- keys ---------------------------------------------------------------------------
