@@ -268,8 +268,8 @@ def main(argv: list[str] | None = None) -> int:
         "kpis_agree": not disagreements, "disagreements": disagreements,
     }
     print()
-    fastest_of = f"fastest of {args.repeat}; " if args.repeat > 1 else ""
-    print(f"| {args.orders:,} orders ({size_mb:,.0f} MB), {os.cpu_count()} cores | wall s ({fastest_of}each run) | CPU s | peak RSS MB |")
+    wall = f"wall s (fastest of {args.repeat}; each run)" if args.repeat > 1 else "wall s"
+    print(f"| {args.orders:,} orders ({size_mb:,.0f} MB), {os.cpu_count()} cores | {wall} | CPU s | peak RSS MB |")
     print("|---|---:|---:|---:|")
     for p in phases.values():
         each = " (" + " / ".join(f"{r:.2f}" for r in p["runs"]) + ")" if "runs" in p else ""
