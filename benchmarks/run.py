@@ -2,11 +2,12 @@
 
     python benchmarks/run.py --orders 1000000            # 4 months, ratios + JSON in benchmarks/results/
     python benchmarks/run.py --orders 20000 --months 1   # smoke: agreement only (CI)
+    python benchmarks/run.py --orders 10000000 --repeat 3   # each phase's fastest of 3 runs
 
 `--orders N` is the number of rows of the month's order report (订单报表, one line
 per order), synthesised in Taobao's 46-column layout by the project's simulator.
 Every phase runs in its own process; wall time and peak RSS (the process and its
-children, from wait4) are measured per phase. Timings are reported, never asserted;
+children, from wait4) are measured per phase, with its CPU time. Timings are reported, never asserted;
 the benchmark asserts that the pipeline's and pandas' KPIs agree.
 """
 
@@ -50,10 +51,6 @@ def measure(name: str, command: list[str], log: Path, env: dict | None = None, m
         before()
     if run:
         name, log = f"{name} (run {run + 1})", log.with_name(f"{log.stem}-run{run + 1}{log.suffix}")
-    return _run_once(name, command, log, env, may_fail)
-
-
-def _run_once(name: str, command: list[str], log: Path, env: dict | None, may_fail: bool) -> dict:
     started = time.perf_counter()
     with log.open("w") as out:
         proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}, cwd=ROOT)
@@ -68,7 +65,7 @@ def _run_once(name: str, command: list[str], log: Path, env: dict | None, may_fa
         if not may_fail:
             raise SystemExit(f"phase {name} failed (exit {proc.returncode}); see {log}:\n" + log.read_text()[-3000:])
         result["failed"] = f"exit {proc.returncode}" + (" (killed: out of memory?)" if proc.returncode == -9 else "")
-        print(f"  {name:<24} FAILED after {seconds:.2f} s ({result['failed']}) {result['peak_rss_mb']:>9.1f} MB", flush=True)
+        print(f"  {name:<28} FAILED after {seconds:.2f} s ({result['failed']}) {result['peak_rss_mb']:>9.1f} MB", flush=True)
         return result
     print(f"  {name:<28} {seconds:>8.2f} s {result['cpu_seconds']:>8.2f} CPU s {result['peak_rss_mb']:>9.1f} MB", flush=True)
     if steps := step_seconds(log):
@@ -148,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
                         help="spark: also build the first month on local Spark (SHOPKPI_ENGINE=spark), beside DuckDB")
     args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat is at least 1")
     if args.months != 1 and args.months < 4:
         parser.error("--months is 1 (no incremental phase) or >= 4 (incremental with >= 3 months of history)")
 
