@@ -42,6 +42,20 @@ def fastest(runs: list[dict]) -> dict:
             "runs": [r["seconds"] for r in runs]}
 
 
+# Kernel memory counters (Linux, machine-wide) over each run: whether a slow run met reclaim, compaction or
+# huge pages falling back to small ones while the page cache was full (the run's CPU time rises with those).
+VMSTAT = ("pgscan_direct", "allocstall_movable", "compact_stall", "thp_fault_alloc", "thp_fault_fallback", "pgmajfault")
+
+
+def vmstat() -> dict[str, int]:
+    try:
+        lines = Path("/proc/vmstat").read_text().splitlines()
+    except OSError:
+        return {}
+    counters = dict(line.split() for line in lines)
+    return {k: int(counters[k]) for k in VMSTAT if k in counters}
+
+
 def measure(name: str, command: list[str], log: Path, env: dict | None = None, may_fail: bool = False,
             before=None, run: int = 0) -> dict:
     """Run one phase in its own process (after `before()`): wall time, CPU time and peak RSS including
@@ -51,7 +65,7 @@ def measure(name: str, command: list[str], log: Path, env: dict | None = None, m
         before()
     if run:
         name, log = f"{name} (run {run + 1})", log.with_name(f"{log.stem}-run{run + 1}{log.suffix}")
-    started = time.perf_counter()
+    kernel_before, started = vmstat(), time.perf_counter()
     with log.open("w") as out:
         proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}, cwd=ROOT)
         _, status, usage = os.wait4(proc.pid, 0)
@@ -61,6 +75,8 @@ def measure(name: str, command: list[str], log: Path, env: dict | None = None, m
     # because the machine was (a shared host's speed drifts) needs more CPU for the same work, not only more wall.
     result = {"phase": name, "seconds": round(seconds, 2), "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
               "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
+    if kernel_before:
+        result["kernel"] = {k: v - kernel_before[k] for k, v in vmstat().items()}
     if proc.returncode != 0:
         if not may_fail:
             raise SystemExit(f"phase {name} failed (exit {proc.returncode}); see {log}:\n" + log.read_text()[-3000:])
