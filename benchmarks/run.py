@@ -42,6 +42,24 @@ def fastest(runs: list[dict]) -> dict:
             "runs": [r["seconds"] for r in runs]}
 
 
+def in_rounds(planned: dict[str, tuple], repeat: int) -> dict[str, dict]:
+    """Each planned phase (key -> `measure`'s title, command, log, env, may_fail, before) run `repeat`
+    times in rounds, every phase once and then again; each key's fastest run (`fastest`). A baseline
+    that failed (out of memory) is not run again."""
+    runs: dict[str, list[dict]] = {key: [] for key in planned}
+    for round_ in range(repeat):
+        for key, (title, command, log, env, may_fail, before) in planned.items():
+            if not (runs[key] and "failed" in runs[key][-1]):
+                runs[key].append(measure(title, command, log, env, may_fail, before, round_))
+    return {key: fastest(key_runs) for key, key_runs in runs.items()}
+
+
+def remove_database(path: Path) -> None:
+    """A DuckDB file and its write-ahead log, so that a phase starts from no database."""
+    for suffix in ("", ".wal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
 # Kernel memory counters (Linux, machine-wide) over each run: whether a slow run met reclaim, compaction or
 # huge pages falling back to small ones while the page cache was full (the run's CPU time rises with those).
 VMSTAT = ("pgscan_direct", "allocstall_movable", "compact_stall", "thp_fault_alloc", "thp_fault_fallback", "pgmajfault")
@@ -193,13 +211,11 @@ def main(argv: list[str] | None = None) -> int:
         floor_db = work / "floor.duckdb"
 
         def fresh_floor() -> None:
-            for suffix in ("", ".wal"):
-                Path(str(floor_db) + suffix).unlink(missing_ok=True)
+            remove_database(floor_db)
             warm(orders_csv)
 
         warehouse = work / "warehouse.duckdb"
-        for suffix in ("", ".wal"):
-            Path(str(warehouse) + suffix).unlink(missing_ok=True)
+        remove_database(warehouse)
         shutil.rmtree(work / "dagster", ignore_errors=True)
         materialize = lambda m: shopkpi + ["materialize", "--month", m, "--exports", str(work / "exports" / m),  # noqa: E731
                                            "--warehouse", str(warehouse)]
@@ -225,12 +241,7 @@ def main(argv: list[str] | None = None) -> int:
                                              lambda: warm(work / "exports" / first))
         # --repeat N: month 1's phases run in N rounds (floor, pipeline, pandas, ...), so the phases a ratio
         # compares meet the machine's speed at about the same minutes; a re-run of the month replaces it.
-        runs: dict[str, list[dict]] = {key: [] for key in first_month}
-        for round_ in range(args.repeat):
-            for key, (title, command, log, phase_env, may_fail, before) in first_month.items():
-                if not (runs[key] and "failed" in runs[key][-1]):  # a baseline out of memory is not run again
-                    runs[key].append(measure(title, command, log, phase_env, may_fail, before, round_))
-        phases.update({key: fastest(key_runs) for key, key_runs in runs.items()})
+        phases.update(in_rounds(first_month, args.repeat))
         polars_kpis = json.loads(polars_json.read_text())
         if "failed" in phases["pandas"]:  # the pipeline is then checked against polars alone
             baseline, disagreements = polars_kpis, []
@@ -243,13 +254,12 @@ def main(argv: list[str] | None = None) -> int:
         # Months 2..N in order, in --repeat rounds too: the first round builds the history month by month;
         # a later round runs each month again, replacing it, with every other month in the warehouse. A
         # cost that grew with history would show in the first round's months, the fastest of each month's runs.
-        later = {month: ("incremental" if month == months[-1] else f"history {month}") for month in months[1:]}
-        later_runs: dict[str, list[dict]] = {key: [] for key in later.values()}
-        for round_ in range(args.repeat):
-            for month, key in later.items():
-                later_runs[key].append(measure(f"{key.split()[0]} {month}", materialize(month), logs / f"pipeline-{month}.log",
-                                               env, before=lambda folder=work / "exports" / month: warm(folder), run=round_))
-        phases.update({key: fastest(key_runs) for key, key_runs in later_runs.items()})
+        later = {}
+        for month in months[1:]:
+            key, title = ("incremental", f"incremental {month}") if month == months[-1] else (f"history {month}",) * 2
+            later[key] = (title, materialize(month), logs / f"pipeline-{month}.log", env, False,
+                          lambda folder=work / "exports" / month: warm(folder))
+        phases.update(in_rounds(later, args.repeat))
     finally:
         if not args.workdir:
             shutil.rmtree(work, ignore_errors=True)
