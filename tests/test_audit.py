@@ -181,3 +181,28 @@ def test_staging_and_marts_are_checked_in_one_step_each_result_keeping_its_layer
     assert sorted(suite for _, suite, _ in stored) == sorted(suite_layers)  # every suite, once
     for layer, suite, state in stored:
         assert layer == suite_layers[suite] and state == states[layer], (suite, layer)
+
+
+def test_what_a_check_step_reads_beside_the_workers_equals_what_it_reads_alone(warehouse_copy):
+    """A check step fingerprints its layers and reads the reconciliation suites' rows while the GX
+    workers validate, on a connection capped small (results.READ_BESIDE_WORKERS_MEMORY_LIMIT). It
+    reads what the same queries read alone afterwards, and the small cap does not stay with the
+    warehouse: the next connection has the run's cap."""
+    from shopkpi import warehouse as warehouse_db
+    from shopkpi.quality.results import REPORT_ROW_SUITES, query_rows, state_fingerprints, validate
+    from shopkpi.settings import duckdb_memory_limit
+
+    suites = load_suites("staging") + load_suites("marts")
+    outcomes, rows, states = validate(warehouse_copy, suites, "2017-05", "beside", fingerprint_layers=["staging", "marts"])
+    assert len(outcomes) == len(suites)
+    assert set(rows) == {s.name for s in suites if s.name in REPORT_ROW_SUITES} and rows["reconciliation_orders"]
+    with warehouse_db.connect(warehouse_copy, read_only=True) as con:
+        assert states == state_fingerprints(con, "2017-05", ["staging", "marts"])
+        for suite in suites:
+            if suite.name in rows:
+                alone = query_rows(con, suite.batch_query("2017-05"))
+                assert sorted(map(json.dumps, rows[suite.name])) == sorted(map(json.dumps, alone)), suite.name
+        cap = con.execute("select current_setting('memory_limit')").fetchone()[0]
+    run_cap = duckdb.connect(config={"memory_limit": duckdb_memory_limit()})
+    assert cap == run_cap.execute("select current_setting('memory_limit')").fetchone()[0]
+    run_cap.close()

@@ -136,7 +136,7 @@ def test_a_defect_in_sparks_tables_fails_the_check_on_spark(both_engines, tmp_pa
     monkeypatch.setenv("SHOPKPI_ENGINE", "spark")
     monkeypatch.setenv("SHOPKPI_LAKE", str(lake))
     suites = [s for s in load_suites("marts") if s.name == "kpi_store_monthly"]
-    (outcome,), _ = validate(spark / "warehouse.duckdb", suites, MONTH, run_name="defect")
+    (outcome,), _, _ = validate(spark / "warehouse.duckdb", suites, MONTH, run_name="defect")
     assert not outcome.success
     assert [(o.expectation, o.unexpected_count) for o in outcome.failed] == [("unexpected_rows_expectation", 2)]
 

@@ -232,7 +232,7 @@ def audit_month(warehouse: str | Path, month: str, published: Path, revalidate: 
             sources[layer] = f"checks of run {', '.join(runs)} ({max(k.validated_at for k in kept):%Y-%m-%d %H:%M} UTC)"
             say(f"{layer}: {len(kept)} suites, results from the {sources[layer]}")
         else:
-            fresh, rows = validate(warehouse, layer_suites, month, run_name=f"audit_{layer}_{month}")
+            fresh, rows, _ = validate(warehouse, layer_suites, month, run_name=f"audit_{layer}_{month}")
             outcomes.update({s.name: o for s, o in zip(layer_suites, fresh)})
             report_rows.update(rows)
             sources[layer] = f"validated now: {why}"
