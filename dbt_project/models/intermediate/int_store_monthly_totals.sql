@@ -23,27 +23,31 @@ traffic_shops as (
 -- Each buyer's paid orders per shop, the finest scope; a platform's and the company's buyers merge
 -- the shops' (a buyer of two Taobao shops is one buyer there). Merging 1 row per shop and buyer,
 -- not grouping the three scopes' copies of every order: at 10M orders, 3.5 s -> 1.6 s.
+-- Within a platform buyer_key names a buyer as buyer_identity does (one account system), so shops
+-- and platforms group by the key, and the company by the key and buyer_identity's account system
+-- (Taobao and Tmall share one): not by the text buyer_identity builds for every order.
 shop_buyers as (
-    select orders.month, orders.shop_id, orders.platform, orders.buyer_identity, count(*) as paid_orders,
+    select orders.month, orders.shop_id, orders.platform, orders.buyer_key, count(*) as paid_orders,
            -- bought in a shop whose visitors are counted: the conversion rate's numerator
            bool_or(traffic_shops.shop_id is not null) as from_traffic_shop
     from orders
     left join traffic_shops
         on orders.month = traffic_shops.month and orders.shop_id = traffic_shops.shop_id
-    where orders.is_paid and orders.buyer_identity is not null
-    group by orders.month, orders.shop_id, orders.platform, orders.buyer_identity
+    where orders.is_paid and orders.buyer_key is not null
+    group by orders.month, orders.shop_id, orders.platform, orders.buyer_key
 ),
 
 platform_buyers as (
-    select month, platform, buyer_identity, sum(paid_orders) as paid_orders, bool_or(from_traffic_shop) as from_traffic_shop
+    select month, platform, buyer_key, sum(paid_orders) as paid_orders, bool_or(from_traffic_shop) as from_traffic_shop
     from shop_buyers
-    group by month, platform, buyer_identity
+    group by month, platform, buyer_key
 ),
 
 company_buyers as (
-    select month, buyer_identity, sum(paid_orders) as paid_orders, bool_or(from_traffic_shop) as from_traffic_shop
+    select month, {{ buyer_domain('platform') }} as account_system, buyer_key, sum(paid_orders) as paid_orders,
+           bool_or(from_traffic_shop) as from_traffic_shop
     from platform_buyers
-    group by month, buyer_identity
+    group by month, {{ buyer_domain('platform') }}, buyer_key
 ),
 
 buyers as (
@@ -78,7 +82,7 @@ order_totals as (
         sum(case when is_paid then total_amount else 0 end) as paid_gmv,
         -- 客单价 divides by known buyers, so it takes the orders whose buyer is known (Pinduoduo's
         -- and Douyin's exports carry none): a company with such shops keeps a true per-buyer value.
-        sum(case when is_paid and buyer_identity is not null then total_amount else 0 end) as paid_gmv_known_buyers,
+        sum(case when is_paid and buyer_key is not null then total_amount else 0 end) as paid_gmv_known_buyers,
         -- Refund figures are NULL, not 0, when the scope's exports carry no refund amount / no refund data.
         case when count(refund_amount) = 0 then null
              else sum(case when is_paid then refund_amount else 0 end) end as refund_amount,
