@@ -34,12 +34,14 @@ KPIS = ["orders_created", "orders_paid", "gmv", "paid_gmv", "refund_amount", "ne
 
 def fastest(runs: list[dict]) -> dict:
     """A phase run several times: its fastest run (wall, CPU time and steps of that run), the largest
-    run's peak RSS, and every run's wall in `runs`. A failed run (a baseline out of memory) is the result."""
+    run's peak RSS, every run's wall in `runs` and, where the kernel's counters were read, every run's in
+    `kernel_runs` (a slow run's tell whether it met reclaim). A failed run (a baseline out of memory) is the result."""
     if len(runs) == 1 or "failed" in runs[-1]:
         return runs[-1]
     best = min(runs, key=lambda r: r["seconds"])
+    every_kernel = {"kernel_runs": [r["kernel"] for r in runs]} if all("kernel" in r for r in runs) else {}
     return {**best, "phase": best["phase"].rsplit(" (run ", 1)[0], "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
-            "runs": [r["seconds"] for r in runs]}
+            "runs": [r["seconds"] for r in runs], **every_kernel}
 
 
 def in_rounds(planned: dict[str, tuple], repeat: int) -> dict[str, dict]:
