@@ -140,7 +140,8 @@ READ_BESIDE_WORKERS_MEMORY_LIMIT = "256MB"
 
 def _read_beside_workers(warehouse: str | Path, month: str, layers: list[str], report_suites: list[Suite]
                          ) -> tuple[dict[str, str], dict[str, list[dict]]]:
-    """The layers' fingerprints and the report suites' rows, on one read-only connection. While the
+    """The layers' fingerprints and the report suites' rows, on one read-only connection (the readers'
+    copy may be under way, snapshot.start_copy; only the results' write waits for it). While the
     workers validate, no other connection of this process has the warehouse open, so the DuckDB
     instance, and the cap set on it, is this connection's alone."""
     if not layers and not report_suites:
@@ -157,7 +158,7 @@ def validate(warehouse: str | Path, suites: list[Suite], month: str, run_name: s
     """Run the suites (one GX validation run) and, beside it, read the report rows of the
     reconciliation suites and fingerprint `fingerprint_layers` (state_fingerprints). Everything
     here only reads, so what is read beside the validation is the state it validates; the hashing
-    and the report rows (~1.5 s a step at 10M orders) run while the workers wait on GX's Python."""
+    and the report rows (~1.5 s a step at 10M orders) run while the workers are busy in GX's Python."""
     wanted = [s for s in suites if s.name in REPORT_ROW_SUITES]
     on_spark = runs_on_spark(suites)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-beside-workers") as beside:
@@ -183,7 +184,6 @@ def validate_and_store(warehouse: str | Path, suites: list[Suite], month: str, r
     """What a step of asset checks does: validate its suites (one validation run), fingerprinting
     the state of their layers beside it, and keep each result with its layer's fingerprint."""
     layers = list(dict.fromkeys(s.layer for s in suites))
-    # read-only: the readers' copy may be under way (snapshot.start_copy); only the results' write waits for it
     outcomes, rows, states = validate(warehouse, suites, month, run_name=f"{'_'.join(layers)}_{month}",
                                       fingerprint_layers=layers)
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
