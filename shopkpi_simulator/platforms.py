@@ -100,10 +100,11 @@ def _cell(layout: Layout, header: str, target: str | None, line: tuple[Order, De
         value = order.created_at.strftime("%Y-%m-%d %H:%M:%S")
     elif target == "paid_at":
         value = order.paid_at.strftime("%Y-%m-%d %H:%M:%S") if order.paid_at else None
-    elif target in ("total_amount", "paid_amount", "shipping_fee"):
+    elif target in ("total_amount", "goods_amount", "paid_amount", "shipping_fee"):
         # a column read as 0 until paid (zero_unless) shows what is payable, as the platform does
-        amount = {"total_amount": order.payable if layout.platform == "douyin" else order.total,
-                  "paid_amount": order.payable if column.zero_unless else order.paid,
+        # GMV is what the buyer is charged after discounts (docs/money.md); goods_amount the goods before them
+        amount = {"total_amount": order.payable, "goods_amount": order.total,
+                  "paid_amount": order.payable if column.zero_unless or layout.refund_in_full else order.paid,
                   "shipping_fee": order.shipping}[target]
         if target in summed:
             amount = (amount * share).quantize(Decimal("0.01"))

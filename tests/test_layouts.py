@@ -103,26 +103,29 @@ PLATFORM_MONTHS = {  # layout: (platform, month, file, header, rows, rows read, 
     "douyin_orders": ("douyin", "2024-03", "抖店订单.csv", DOUYIN_HEADER, DOUYIN_ROWS, 4, 3, 1, 0),
     "taobao_orders_new": ("taobao", "2024-04", "订单导出.csv", TAOBAO_NEW_HEADER, TAOBAO_NEW_ROWS, 3, 3, 0, 0),
 }
-# Store KPIs by hand:
-# Pinduoduo: GMV = 商品总价 1200 + 80 + 30 + 40 (the 5th order is quarantined); net sales = 用户实付金额
-#   1150 + 75.50 + 30 + 40; 4 paid orders; refunded: only 240106-002 (退款成功), 240107-003 says `-`
-#   (no data for that order), so refund rate 1/3 (of the paid orders that say); no refund amount and no
-#   buyer: NULL.
-# JD: GMV = 订单金额 300 + 50 + 20 (J1 once); net sales = 280 + 50 + 0 (J3 unpaid: payable is not paid);
-#   2 paid of 3 created; buyers jd_buyer_y, jd_buyer_x paid: 2; no refund data at all: NULL.
-# Douyin: GMV = 150 (D1: 100 + 50) + 1000 + 20; net sales = 150 + 1000 + 0 (D3 unpaid); 2 paid of 3;
-#   refunded: D1 (one sub-order 退款成功) of 2 paid -> 0.5; no refund amount, no buyer: NULL.
-# Taobao newer layout: GMV = 买家应付货款 100 + 50 + 30; net sales = 95 + 50 + 0; 2 paid; paid buyers
-#   alice and bob (alice's N3 is unpaid): 2; no 退款金额 column: refund KPIs NULL.
+# Store KPIs by hand, on one money basis (docs/money.md): GMV is what the buyer was charged, net
+# sales what they paid net of refunds; a refund state without an amount refunds the whole payment.
+# Pinduoduo: GMV = 用户实付金额 1150 + 75.50 + 30 + 40 (the 5th order is quarantined); 240106-002 is
+#   退款成功: its 75.50 is refunded in full, so net sales = 1150 + 0 + 30 + 40 = 1220 and refund amount
+#   75.50 (= paid GMV 1295.50 − net 1220); 4 paid orders; 240107-003 says `-` (no data for that order),
+#   so refund rate 1/3 (of the paid orders that say); no buyer: NULL.
+# JD: GMV = 应付金额 280 + 50 + 20 (J1 once; 订单金额 is before discounts and not the basis); net sales =
+#   280 + 50 + 0 (J3 unpaid: payable is not paid); 2 paid of 3 created; buyers jd_buyer_y, jd_buyer_x
+#   paid: 2; no refund data at all: NULL.
+# Douyin: GMV = 150 (D1: 100 + 50) + 1000 + 20; D1's second sub-order (50) is 退款成功: refunded in full,
+#   so net sales = 100 + 1000 + 0 (D3 unpaid) and refund amount 50; 2 paid of 3; refunded: D1 of the
+#   2 paid -> 0.5; no buyer: NULL.
+# Taobao newer layout: GMV = 买家实付金额 95 + 50 + 0 (N3 shows 0.00); net sales = 95 + 50 + 0; 2 paid;
+#   paid buyers alice and bob (alice's N3 is unpaid): 2; no refund column: refund KPIs NULL.
 EXPECTED_KPIS = {
-    "taobao_orders_new": {"gmv": Decimal("180"), "net_sales": Decimal("145"), "orders_paid": 2, "refund_rate": None,
+    "taobao_orders_new": {"gmv": Decimal("145"), "net_sales": Decimal("145"), "orders_paid": 2, "refund_rate": None,
                           "refund_amount": None, "paid_buyers": 2},
-    "pinduoduo_orders": {"gmv": Decimal("1350"), "net_sales": Decimal("1295.50"), "orders_paid": 4, "refund_rate": 0.333333,
-                  "refund_amount": None, "paid_buyers": None},
-    "jd_orders": {"gmv": Decimal("370"), "net_sales": Decimal("330"), "orders_paid": 2, "refund_rate": None, "refund_amount": None,
-           "paid_buyers": 2},
-    "douyin_orders": {"gmv": Decimal("1170"), "net_sales": Decimal("1150"), "orders_paid": 2, "refund_rate": Decimal("0.5"),
-               "refund_amount": None, "paid_buyers": None},
+    "pinduoduo_orders": {"gmv": Decimal("1295.50"), "net_sales": Decimal("1220"), "orders_paid": 4, "refund_rate": 0.333333,
+                         "refund_amount": Decimal("75.50"), "paid_buyers": None},
+    "jd_orders": {"gmv": Decimal("350"), "net_sales": Decimal("330"), "orders_paid": 2, "refund_rate": None,
+                  "refund_amount": None, "paid_buyers": 2},
+    "douyin_orders": {"gmv": Decimal("1170"), "net_sales": Decimal("1100"), "orders_paid": 2, "refund_rate": Decimal("0.5"),
+                      "refund_amount": Decimal("50"), "paid_buyers": None},
 }
 
 
@@ -153,27 +156,29 @@ def test_platform_mappings_in_the_raw_rows(tmp_path):
     rows = con.execute("""select order_id, total_amount, paid_amount, refund_amount, refund_state, buyer_hash, created_at = paid_at
                           from raw.orders order by 1""").fetchall()
     assert rows == [
-        ("240105-001", Decimal("1200.00"), Decimal("1150.00"), None, "none", None, True),  # thousands separators
-        ("240106-002", Decimal("80.00"), Decimal("75.50"), None, "refunded", None, True),
+        ("240105-001", Decimal("1150.00"), Decimal("1150.00"), Decimal("0.00"), "none", None, True),  # thousands separators
+        ("240106-002", Decimal("75.50"), Decimal("0.00"), Decimal("75.50"), "refunded", None, True),  # refunded in full
         ("240107-003", Decimal("30.00"), Decimal("30.00"), None, None, None, True),  # `-`: no data
-        ("240108-004", Decimal("40.00"), Decimal("40.00"), None, "none", None, True),  # ="…" unwrapped
+        ("240108-004", Decimal("40.00"), Decimal("40.00"), Decimal("0.00"), "none", None, True),  # ="…" unwrapped
     ]
     assert con.execute("select column_name, reason from raw.quarantine").fetchall() == [
         ("用户实付金额", "用户实付金额: not an amount, shape 'aaa'")]
     con = duckdb.connect()
     load_month(con, "2024-03", write_platform_month(tmp_path, "douyin_orders"))
-    rows = con.execute("""select order_id, total_amount, paid_amount, item_quantity, refund_state, ship_province, source_row
+    rows = con.execute("""select order_id, total_amount, paid_amount, refund_amount, item_quantity, refund_state,
+                                 ship_province, source_row
                           from raw.orders order by 1""").fetchall()
     assert rows == [
-        ("4900001", Decimal("150.00"), Decimal("150.00"), 3, "refunded", "浙江省", 1),  # two sub-orders, TAB dropped
-        ("4900002", Decimal("1000.00"), Decimal("1000.00"), 1, "none", "广东省", 3),
-        ("4900003", Decimal("20.00"), Decimal("0.00"), 1, "none", None, 4),  # unpaid: payable is not paid
+        # two sub-orders, TAB dropped; the second (50) 退款成功: refunded in full, 100 paid net
+        ("4900001", Decimal("150.00"), Decimal("100.00"), Decimal("50.00"), 3, "refunded", "浙江省", 1),
+        ("4900002", Decimal("1000.00"), Decimal("1000.00"), Decimal("0.00"), 1, "none", "广东省", 3),
+        ("4900003", Decimal("20.00"), Decimal("0.00"), Decimal("0.00"), 1, "none", None, 4),  # unpaid: payable is not paid
     ]
     con = duckdb.connect()
     load_month(con, "2024-02", write_platform_month(tmp_path, "jd_orders"))
     rows = con.execute("select order_id, total_amount, paid_amount, item_quantity, ship_province, buyer_hash is not null "
                        "from raw.orders order by 1").fetchall()
-    assert rows == [("J1", Decimal("300.00"), Decimal("280.00"), 3, "北京市", True),
+    assert rows == [("J1", Decimal("280.00"), Decimal("280.00"), 3, "北京市", True),  # 应付金额, not 订单金额 300
                     ("J2", Decimal("50.00"), Decimal("50.00"), 1, "广东省", True),
                     ("J3", Decimal("20.00"), Decimal("0.00"), 1, None, True)]
     # PII: names, phones and notes never reach the warehouse
@@ -398,3 +403,27 @@ def test_taobao_sub_order_report_newer_spelling_and_no_refund_text(tmp_path):
         ("N1", "N1-1", "积木", 2, Decimal("0.00")), ("N2", "N2-1", "拼图", 1, Decimal("5.00"))]
     assert con.execute("select source_row, reason from raw.quarantine").fetchall() == [
         (3, "主订单编号: no loaded order with this id in the 2024-04 order report")]
+
+
+def test_order_lines_that_disagree_on_an_order_value_quarantine_the_order_naming_it(tmp_path):
+    """JD repeats 应付金额 and the times on each line of an order, Douyin the times, 订单状态 and 运费 on
+    each sub-order (collapse.same): lines that disagree are never folded by keeping the first."""
+    jd = [dict(row) for row in JD_ROWS]
+    jd[1]["应付金额"] = "290.00"  # J1's second line says 290, its first 280: which one was charged?
+    con = duckdb.connect()
+    load_month(con, "2024-02", write_rows(tmp_path / "jd" / "2024-02" / "京东订单.csv", JD_HEADER, jd).parent)
+    # J1's two lines are quarantined (rows 1 and 2); J2 and J3 load: 4 read = 2 loaded + 2 quarantined
+    assert con.execute("select order_id from raw.orders order by 1").fetchall() == [("J2",), ("J3",)]
+    assert con.execute("select source_row, column_name, reason from raw.quarantine order by 1").fetchall() == [
+        (1, "应付金额", "订单号 J1: its lines disagree on 应付金额 (one value per order expected)"),
+        (2, "应付金额", "订单号 J1: its lines disagree on 应付金额 (one value per order expected)")]
+    assert con.execute("select rows_read, rows_loaded, rows_merged, rows_quarantined from raw.load_audit").fetchall() == [
+        (4, 2, 0, 2)]
+
+    douyin = [dict(row) for row in DOUYIN_ROWS]
+    douyin[1]["订单提交时间"] = "2024-03-02 09:00:00"  # D1's second sub-order: another order time
+    con = duckdb.connect()
+    load_month(con, "2024-03", write_rows(tmp_path / "dy" / "2024-03" / "抖店订单.csv", DOUYIN_HEADER, douyin).parent)
+    assert con.execute("select order_id from raw.orders order by 1").fetchall() == [("4900002",), ("4900003",)]
+    assert con.execute("select distinct reason from raw.quarantine").fetchall() == [
+        ("主订单编号 4900001: its lines disagree on 订单提交时间 (one value per order expected)",)]

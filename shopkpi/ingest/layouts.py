@@ -35,7 +35,7 @@ CLEANUPS = {
     "percent": "a percent string becomes a ratio (3.25% -> 0.0325)",
 }
 LAYOUT_KEYS = {"layout", "report_type", "platform", "name_zh", "description", "columns", "clean_all", "null_values",
-               "rows", "collapse", "notes", "header_search_rows"}
+               "rows", "collapse", "notes", "header_search_rows", "refund_in_full", "paid_orders_only"}
 COLUMN_KEYS = {"to", "type", "required", "nullable", "pii", "aliases", "clean", "values", "zero_unless", "note"}
 PLATFORMS = {"taobao", "tmall", "jd", "pinduoduo", "douyin", "sycm", "any"}
 ROWS = {"order", "order_line", "row"}
@@ -83,7 +83,10 @@ class Layout:
     collapse_by: str | None = None
     collapse_sum: tuple[str, ...] = ()
     collapse_max: tuple[str, ...] = ()
+    collapse_same: tuple[str, ...] = ()
     header_search_rows: int = 10
+    refund_in_full: bool = False
+    paid_orders_only: bool = False
 
     @property
     def report_type(self) -> str:
@@ -131,7 +134,8 @@ class Layout:
                     values=column.values + tuple((v, None) for v in self.null_values if v not in dict(column.values))))
         return dataclasses.replace(self.report, columns=tuple(columns), layout=self.name, platform=self.platform,
                                    collapse_by=self.collapse_by, collapse_sum=self.collapse_sum,
-                                   collapse_max=self.collapse_max)
+                                   collapse_max=self.collapse_max, collapse_same=self.collapse_same,
+                                   refund_in_full=self.refund_in_full, paid_orders_only=self.paid_orders_only)
 
 
 def _fail(path: Path, key: str, message: str) -> LayoutError:
@@ -234,16 +238,25 @@ def parse_layout(path: Path) -> Layout:
     if rows == "order_line" and report.report_type == "orders" and not collapse.get("by"):
         raise _fail(path, "collapse.by", "an order export with one row per order line must say which column "
                                          "identifies the order (collapse: {by: order_id, sum: [...]})")
-    if unknown := set(collapse) - {"by", "sum", "max"}:
-        raise _fail(path, f"collapse.{sorted(unknown)[0]}", "unknown key (known: by, sum, max)")
+    if unknown := set(collapse) - {"by", "sum", "max", "same"}:
+        raise _fail(path, f"collapse.{sorted(unknown)[0]}", "unknown key (known: by, sum, max, same)")
+    refund_in_full = _flag(path, doc, "refund_in_full")
+    if refund_in_full and ("refund_state" not in mapped or "paid_amount" not in mapped or "refund_amount" in mapped):
+        raise _fail(path, "refund_in_full", "needs a refund_state and a paid_amount column and no refund_amount "
+                                            "(it derives the refund amount from the state)")
     collapse_sum = _strings(path, "collapse.sum", collapse.get("sum"))
     for en in collapse_sum:
-        if en not in mapped or report.column(en).type not in (ColumnType.MONEY, ColumnType.INT):
+        derived = refund_in_full and en == "refund_amount"
+        if not derived and (en not in mapped or report.column(en).type not in (ColumnType.MONEY, ColumnType.INT)):
             raise _fail(path, "collapse.sum", f"{en!r} is not an amount or count column this layout maps")
     collapse_max = _strings(path, "collapse.max", collapse.get("max"))
     for en in collapse_max:
         if en not in mapped:
             raise _fail(path, "collapse.max", f"{en!r} is no column this layout maps")
+    collapse_same = _strings(path, "collapse.same", collapse.get("same"))
+    for en in collapse_same:
+        if en not in mapped or en in collapse_sum or en in collapse_max:
+            raise _fail(path, "collapse.same", f"{en!r} is no column this layout maps, or is summed or maxed")
     if collapse and collapse.get("by") not in mapped:
         raise _fail(path, "collapse.by", f"{collapse.get('by')!r} is no column this layout maps")
     search = doc.get("header_search_rows", 10)
@@ -255,7 +268,15 @@ def parse_layout(path: Path) -> Layout:
         columns=columns, clean_all=_strings(path, "clean_all", doc.get("clean_all"), set(CLEANUPS)),
         null_values=_strings(path, "null_values", doc.get("null_values")), rows=rows,
         collapse_by=collapse.get("by"), collapse_sum=collapse_sum, collapse_max=collapse_max,
-        header_search_rows=search)
+        collapse_same=collapse_same, header_search_rows=search, refund_in_full=refund_in_full,
+        paid_orders_only=_flag(path, doc, "paid_orders_only"))
+
+
+def _flag(path: Path, doc: dict, key: str) -> bool:
+    value = doc.get(key, False)
+    if not isinstance(value, bool):
+        raise _fail(path, key, "must be true or false")
+    return value
 
 
 def layout_dirs() -> list[Path]:

@@ -88,6 +88,7 @@ class FileLoad:
     layout: str = ""
     platform: str = ""
     shop_id: str = "default"
+    paid_orders_only: bool = False  # the layout lists paid orders only (its shop's payment rate is unknown)
 
 
 @dataclass
@@ -211,7 +212,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     )
     con.execute("ALTER TABLE raw.load_audit ADD COLUMN IF NOT EXISTS provinces_unrecognised BIGINT DEFAULT 0")
     for column, kind in (("rows_merged", "BIGINT DEFAULT 0"), ("layout", "VARCHAR"), ("platform", "VARCHAR"),
-                         ("shop_id", "VARCHAR DEFAULT 'default'")):
+                         ("shop_id", "VARCHAR DEFAULT 'default'"), ("paid_orders_only", "BOOLEAN DEFAULT false")):
         con.execute(f"ALTER TABLE raw.load_audit ADD COLUMN IF NOT EXISTS {column} {kind}")
 
 
@@ -375,6 +376,19 @@ def _typed_ref(column: Column) -> str:
     return f"_t_{column.loaded_name}" if column.type in TYPED else column.loaded_name
 
 
+def _derived_amounts(spec: ReportSpec, present: set[str]) -> dict[str, str]:
+    """Per-row SQL for the amounts a layout derives rather than reads. With refund_in_full (the export
+    gives a refund state and no amount, Pinduoduo and Douyin): a refunded row gave back its whole
+    payment, so refund_amount is that payment and paid_amount is net of it, as Taobao's
+    买家实际支付金额 is (DECISIONLOG "Money on every platform")."""
+    if not (spec.refund_in_full and {"refund_state", "paid_amount"} <= present):
+        return {}
+    paid, state = _typed_ref(spec.column("paid_amount")), _typed_ref(spec.column("refund_state"))
+    # an empty state says nothing: no refund amount either (the refund rate leaves the row out)
+    refund = (f"CASE WHEN {state} = 'refunded' THEN {paid} WHEN {state} IS NOT NULL THEN CAST(0 AS DECIMAL(18,2)) END")
+    return {"refund_amount": refund, "paid_amount": f"({paid} - coalesce({refund}, 0))"}
+
+
 def _cell_shape(name: str) -> str:
     """SQL for a cell's shape, never its content: digits become 9, Latin letters a, any other
     non-ASCII character 字 (punctuation and ¥ stay). A shifted row can put a phone number, a
@@ -385,10 +399,15 @@ def _cell_shape(name: str) -> str:
 
 def _problem_exprs(spec: ReportSpec, present: set[str], month: str) -> list[tuple[str, str, str]]:
     """(column zh, condition, reason expression) for every per-row check."""
-    checks = []
+    checks, checked_cells = [], set()
     for c in spec.loaded_columns:
         if c.en not in present:
             continue
+        # One cell filling two columns of one type (Pinduoduo's 用户实付金额) is checked once: the first
+        # column's checks (no zero_unless) see every value the second's would.
+        if (c.zh, c.type) in checked_cells:
+            continue
+        checked_cells.add((c.zh, c.type))
         name = c.loaded_name
         if not c.nullable:  # a typed column's text is kept only where its cast failed (`MonthLoader._write_stage`)
             empty = f"{name} IS NULL AND {_typed_ref(c)} IS NULL" if c.type in TYPED else f"{name} IS NULL"
@@ -566,7 +585,8 @@ class MonthLoader:
         spec = found.spec
         scanned = _checksums.submit(file_sha256_and_nul, found.path)  # beside the stage, which reads the file too
         stats = FileLoad(file=found.source_name, report_type=spec.report_type, encoding=found.encoding, sha256="",
-                         layout=spec.layout, platform=shop_platform(found.shop_id, spec.platform), shop_id=found.shop_id)
+                         layout=spec.layout, platform=shop_platform(found.shop_id, spec.platform), shop_id=found.shop_id,
+                         paid_orders_only=spec.paid_orders_only)
         by_zh: dict[str, list[Column]] = {}
         for c in spec.loaded_columns:  # one header may fill several columns (Pinduoduo's 订单成交时间)
             by_zh.setdefault(c.zh, []).append(c)
@@ -684,7 +704,7 @@ class MonthLoader:
         self._validate_and_insert(found, present, stats, checks)
         self.con.execute(
             f"DROP {numbered_kind} _numbered; DROP TABLE _stage; DROP TABLE _rejected; "
-            "DROP TABLE _rejected_gaps; "
+            "DROP TABLE _rejected_gaps; DROP TABLE IF EXISTS _disagreeing; "
             "DROP TABLE IF EXISTS _rejects; DROP TABLE IF EXISTS _reject_scans"
         )
 
@@ -735,22 +755,25 @@ class MonthLoader:
             FROM _rejected"""
         )
         # Which column and why are worked out only for the rows the quarantine takes.
-        con.execute(f"CREATE TEMP VIEW _checked AS SELECT *, {checks.first_col} AS _bad_column, {checks.reason} AS _reason "
-                    "FROM _numbered")
+        con.execute(f"CREATE TEMP VIEW _checked AS {self._checked_rows(spec, present, checks)}")
         (quarantined,) = con.execute(
             f"""INSERT INTO raw.quarantine
             SELECT {month_lit}, {type_lit}, {file_lit}, source_row, _bad_column, _reason FROM _checked WHERE _bad"""
         ).fetchone()
-        target_cols = [c for c in spec.loaded_columns]
+        derived = _derived_amounts(spec, present)
+        target_cols = [*spec.loaded_columns, *(ORDERS.column(en) for en in derived if en not in
+                                               {c.en for c in spec.loaded_columns})]
+        line_value = lambda c: derived.get(c.en) or _typed_ref(c)  # noqa: E731
         platform_lit = sql_literal(stats.platform)
         insert = f"INSERT INTO raw.{spec.table} (month, source_file, source_row, platform, shop_id, " \
                  f"{', '.join(c.loaded_name for c in target_cols)})"
         if spec.collapse_by:
             # One row per order line: one order per key, its amounts summed over its lines where the
-            # layout says so, every other value from its first line (DECISIONLOG: sub-order rows).
+            # layout says so, every other value from its first line, which the layout's `same` columns
+            # were checked to repeat (_checked_rows; DECISIONLOG "Platform layouts").
             key = spec.column(spec.collapse_by)
             values = ", ".join(
-                f"sum({_typed_ref(c)})" if c.en in spec.collapse_sum
+                f"sum({line_value(c)})" if c.en in spec.collapse_sum and (c.en in present or c.en in derived)
                 else f"max({_typed_ref(c)})" if c.en in spec.collapse_max
                 else f"arg_min({_typed_ref(c)}, source_row)" if c.en in present
                 else f"CAST(NULL AS {_sql_type(c)})" for c in target_cols)
@@ -761,7 +784,8 @@ class MonthLoader:
             stats.rows_merged = valid - loaded
         else:
             values = ", ".join(
-                _typed_ref(c) if c.en in present else f"CAST(NULL AS {_sql_type(c)})" for c in target_cols
+                line_value(c) if c.en in present or c.en in derived else f"CAST(NULL AS {_sql_type(c)})"
+                for c in target_cols
             )
             (loaded,) = con.execute(
                 f"""{insert} SELECT {month_lit}, {file_lit}, source_row, {platform_lit}, {shop_lit}, {values}
@@ -775,6 +799,34 @@ class MonthLoader:
         stats.rows_loaded, stats.rows_quarantined = loaded, quarantined
         if loaded == 0 and quarantined > 0 and spec.month_column:
             self._refuse_a_file_of_another_month(found.source_name, quarantined)
+
+    def _checked_rows(self, spec: ReportSpec, present: set[str], checks: RowChecks) -> str:
+        """The staged rows with `_bad`, `_bad_column` and `_reason`. For a layout of order lines, the
+        lines of an order that disagree on a value the layout says repeats per order (collapse.same)
+        are bad too, all of them: which line is right is unknown, and keeping the first would be a
+        silent choice."""
+        same = [spec.column(en) for en in spec.collapse_same if en in present]
+        if not (spec.collapse_by and same):
+            return f"SELECT *, {checks.first_col} AS _bad_column, {checks.reason} AS _reason FROM _numbered"
+        key = spec.column(spec.collapse_by)
+        differs_by_header: dict[str, list[str]] = {}  # one header may fill two columns (JD's 应付金额)
+        for c in same:
+            differs_by_header.setdefault(c.zh, []).append(
+                f"count(DISTINCT coalesce(CAST({_typed_ref(c)} AS VARCHAR), chr(1))) > 1")
+        differs = [(zh, " OR ".join(conds)) for zh, conds in differs_by_header.items()]
+        self.con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _disagreeing AS
+            SELECT {_typed_ref(key)} AS _order_key,
+                   concat_ws(', ', {', '.join(f"CASE WHEN {cond} THEN {sql_literal(zh)} END" for zh, cond in differs)})
+                       AS _columns
+            FROM _numbered WHERE NOT _bad GROUP BY {_typed_ref(key)}
+            HAVING {' OR '.join(cond for _, cond in differs)}""")
+        disagree = (f"{sql_literal(key.zh)} || ' ' || d._order_key || ': its lines disagree on ' || d._columns || "
+                    "' (one value per order expected)'")
+        return (f"SELECT n.* REPLACE (n._bad OR d._order_key IS NOT NULL AS _bad), "
+                f"CASE WHEN n._bad THEN {checks.first_col} ELSE split_part(d._columns, ', ', 1) END AS _bad_column, "
+                f"CASE WHEN n._bad THEN {checks.reason} ELSE {disagree} END AS _reason "
+                f"FROM _numbered AS n LEFT JOIN _disagreeing AS d ON n.{_typed_ref(key)} = d._order_key")
 
     def _refuse_a_file_of_another_month(self, file: str, quarantined: int) -> None:
         """A download whose every row is dated in another month sits in the wrong month folder:
@@ -831,10 +883,10 @@ class MonthLoader:
         for s in (s for s in self.result.files if s.report_type == spec.report_type):
             self.con.execute(
                 "INSERT INTO raw.load_audit (month, report_type, source_file, file_sha256, encoding, rows_read, rows_loaded, "
-                "rows_quarantined, provinces_unrecognised, rows_merged, layout, platform, shop_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "rows_quarantined, provinces_unrecognised, rows_merged, layout, platform, shop_id, paid_orders_only) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [self.month, s.report_type, s.file, s.sha256, s.encoding, s.rows_read, s.rows_loaded, s.rows_quarantined,
-                 s.provinces_unrecognised, s.rows_merged, s.layout, s.platform, s.shop_id],
+                 s.provinces_unrecognised, s.rows_merged, s.layout, s.platform, s.shop_id, s.paid_orders_only],
             )
 
 

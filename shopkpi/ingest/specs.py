@@ -82,6 +82,12 @@ class ReportSpec:
     collapse_by: str | None = None  # rows are order lines: one order per value of this column
     collapse_sum: tuple[str, ...] = ()  # amounts summed over an order's lines (others: the first line's)
     collapse_max: tuple[str, ...] = ()  # the largest value over the lines (refund_state: refunded > none)
+    # Values the layout says repeat on every line of an order: lines that disagree quarantine the order.
+    collapse_same: tuple[str, ...] = ()
+    # The export gives a refund state and no amount: a refunded row gave back its whole payment.
+    refund_in_full: bool = False
+    # The export lists paid orders only (Pinduoduo): its shop's payment rate is unknown.
+    paid_orders_only: bool = False
 
     @property
     def required(self) -> tuple[Column, ...]:

@@ -5,10 +5,25 @@
 -- Distinct buyers count buyer_identity, so buyers of two platforms never merge and a buyer of two
 -- Taobao shops counts once in the company's Taobao and company rows. A table built per month.
 -- Buyer counts are NULL when the scope's orders carry no buyer (Tmall's short layout, Pinduoduo).
--- Traffic and ad spend belong to a shop (its folder), so the platform scopes have none of their own.
-with orders as (
+-- Traffic and ad spend belong to a shop (its folder); a platform's and the company's are their shops'.
+-- The shops_* columns say how many of the scope's shops each figure covers (DECISIONLOG "Coverage").
+with month_orders as (
     select * from {{ ref('int_orders') }}
     {{ month_filter() }}
+),
+
+order_exports as (
+    select * from {{ ref('stg_order_exports') }}
+    {{ month_filter() }}
+),
+
+-- Whether the order's shop exports unpaid orders too (Pinduoduo's lists paid orders only): only
+-- those orders count in the payment rate, at every scope.
+orders as (
+    select month_orders.*, coalesce(order_exports.lists_unpaid_orders, true) as payment_known
+    from month_orders
+    left join order_exports
+        on month_orders.month = order_exports.month and month_orders.shop_id = order_exports.shop_id
 ),
 
 scoped_orders as (
@@ -94,7 +109,16 @@ order_totals as (
         case when count(has_refund) = 0 then null
              else sum(case when is_paid and has_refund is not null then 1 else 0 end) end as orders_paid_refund_known,
         sum(case when is_lost then 1 else 0 end) as lost_orders,
-        count(buyer_key) as orders_with_buyer
+        count(buyer_key) as orders_with_buyer,
+        -- 付款率 over the shops whose export lists unpaid orders (a paid-only export says nothing of them)
+        sum(case when payment_known then 1 else 0 end) as orders_created_payment_known,
+        sum(case when payment_known and is_paid then 1 else 0 end) as orders_paid_payment_known,
+        -- coverage: of the scope's shops, how many each figure counts (the rest have no such data)
+        count(distinct shop_id) as shops_in_scope,
+        count(distinct case when refund_amount is not null then shop_id end) as shops_with_refund_amount,
+        count(distinct case when has_refund is not null then shop_id end) as shops_with_refund_state,
+        count(distinct case when buyer_key is not null then shop_id end) as shops_with_buyers,
+        count(distinct case when payment_known then shop_id end) as shops_listing_unpaid_orders
     from scoped_orders
     group by month, scope_shop, scope_platform
 ),
@@ -129,8 +153,13 @@ paid_channel_sales as (
     group by month, shop_id
 ),
 
--- A shop's traffic and spend go to its own rows and to the company's; visitors of different
--- shops are different visitors.
+shops_with_buyers as (
+    select distinct month, shop_id from orders where buyer_key is not null
+),
+
+-- A shop's traffic and spend go to its own rows, its platform's and the company's; visitors of
+-- different shops are different visitors. The conversion rate's visitors are those of shops whose
+-- buyers are known too (conversion_uv): visitors of a shop without buyer ids would dilute it.
 shop_inputs as (
     select
         coalesce(traffic.month, ad_spend.month, paid_channel_sales.month) as month,
@@ -146,21 +175,35 @@ shop_inputs as (
         and coalesce(traffic.shop_id, ad_spend.shop_id) = paid_channel_sales.shop_id
 ),
 
-scoped_inputs as (
-    select shop_inputs.month, shop_platforms.shop_id, shop_platforms.platform, shop_inputs.store_uv,
-           shop_inputs.marketing_spend, shop_inputs.paid_channel_net_sales
+shop_inputs_with_platform as (
+    select shop_inputs.*, shop_platforms.platform,
+           case when shops_with_buyers.shop_id is not null then shop_inputs.store_uv end as conversion_uv
     from shop_inputs
     inner join shop_platforms
         on shop_inputs.month = shop_platforms.month and shop_inputs.shop_id = shop_platforms.shop_id
-    union all
-    select month, 'all', 'all', sum(store_uv), sum(marketing_spend), sum(paid_channel_net_sales)
-    from shop_inputs
-    group by month
+    left join shops_with_buyers
+        on shop_inputs.month = shops_with_buyers.month and shop_inputs.shop_id = shops_with_buyers.shop_id
+),
+
+scoped_inputs as (
+    {% for scope_shop, scope_platform in [('shop_id', 'platform'), ("'all'", 'platform'), ("'all'", "'all'")] %}
+    select month, {{ scope_shop }} as shop_id, {{ scope_platform }} as platform, sum(store_uv) as store_uv,
+           sum(conversion_uv) as conversion_uv, sum(marketing_spend) as marketing_spend,
+           sum(paid_channel_net_sales) as paid_channel_net_sales,
+           count(distinct case when conversion_uv is not null then shop_id end) as shops_with_traffic_and_buyers,
+           count(distinct case when marketing_spend is not null then shop_id end) as shops_with_spend
+    from shop_inputs_with_platform
+    group by month, {{ scope_shop }}, {{ scope_platform }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 )
 
 select
     order_totals.*,
     scoped_inputs.store_uv,
+    scoped_inputs.conversion_uv,
+    coalesce(scoped_inputs.shops_with_traffic_and_buyers, 0) as shops_with_traffic_and_buyers,
+    coalesce(scoped_inputs.shops_with_spend, 0) as shops_with_spend,
     scoped_inputs.marketing_spend,
     case when scoped_inputs.marketing_spend is null then null
          else coalesce(scoped_inputs.paid_channel_net_sales, 0) end as paid_channel_net_sales,

@@ -1,0 +1,10 @@
+-- The order exports loaded for each month and shop (raw.load_audit): whether they list unpaid
+-- orders at all. Pinduoduo's lists paid orders only (its layout says paid_orders_only), so its
+-- shop's payment rate is unknown, not 100%.
+select
+    month,
+    shop_id,
+    not bool_or(paid_orders_only) as lists_unpaid_orders
+from {{ raw_source('load_audit') }}
+where report_type = 'orders'
+group by month, shop_id
