@@ -95,7 +95,11 @@ def expected(real: pd.DataFrame, shared: str) -> dict[tuple[str, str], dict]:
                                         "is_paid": real["订单付款时间"] != "", "buyer": real["买家会员名"]}),
         "taobao_outlet": pd.DataFrame({"total": outlet["总金额"].map(Decimal), "paid": outlet["买家实际支付金额"].map(Decimal),
                                        "is_paid": outlet["订单付款时间"] != "", "buyer": outlet["买家会员名"]}),
-        "pdd_shop": pd.DataFrame({"total": pdd["商品总价(元)"].map(Decimal), "paid": pdd["用户实付金额(元)"].map(Decimal),
+        # Pinduoduo: what the buyer was charged is 用户实付金额; a 退款成功 order refunded it in full, so it
+        # paid nothing net (docs/money.md), as Taobao's 买家实际支付金额 is net of refunds
+        "pdd_shop": pd.DataFrame({"total": pdd["用户实付金额(元)"].map(Decimal),
+                                  "paid": [Decimal(0) if state == "退款成功" else Decimal(amount)
+                                           for amount, state in zip(pdd["用户实付金额(元)"], pdd["售后状态"])],
                                   "is_paid": True, "buyer": None}),
     }
     platforms = {"taobao_toyshop": "taobao", "taobao_outlet": "taobao", "pdd_shop": "pinduoduo"}
@@ -146,14 +150,19 @@ def test_company_kpis_come_from_the_facts_and_pinduoduo_buyers_are_no_data(shops
     assert company["aov"][0] == pytest.approx(round(float(known) / want["paid_buyers"], 6))
     pdd = store_kpis(warehouse, MONTH, "pdd_shop", "pinduoduo")
     assert pdd["paid_buyers"][0] is None and pdd["repeat_rate"][0] is None and pdd["aov"][0] is None
-    assert pdd["net_sales"][0] == pytest.approx(200.0)  # 180 + 20
+    assert pdd["net_sales"][0] == pytest.approx(180.0)  # 180 + 0: P-2's 20 was refunded (退款成功)
+    assert pdd["refund_amount"][0] == pytest.approx(20.0)  # refunded in full: the export has no refund amount
+    assert pdd["payment_rate"][0] is None  # the export lists paid orders only: unknown, not 100%
     assert pdd["refund_rate"][0] == pytest.approx(0.5)  # P-2 退款成功 of 2 paid
     # the company's refund rate: refunded orders / paid orders that carry refund data (every shop here does)
     refunded = int((paid["退款金额"].map(Decimal) > 0).sum()) + 1 + 1  # + OUT2 (退款金额 10) + P-2 (退款成功)
     assert company["refund_rate"][0] == pytest.approx(round(refunded / want["orders_paid"], 6))
-    # the company's refund amount counts the shops that export one (PDD has none): 1,355.49 + 10
+    # the company's refund amount: the real shop's 1,355.49, the outlet's 10 and Pinduoduo's P-2 (20, in full)
     assert company["refund_amount"][0] == pytest.approx(float(sum(real.loc[real["订单付款时间"] != "", "退款金额"].map(Decimal)))
-                                                        + 10.0)
+                                                        + 10.0 + 20.0)
+    # 付款率 leaves Pinduoduo's paid-only export out: the two Taobao shops' paid / created orders
+    taobao_paid = len(paid) + 2  # OUT1, OUT2 (OUT3 unpaid)
+    assert company["payment_rate"][1:] == (taobao_paid, len(real) + 3)
 
 
 @pytest.mark.xdist_group("shops")
@@ -192,7 +201,7 @@ def test_an_unknown_shop_folder_is_a_clear_error(tmp_path):
 def test_the_channel_managers_kpis_by_hand(shops_month):
     _, warehouse, real, _ = shops_month
     real_net = sum(real["买家实际支付金额"].map(Decimal))  # 289,655.94
-    company = real_net + Decimal("150.00") + Decimal("200.00")  # + outlet (100 + 50) + Pinduoduo (180 + 20)
+    company = real_net + Decimal("150.00") + Decimal("180.00")  # + outlet (100 + 50) + Pinduoduo (180; P-2's 20 refunded)
     con = duckdb.connect(str(warehouse), read_only=True)
     got = {(e, k): v for e, k, v in con.execute(
         """select employee_id, kpi_id, value from marts.kpi_employee_monthly
@@ -207,10 +216,10 @@ def test_the_channel_managers_kpis_by_hand(shops_month):
     assert got[("G1", "channel_net_sales")] == real_net + Decimal("150.00")
     assert got[("G1", "channel_sales_share")] == pytest.approx((real_net + 150) / company, abs=1e-6)
     assert got[("G1", "channel_sales_growth")] is None  # neither Taobao shop sold in April: no data
-    assert got[("G2", "channel_net_sales")] == Decimal("200.00")
-    assert got[("G2", "channel_sales_growth")] == pytest.approx(Decimal("200") / Decimal("160") - 1)  # 0.25
+    assert got[("G2", "channel_net_sales")] == Decimal("180.00")
+    assert got[("G2", "channel_sales_growth")] == pytest.approx(Decimal("180") / Decimal("160") - 1)  # 0.125
     assert got[("G3", "channel_net_sales")] == company and got[("G3", "channel_sales_share")] == 1
-    assert got[("G3", "channel_sales_growth")] == pytest.approx(Decimal("0.25"))  # only PDD sold in both months
+    assert got[("G3", "channel_sales_growth")] == pytest.approx(Decimal("0.125"))  # only PDD sold in both months
     # market share: the shops' 交易指数 over their category's, the category counted once per day
     assert float(got[("G1", "channel_market_share")]) == pytest.approx((1000 + 1500 + 500 + 0) / 300_000, abs=1e-6)
     assert got[("G3", "channel_market_share")] == got[("G1", "channel_market_share")]  # PDD has no market export
@@ -225,7 +234,7 @@ def test_the_channel_managers_kpis_by_hand(shops_month):
     assert per_shop[("G1", "taobao_outlet", "taobao", "channel_sales_share")] == pytest.approx(150 / company, abs=Decimal("1e-6"))
     assert float(per_shop[("G1", "taobao_toyshop", "taobao", "channel_market_share")]) == pytest.approx(2500 / 300_000, abs=1e-6)
     assert float(per_shop[("G1", "taobao_outlet", "taobao", "channel_market_share")]) == pytest.approx(500 / 300_000, abs=1e-6)
-    assert per_shop[("G2", "pdd_shop", "pinduoduo", "channel_sales_growth")] == pytest.approx(Decimal("0.25"))
+    assert per_shop[("G2", "pdd_shop", "pinduoduo", "channel_sales_growth")] == pytest.approx(Decimal("0.125"))
     assert per_shop[("G2", "jd_shop", "jd", "channel_net_sales")] is None  # no JD orders in May: no data, not 0
     assert per_shop[("G2", "jd_shop", "jd", "channel_sales_share")] is None
 
@@ -240,7 +249,7 @@ def test_scorecard_per_shop_in_the_cli(shops_month):
     scored = [line for line in lines if line.startswith("channel_manager,")]
     assert {line.split(",")[3] for line in scored} == {"G2", "G3"}
     growth = [line for line in scored if ",channel_sales_growth," in line]
-    assert all(",pass," in line for line in growth)  # 200 / 160 - 1 = 0.25 >= 0
+    assert all(",pass," in line for line in growth)  # 180 / 160 - 1 = 0.125 >= 0
 
 
 @pytest.mark.xdist_group("shops")
@@ -267,12 +276,27 @@ def test_the_simulated_five_shop_month_materialises_end_to_end(tmp_path):
     market = con.execute("""select count(*), count(value) from marts.kpi_employee_monthly
                             where month = ? and kpi_id = 'channel_market_share'""", [MONTH]).fetchone()
     con.close()
-    # Independent sums over the exports themselves (pandas): the Tmall and Pinduoduo shops' net sales.
-    tmall = pd.read_csv(tmp_path / "exports" / "tmall_flagship" / MONTH / "ExportOrderList_tmall.csv", dtype=str)
-    pdd = pd.read_csv(tmp_path / "exports" / "pdd_shop" / MONTH / "拼多多订单导出.csv", dtype=str, encoding="utf-8-sig")
-    assert net["tmall_flagship"] == sum(tmall["买家实际支付金额"].map(Decimal))
-    assert net["pdd_shop"] == sum(pdd["用户实付金额(元)"].str.replace(",", "").map(Decimal))
-    assert net["all"] == sum(v for s, v in net.items() if s != "all")  # the company is the sum of its shops
+    # Independent sums over the exports themselves (pandas): every shop's net sales, what buyers paid
+    # net of refunds (docs/money.md). Tmall: 买家实际支付金额 is already net. Pinduoduo: 用户实付金额 of the
+    # orders not 退款成功 (a refunded order gave back its whole payment). JD: 应付金额 once per paid order
+    # (lines repeat it). Douyin: 订单应付金额 of the paid sub-orders not 退款成功.
+    folder = tmp_path / "exports"
+    amount = lambda column: column.str.replace(",", "").map(Decimal)  # noqa: E731
+    tmall = pd.read_csv(folder / "tmall_flagship" / MONTH / "ExportOrderList_tmall.csv", dtype=str)
+    pdd = pd.read_csv(folder / "pdd_shop" / MONTH / "拼多多订单导出.csv", dtype=str, encoding="utf-8-sig")
+    jd = pd.read_csv(folder / "jd_shop" / MONTH / "京东订单导出.csv", dtype=str, encoding="gbk", keep_default_na=False)
+    douyin = pd.read_csv(folder / "douyin_shop" / MONTH / "抖店订单导出.csv", dtype=str, encoding="utf-8-sig")
+    expected_net = {
+        "taobao_toyshop": sum(read_real_orders()["买家实际支付金额"].map(Decimal)),
+        "tmall_flagship": sum(tmall["买家实际支付金额"].map(Decimal)),
+        "pdd_shop": sum(amount(pdd.loc[pdd["售后状态"] != "退款成功", "用户实付金额(元)"])),
+        "jd_shop": sum(amount(jd.loc[jd["付款确认时间"] != ""].drop_duplicates("订单号")["应付金额"])),
+        "douyin_shop": sum(amount(douyin.loc[(douyin["支付完成时间"] != "-") & (douyin["售后状态"] != "退款成功"), "订单应付金额"])),
+    }
+    assert (pdd["售后状态"] == "退款成功").any() and (douyin["售后状态"] == "退款成功").any()  # refunds to net out
+    for shop, want in expected_net.items():
+        assert net[shop] == want, shop
+    assert net["all"] == sum(expected_net.values())  # the company is the sum of its shops' net-of-refund sales
     assert len(shares) == 2 and sum(shares) == pytest.approx(1)  # G01 and G02 split the five shops
     assert rows["pdd_shop/orders"] == len(pdd)
     # the simulated 生意参谋 market export is the Taobao shop's: its manager's rows (all, taobao_toyshop) have a share
@@ -317,7 +341,7 @@ def test_scorecard_shop_shows_one_shop_or_the_company(shops_month):
                   env=dagster_home(root))
     assert pdd.returncode == 0, pdd.stderr
     rows = {line.split(",")[2]: line.split(",")[5] for line in pdd.stdout.splitlines()[1:]}
-    assert rows["net_sales"] == "200" and rows["paid_buyers"] == ""  # 180 + 20; no buyers: no data
+    assert rows["net_sales"] == "180" and rows["paid_buyers"] == ""  # 180 + 0 (P-2 refunded); no buyers: no data
     table = run_cli("scorecard", "--month", MONTH, "--shop", "all", "--warehouse", str(warehouse), env=dagster_home(root))
     assert "公司 Company" in table.stdout and "公司·pinduoduo" in table.stdout and "公司·taobao" in table.stdout
     unknown = run_cli("scorecard", "--month", MONTH, "--shop", "nope", "--warehouse", str(warehouse), env=dagster_home(root))
