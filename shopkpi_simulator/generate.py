@@ -453,7 +453,7 @@ class Simulator:
                    if (self.start + dt.timedelta(days=d)).weekday() == 0]
         rows, report = [], 0
         for week_no, monday in enumerate(mondays, start=1):
-            window_end = min(monday + dt.timedelta(days=7), self.end)
+            window_end = monday + dt.timedelta(days=7)  # the whole week, also into the next month
             orders_paid, net_sales = self.con.execute(
                 "SELECT count(*) FILTER (WHERE paid_at IS NOT NULL), coalesce(sum(paid_amount), 0) FROM orders "
                 "WHERE created_at >= ? AND created_at < ?", [monday, window_end]).fetchone()
@@ -467,7 +467,7 @@ class Simulator:
                     error = ANALYST_ERRORS.get((analyst, week_no), 0.0) if metric == "实际成交额" else 0.0
                     reported = round(float(value) * (1 + error), 2)
                     rows.append([f"R{self.month.replace('-', '')}{report:03d}", analyst, _ts(monday), _ts(submitted),
-                                 _ts(deadline), metric, reported])
+                                 _ts(deadline), metric, reported, ""])  # 范围 empty: the folder's shop
         self._write("analyst_reports", rows)
 
     def _market_reports(self) -> None:

@@ -45,3 +45,8 @@
     {{ delete_month_rows(this, month) }}
   {%- endif -%}
 {%- endmacro %}
+
+{# The Monday 00:00 that starts the week holding a timestamp (DuckDB and Spark both truncate to Monday). #}
+{% macro week_of(timestamp) -%}
+    date_trunc('week', {{ timestamp }})
+{%- endmacro %}

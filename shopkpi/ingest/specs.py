@@ -376,6 +376,8 @@ ANALYST_REPORTS = ReportSpec(
         C("截止时间", "deadline_at", T.TIMESTAMP, required=True, nullable=False),
         C("指标", "metric", required=True, nullable=False),
         C("报告值", "reported_value", T.MONEY, required=True, nullable=False),
+        # What the figure describes: a shop_id, a platform, or 全部 (the company); empty: the folder's shop.
+        C("范围", "scope"),
     ),
 )
 
