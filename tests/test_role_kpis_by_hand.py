@@ -54,9 +54,10 @@ EXPECTED = {
     ("W1", "pv_per_uv"): 5 / 3, ("W1", "broken_link_rate"): 1 / 5,
     ("W2", "pv_per_uv"): 7 / 3, ("W2", "broken_link_rate"): 0.0,
     # 数据分析师. A1: 4 figures, 4.9% passes; on time for 1 of 4 weeks.
-    # A2: 5 figures (R3 two, R4 two, R5 one); the 5.1% one and R5's undefined error fail.
+    # A2: 4 figures checked in March (R3 two, R4 two); the 5.1% one fails. R5's week (28 March to 3 April)
+    # ends in April: it is checked there, over its whole week, when every day of it is known.
     ("A1", "report_error_rate"): 0.0, ("A1", "reports_on_time"): 1 / 4,
-    ("A2", "report_error_rate"): 2 / 5, ("A2", "reports_on_time"): 3 / 4,
+    ("A2", "report_error_rate"): 1 / 4, ("A2", "reports_on_time"): 3 / 4,
     # 物流协调员. L1: 4 h and 24 h, one of two delivered on time; L2: 2 h and 6 h, the one delivered is on time.
     # 承诺送达 is a date: O1 signed at 10:00 on its promised day and O5 at 23:59:59 on its day are on time.
     ("L1", "ship_hours"): 14.0, ("L1", "on_time_delivery"): 1 / 2,
