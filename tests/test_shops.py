@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from tests.helpers import REAL_EXPORTS, dagster_home, materialize_month, read_real_orders, run_cli, store_kpis
+from tests.helpers import REAL_EXPORTS, dagster_home, materialize_month, query, read_real_orders, run_cli, store_kpis
 from tests.test_layouts import PDD_HEADER, write_rows
 
 MONTH = "2017-05"
@@ -160,6 +160,19 @@ def test_company_kpis_come_from_the_facts_and_pinduoduo_buyers_are_no_data(shops
     # the company's refund amount: the real shop's 1,355.49, the outlet's 10 and Pinduoduo's P-2 (20, in full)
     assert company["refund_amount"][0] == pytest.approx(float(sum(real.loc[real["订单付款时间"] != "", "退款金额"].map(Decimal)))
                                                         + 10.0 + 20.0)
+    # Like with like: only the Pinduoduo shop sold in April (160) and May (180 net): the company's and
+    # Pinduoduo's growth is 180 / 160 - 1 = 0.125 over 1 shop; Taobao's shops opened in May: no data.
+    coverage = dict(((s, p, k), (c, n)) for s, p, k, c, n in query(
+        warehouse, "select shop_id, platform, kpi_id, shops_counted, shops_in_scope from marts.kpi_store_monthly "
+                   "where month = ?", [MONTH]))
+    assert company["sales_growth"][0] == pytest.approx(0.125) and coverage[("all", "all", "sales_growth")] == (1, 3)
+    assert store_kpis(warehouse, MONTH, "all", "taobao")["sales_growth"][0] is None
+    assert coverage[("all", "taobao", "sales_growth")] == (0, 2)
+    # the company's figures say how many shops they cover: buyers and 付款率 two of three (no Pinduoduo
+    # buyers, paid orders only), refunds all three (Pinduoduo's refund state counts in full)
+    assert coverage[("all", "all", "paid_buyers")] == (2, 3) and coverage[("all", "all", "payment_rate")] == (2, 3)
+    assert coverage[("all", "all", "refund_amount")] == (3, 3) and coverage[("all", "all", "net_sales")] == (3, 3)
+    assert coverage[("pdd_shop", "pinduoduo", "payment_rate")] == (0, 1)
     # 付款率 leaves Pinduoduo's paid-only export out: the two Taobao shops' paid / created orders
     taobao_paid = len(paid) + 2  # OUT1, OUT2 (OUT3 unpaid)
     assert company["payment_rate"][1:] == (taobao_paid, len(real) + 3)
@@ -297,6 +310,10 @@ def test_the_simulated_five_shop_month_materialises_end_to_end(tmp_path):
     for shop, want in expected_net.items():
         assert net[shop] == want, shop
     assert net["all"] == sum(expected_net.values())  # the company is the sum of its shops' net-of-refund sales
+    # The Taobao platform's traffic and spend are its one shop's: the same conversion rate and ROI
+    taobao, toyshop = store_kpis(warehouse, MONTH, "all", "taobao"), store_kpis(warehouse, MONTH, "taobao_toyshop", "taobao")
+    for kpi in ("conversion_rate", "marketing_roi"):
+        assert toyshop[kpi][0] is not None and taobao[kpi] == toyshop[kpi], kpi
     assert len(shares) == 2 and sum(shares) == pytest.approx(1)  # G01 and G02 split the five shops
     assert rows["pdd_shop/orders"] == len(pdd)
     # the simulated 生意参谋 market export is the Taobao shop's: its manager's rows (all, taobao_toyshop) have a share
