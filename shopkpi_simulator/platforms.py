@@ -104,7 +104,7 @@ def _cell(layout: Layout, header: str, target: str | None, line: tuple[Order, De
         # a column read as 0 until paid (zero_unless) shows what is payable, as the platform does
         # GMV is what the buyer is charged after discounts (docs/money.md); goods_amount the goods before them
         amount = {"total_amount": order.payable, "goods_amount": order.total,
-                  "paid_amount": order.payable if column.zero_unless or layout.refund_in_full else order.paid,
+                  "paid_amount": order.payable if column.zero_unless else order.paid,
                   "shipping_fee": order.shipping}[target]
         if target in summed:
             amount = (amount * share).quantize(Decimal("0.01"))

@@ -34,19 +34,16 @@ figures as (
         case when reports.scope = 'all' then 'all' when shops.shop_id is not null then shops.shop_id
              when platforms.platform is not null then 'all' end as scope_shop,
         case when reports.scope = 'all' then 'all' when shops.shop_id is not null then shops.platform
-             when platforms.platform is not null then platforms.platform end as scope_platform
+             when platforms.platform is not null then platforms.platform end as scope_platform,
+        -- the month of the week's Sunday
+        substr(cast({{ dbt.dateadd('day', 6, week_of('reports.week_start')) }} as string), 1, 7) as check_month
     from reports
     left join shops on reports.scope = shops.shop_id
     left join platforms on reports.scope = platforms.platform
 ),
 
-checked_figures as (
-    select *, substr(cast({{ dbt.dateadd('day', 6, 'week') }} as string), 1, 7) as check_month
-    from figures
-),
-
 this_month_figures as (
-    select * from checked_figures
+    select * from figures
     {{ month_filter('check_month') }}
 ),
 

@@ -153,8 +153,9 @@ paid_channel_sales as (
     group by month, shop_id
 ),
 
+-- from the shops' own totals, not another pass over the month's orders
 shops_with_buyers as (
-    select distinct month, shop_id from orders where buyer_key is not null
+    select month, shop_id from order_totals where shop_id <> 'all' and orders_with_buyer > 0
 ),
 
 -- A shop's traffic and spend go to its own rows, its platform's and the company's; visitors of
