@@ -330,7 +330,8 @@ class Simulator:
             SELECT c.campaign_id, '店铺活动' || right(c.campaign_id, 2), c.planner,
                    strftime(c.starts_at, '%Y-%m-%d %H:%M:%S'), strftime(c.ends_at, '%Y-%m-%d %H:%M:%S'), c.cost,
                    CAST(coalesce(buyers, 0) * (3 + 5 * u(c.campaign_id || 'uv')) + 20 AS BIGINT) AS page_uv,
-                   CAST((coalesce(buyers, 0) * (3 + 5 * u(c.campaign_id || 'uv')) + 20) * (1.1 + 0.8 * u(c.campaign_id || 'ck')) AS BIGINT)
+                   CAST((coalesce(buyers, 0) * (3 + 5 * u(c.campaign_id || 'uv')) + 20) * (1.1 + 0.8 * u(c.campaign_id || 'ck')) AS BIGINT),
+                   '' AS shop  -- 店铺 empty: the folder's shop
             FROM campaigns c LEFT JOIN uv USING (campaign_id) ORDER BY 1""",
         )
 
@@ -406,7 +407,8 @@ class Simulator:
                    strftime(shipped_at, '%Y-%m-%d %H:%M:%S'),
                    strftime(CAST(paid_at AS DATE) + INTERVAL 3 DAY, '%Y-%m-%d'),
                    CASE WHEN u(order_id || 'transit') < 0.03 THEN NULL ELSE
-                   strftime(shipped_at + INTERVAL 1 MINUTE * CAST(60 * (18 + 60 * pow(u(order_id || 'dlv'), 2)) AS INTEGER), '%Y-%m-%d %H:%M:%S') END
+                   strftime(shipped_at + INTERVAL 1 MINUTE * CAST(60 * (18 + 60 * pow(u(order_id || 'dlv'), 2)) AS INTEGER), '%Y-%m-%d %H:%M:%S') END,
+                   '' AS shop  -- 店铺 empty: the folder's shop
             FROM s ORDER BY paid_at, order_id""",
         )
 

@@ -61,7 +61,10 @@ def test_a_campaign_past_the_month_end_never_changes_its_month(march_then_april)
     after = march_marts(warehouse)
     assert after == before
     (hd4,) = query(warehouse, "select month, window_orders, campaign_orders from marts.kpi_campaign where campaign_id = 'HD4'")
-    assert hd4 == ("2022-03", 0, 0)  # its window is 30-31 March: A1 (1 April) counts on neither side
+    # HD4 runs 30 March - 2 April: credited to April, the month it ends, over all four days. The shop's paid
+    # orders on those days: A1 (1 April; March has none after the 15th), listed in April's 活动订单 -> 1 and 1.
+    # (The test asserted ('2022-03', 0, 0) before: April's days were counted nowhere.)
+    assert hd4 == ("2022-04", 1, 1)
 
 
 def test_deliverable_counts_are_no_data_in_a_month_without_that_export(march_then_april):
@@ -85,11 +88,13 @@ def test_a_visit_on_the_last_evening_is_attributed_once_in_the_orders_month(marc
     assert [(m, o, c, p, float(a)) for m, o, c, p, a in rows] == [("2022-04", "A1", "直通车", "P1", 60.0)]
 
 
-def test_bad_reviews_count_only_with_a_same_month_conversion(march_then_april):
+def test_a_bad_review_after_the_month_counts_once_in_the_month_it_arrives(march_then_april):
     warehouse, _ = march_then_april
-    (april,) = query(warehouse, "select value from marts.kpi_employee_monthly "
-                                "where month = '2022-04' and employee_id = 'C1' and kpi_id = 'bad_reviews'")
-    assert float(april[0]) == 0.0  # O1's review is April's, its conversion (S1) March's: not attributed (DECISIONLOG)
+    counts = dict(query(warehouse, "select month, value from marts.kpi_employee_monthly "
+                                   "where employee_id = 'C1' and kpi_id = 'bad_reviews' and shop_id = 'all'"))
+    # O1's 服务态度 差评 arrives in April's review sheet; C1 converted O1 in March (S1): it counts in April, once,
+    # and March keeps its own (O2's, 1). (The test asserted April 0 before: the review was counted nowhere.)
+    assert {m: float(v) for m, v in counts.items()} == {"2022-03": 1.0, "2022-04": 1.0}
 
 
 def _scans(node):

@@ -28,8 +28,10 @@ pytestmark = pytest.mark.xdist_group("role_month")
 
 # 0-100 rule: pass = 100, or 80 at the target rising linearly to 100 at the stretch;
 # fail = 80 x the share of the target reached. Weights from seeds/kpi_weights.csv.
-C1 = {  # median 37.5 s (<= 30 fails), 2 slow (<= 5, stretch 0), 2 violations, 2/3 answered in 24 h, 1/2 satisfied
-    "first_response_s": 80 * 30 / 37.5, "slow_responses": 80 + 20 * (2 - 5) / (0 - 5), "violations": 80 + 20 * (2 - 5) / (0 - 5),
+# C1: replies 30 s and 45 s, S3 never answered (counted at the 24 h window's end, 86,400 s): median 45 s (<= 30 fails),
+# 2 slow (<= 5, stretch 0), 2 violations, 2/3 answered in 24 h, 1/2 satisfied
+C1 = {
+    "first_response_s": 80 * 30 / 45, "slow_responses": 80 + 20 * (2 - 5) / (0 - 5), "violations": 80 + 20 * (2 - 5) / (0 - 5),
     "reply_within_24h": 80 * (2 / 3) / 1, "satisfaction": 80 * 0.5 / 0.9,
 }
 C2 = {  # median 25 s (<= 30 passes, stretch 15), 2 slow, 1 violation, 3/4 answered in 24 h, 1/2 satisfied
@@ -62,7 +64,7 @@ def test_scores_and_totals_by_hand(month):
             assert card[(employee, kpi)][1] == pytest.approx(want, abs=0.005), (employee, kpi)
         assert card[(employee, "first_response_s")][2] == pytest.approx(total(scores, CS_WEIGHTS), abs=0.005)
     assert card[("C1", "first_response_s")][0] == "fail" and card[("C1", "slow_responses")][0] == "pass"
-    # ranks within the role: C2's total (74.8) above C1's (67.3)
+    # ranks within the role: C2's total above C1's
     assert (card[("C1", "violations")][3], card[("C2", "violations")][3]) == (2, 1)
     # planners: K1 ROI 150/100 = 1.5 meets >= 1.5 exactly (80, stretch 3), 2 of 3 campaigns; K2 ROI 0 and 2 campaigns
     assert card[("K1", "campaign_roi")][:2] == ("pass", pytest.approx(80))
@@ -114,15 +116,22 @@ def test_config_errors_name_the_row(tmp_path):
     assert config_problems(seeds) == []
     row = len((seeds / "kpi_targets.csv").read_text(encoding="utf-8").splitlines()) + 1  # the next line (header: row 1)
     with (seeds / "kpi_targets.csv").open("a", encoding="utf-8") as fh:
-        fh.write("designer,design_speed,>=,1,,made up\n")  # unknown kpi_id
-        fh.write("logistics_coordinator,ship_hours,>=,24,,wrong side\n")  # lower-is-better with >=
+        fh.write("designer,design_speed,>=,1,handbook,,,,month,made up\n")  # unknown kpi_id
+        fh.write("logistics_coordinator,ship_hours,>=,24,handbook,,,,month,wrong side\n")  # lower-is-better with >=
+        # a higher-is-better target of 0 scores every fail 0 unless a fail_range says how far below it is 0;
+        # the target's basis must say handbook or house
+        fh.write("designer,design_output,>=,0,guess,,,,month,no range\n")
     weights = (seeds / "kpi_weights.csv").read_text(encoding="utf-8").replace("campaign_roi,0.6", "campaign_roi,0.5")
     (seeds / "kpi_weights.csv").write_text(weights, encoding="utf-8")
     problems = config_problems(seeds)
     assert f"seeds/kpi_targets.csv row {row} (designer, design_speed): unknown kpi_id 'design_speed'" in problems[0]
     assert (f"seeds/kpi_targets.csv row {row + 1} (logistics_coordinator, ship_hours): comparator '>=' is on the wrong side"
             in problems[1])
-    assert problems[2] == "seeds/kpi_weights.csv: weights of role 'campaign_planner' sum to 0.9, not 1"
+    assert problems[2:4] == [
+        f"seeds/kpi_targets.csv row {row + 2} (designer, design_output): target_basis 'guess' must be handbook or house",
+        f"seeds/kpi_targets.csv row {row + 2} (designer, design_output): a higher-is-better target of 0 needs a fail_range "
+        "(how far below it a fail scores 0)"]
+    assert problems[4] == "seeds/kpi_weights.csv: weights of role 'campaign_planner' sum to 0.9, not 1"
 
 
 def checksums(folder: Path) -> dict[str, str]:

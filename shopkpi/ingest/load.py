@@ -715,14 +715,16 @@ class MonthLoader:
         zh_of = {c.en: c.zh for c in spec.columns}
         checks = _problem_exprs(spec, present, month)
         if spec.order_scoped and "order_id" in present:
-            checks.append(
-                (
-                    zh_of["order_id"],
-                    f"order_id IS NOT NULL AND order_id NOT IN "
-                    f"(SELECT order_id FROM raw.orders WHERE month = {month_lit} AND shop_id = {shop_lit})",
-                    sql_literal(f"{zh_of['order_id']}: no loaded order with this id in the {month} order report"),
-                )
-            )
+            if spec.order_shop_column:  # a team sheet: the named shop's order, else any shop's of the month
+                column = spec.order_shop_column if spec.order_shop_column in present else "NULL"
+                condition = (f"order_id NOT IN (SELECT order_id FROM raw.orders WHERE month = {month_lit} "
+                             f"AND shop_id = coalesce(nullif(trim({column}), ''), shop_id))")
+                why = f"{zh_of['order_id']}: no loaded order with this id in the {month} order reports of the shops"
+            else:
+                condition = (f"order_id NOT IN "
+                             f"(SELECT order_id FROM raw.orders WHERE month = {month_lit} AND shop_id = {shop_lit})")
+                why = f"{zh_of['order_id']}: no loaded order with this id in the {month} order report"
+            checks.append((zh_of["order_id"], f"order_id IS NOT NULL AND {condition}", sql_literal(why)))
         checks = [(sql_literal(zh), cond, why) for zh, cond, why in checks]  # the column as SQL from here
         if check_nul:
             checks.insert(0, ("_nul_column", "_nul_column IS NOT NULL", "_nul_column || ': NUL byte in the cell'"))

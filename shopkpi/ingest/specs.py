@@ -70,6 +70,9 @@ class ReportSpec:
     # Rows belong to the month of the order they reference (订单编号); rows whose
     # order is not among the month's loaded orders are quarantined.
     order_scoped: bool = False
+    # A team sheet that may cover other shops' orders: the column naming the order's shop (empty:
+    # any shop of the month may hold the order). Without it, the order is the folder's shop's.
+    order_shop_column: str | None = None
     # Event times that cannot lie after the load (an order is not created tomorrow);
     # later values are quarantined as "in the future".
     past_only: tuple[str, ...] = ()
@@ -253,6 +256,8 @@ CAMPAIGNS = ReportSpec(
         C("活动成本", "cost", T.MONEY, required=True, nullable=False),
         C("活动页UV", "page_uv", T.INT, required=True, nullable=False),
         C("活动页点击量", "page_clicks", T.INT, required=True, nullable=False),
+        # The shop the campaign runs in (a shop_id); empty: the folder's shop.
+        C("店铺", "campaign_shop"),
     ),
 )
 
@@ -394,7 +399,10 @@ LOGISTICS = ReportSpec(
         C("发货时间", "shipped_at", T.TIMESTAMP, required=True),
         C("承诺送达日期", "promised_at", T.TIMESTAMP, required=True),
         C("签收时间", "delivered_at", T.TIMESTAMP),
+        # The shop of the order (a shop_id); empty: the folder's shop or another shop of the month with the order.
+        C("店铺", "order_shop"),
     ),
+    order_shop_column="order_shop",
 )
 
 MARKET_REPORTS = ReportSpec(

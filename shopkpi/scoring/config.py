@@ -14,7 +14,10 @@ from ..settings import SEEDS_DIR
 
 COMPARATORS = {"higher": {">=", ">"}, "lower": {"<=", "<"}}
 # A scorecard row's status as people read it, in the CLI, the report and the workbook.
-STATUS_LABELS = {"pass": "达标 pass", "fail": "未达标 fail", "no_data": "无数据 no data", "unscored": "不计分 unscored"}
+STATUS_LABELS = {"pass": "达标 pass", "fail": "未达标 fail", "no_data": "无数据 no data", "unscored": "不计分 unscored",
+                 "progress": "季度进度 progress"}
+BASES = {"handbook", "house"}  # where a target, stretch or weight comes from
+JUDGED_IN = {"month", "quarter_end"}
 WEIGHT_TOLERANCE = 1e-9
 
 
@@ -27,8 +30,8 @@ class ScoringConfigError(ValueError):
 
 
 def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return [(i, row) for i, row in enumerate(csv.DictReader(fh), start=2)]  # row 1 is the header
+    with path.open(encoding="utf-8", newline="") as fh:  # a short row's missing cells read as empty
+        return [(i, {k: v or "" for k, v in row.items()}) for i, row in enumerate(csv.DictReader(fh), start=2)]  # row 1: header
 
 
 def _number(value: str) -> float | None:
@@ -38,9 +41,29 @@ def _number(value: str) -> float | None:
         return None
 
 
+COLUMNS = {
+    "kpi_targets.csv": ["role", "kpi_id", "comparator", "target", "target_basis", "stretch", "stretch_basis", "fail_range",
+                        "judged_in", "source"],
+    "kpi_weights.csv": ["role", "kpi_id", "weight", "basis"],
+}
+
+
+def _missing_columns(seeds: Path) -> list[str]:
+    problems = []
+    for name, columns in COLUMNS.items():
+        with (seeds / name).open(encoding="utf-8", newline="") as fh:
+            header = next(csv.reader(fh), [])
+        missing = [c for c in columns if c not in header]
+        if missing:
+            problems.append(f"seeds/{name} row 1: missing column(s) {', '.join(missing)} (expected: {','.join(columns)})")
+    return problems
+
+
 def config_problems(seeds: Path = SEEDS_DIR) -> list[str]:
+    problems = _missing_columns(seeds)
+    if problems:
+        return problems
     registry = {row["kpi_id"]: row for _, row in _rows(seeds / "kpi_registry.csv")}
-    problems: list[str] = []
     targeted: dict[tuple[str, str], bool] = {}
     name = "seeds/kpi_targets.csv"
     for line, row in _rows(seeds / "kpi_targets.csv"):
@@ -64,6 +87,18 @@ def config_problems(seeds: Path = SEEDS_DIR) -> list[str]:
                                       or (kpi["direction"] == "lower" and stretch >= target)):
             problems.append(f"{where}: stretch {row['stretch']} is on the wrong side of target {row['target']} "
                             f"for a '{kpi['direction']}'-is-better KPI")
+        if row["target_basis"] not in BASES:
+            problems.append(f"{where}: target_basis '{row['target_basis']}' must be handbook or house")
+        if stretch is not None and row["stretch_basis"] not in BASES:
+            problems.append(f"{where}: stretch_basis '{row['stretch_basis']}' must be handbook or house")
+        fail_range = _number(row["fail_range"])
+        if row["fail_range"].strip() and (fail_range is None or fail_range <= 0 or kpi["direction"] != "higher"):
+            problems.append(f"{where}: fail_range '{row['fail_range']}' must be a number > 0, on a higher-is-better KPI")
+        elif target <= 0 and kpi["direction"] == "higher" and fail_range is None:
+            problems.append(f"{where}: a higher-is-better target of {row['target']} needs a fail_range "
+                            "(how far below it a fail scores 0)")
+        if row["judged_in"] not in JUDGED_IN:
+            problems.append(f"{where}: judged_in '{row['judged_in']}' must be month or quarter_end")
         if (row["role"], row["kpi_id"]) in targeted:
             problems.append(f"{where}: duplicate target")
         targeted[(row["role"], row["kpi_id"])] = True
@@ -79,6 +114,8 @@ def config_problems(seeds: Path = SEEDS_DIR) -> list[str]:
         if weight is None or weight < 0:
             problems.append(f"{where}: weight '{row['weight']}' must be a number ≥ 0")
             continue
+        if row["basis"] not in BASES:
+            problems.append(f"{where}: basis '{row['basis']}' must be handbook or house")
         if weight > 0 and (row["role"], row["kpi_id"]) not in targeted:
             problems.append(f"{where}: weight {row['weight']} on a KPI without a target (unscored KPIs carry no weight)")
         sums[row["role"]] += weight

@@ -1,59 +1,91 @@
--- One row per campaign: its orders, paid amount and buyers against the whole store on the
--- campaign's days. "Daily average over the campaign's days" cancels out (same days in
--- numerator and denominator), so shares are ratios of totals. Orders are paid orders.
--- The campaign's days are whole calendar days, from its start day to its end day, limited
--- to the month it starts in (the month it is credited to): a campaign starting at 10:00
--- counts that morning's orders and visitors on both sides of every ratio, and one running
--- past the month end never changes its month when the next month's files arrive.
-with campaigns as (
+-- One row per campaign: its orders, paid amount and buyers against its own shop's orders, buyers
+-- and visitors on the campaign's days ("daily average over the campaign's days" cancels out: same
+-- days in numerator and denominator, so shares are ratios of totals). Orders are paid orders.
+-- The campaign's days are whole calendar days, from its start day to its end day, all of them: a
+-- campaign is credited to the month it ends (`month`; DECISIONLOG "Campaigns"), when every day is
+-- known, so a campaign running past a month end loses no day and a published month never changes.
+-- Its shop is 店铺 on the sheet, else the sheet's folder (stg_campaigns.shop_id). A campaign is listed
+-- in the sheet of the month it starts (or again in a later month's: the latest listing is used) and
+-- runs at most into the next month (a longer one is counted over those two months; stg_campaigns'
+-- test warns). Without buyer ids in its shop on its days, its buyer counts are NULL, not 0.
+with listed as (
     select *,
-           cast(starts_at as date) as first_day,
-           least(cast(ends_at as date), cast({{ dbt.dateadd('day', -1, month_end('month')) }} as date)) as last_day
+           row_number() over (partition by sheet_shop_id, campaign_id order by month desc) as listing
     from {{ ref('stg_campaigns') }}
 ),
 
-campaign_orders as (
-    select campaign_orders.campaign_id, orders.order_id, orders.paid_amount, orders.buyer_key
-    from {{ ref('stg_campaign_orders') }} as campaign_orders
-    inner join campaigns on campaign_orders.campaign_id = campaigns.campaign_id
-    inner join {{ ref('int_orders') }} as orders
-        on campaign_orders.order_id = orders.order_id and campaign_orders.month = orders.month
-        and orders.month = campaigns.month
-        and cast(orders.created_at as date) between campaigns.first_day and campaigns.last_day
-    where orders.is_paid
+campaigns as (
+    select listed.month as listed_month, listed.sheet_shop_id, listed.shop_id, shops.platform,
+           listed.campaign_id, listed.campaign_name, listed.planner_id, listed.starts_at, listed.ends_at,
+           listed.cost, listed.page_uv, listed.page_clicks,
+           cast(listed.starts_at as date) as first_day,
+           cast(listed.ends_at as date) as last_day,
+           substr(cast(cast(listed.ends_at as date) as string), 1, 7) as month
+    from listed
+    left join {{ ref('shops') }} as shops on listed.shop_id = shops.shop_id
+    where listed.listing = 1
 ),
 
-campaign_totals as (
-    select campaign_id, count(distinct order_id) as campaign_orders, sum(paid_amount) as campaign_paid_amount,
-           count(distinct buyer_key) as campaign_buyers
-    from campaign_orders
-    group by campaign_id
+this_month_campaigns as (
+    select * from campaigns
+    {{ month_filter() }}
+),
+
+orders as (  -- the campaigns' days lie in the build month and the one before
+    select * from {{ ref('int_orders') }}
+    {{ month_filter(include_previous=true) }}
+),
+
+window_orders as (
+    select this_month_campaigns.sheet_shop_id, this_month_campaigns.campaign_id,
+           orders.order_id, orders.paid_amount, orders.buyer_key
+    from this_month_campaigns
+    inner join orders
+        on orders.shop_id = this_month_campaigns.shop_id and orders.is_paid
+        and cast(orders.created_at as date) between this_month_campaigns.first_day and this_month_campaigns.last_day
 ),
 
 window_totals as (
-    select campaigns.campaign_id, count(*) as window_orders, sum(orders.paid_amount) as window_paid_amount,
-           count(distinct orders.buyer_key) as window_buyers
-    from campaigns
-    inner join {{ ref('int_orders') }} as orders
-        on orders.month = campaigns.month and orders.is_paid
-        and cast(orders.created_at as date) between campaigns.first_day and campaigns.last_day
-    group by campaigns.campaign_id
+    select sheet_shop_id, campaign_id, count(*) as window_orders, sum(paid_amount) as window_paid_amount,
+           count(distinct buyer_key) as window_buyers, count(buyer_key) as window_orders_with_buyer
+    from window_orders
+    group by sheet_shop_id, campaign_id
 ),
 
-buyer_months as (  -- counted once per month, in the store totals
-    select month, orders_with_buyer from {{ ref('int_store_monthly_totals') }} where shop_id = 'all' and platform = 'all'
+campaign_order_ids as (
+    select distinct sheet_shop_id, campaign_id, order_id
+    from {{ ref('stg_campaign_orders') }}
+    {{ month_filter(include_previous=true) }}
+),
+
+campaign_totals as (
+    select window_orders.sheet_shop_id, window_orders.campaign_id,
+           count(*) as campaign_orders, sum(window_orders.paid_amount) as campaign_paid_amount,
+           count(distinct window_orders.buyer_key) as campaign_buyers
+    from window_orders
+    inner join campaign_order_ids
+        on window_orders.sheet_shop_id = campaign_order_ids.sheet_shop_id
+        and window_orders.campaign_id = campaign_order_ids.campaign_id
+        and window_orders.order_id = campaign_order_ids.order_id
+    group by window_orders.sheet_shop_id, window_orders.campaign_id
 ),
 
 window_traffic as (
-    select campaigns.campaign_id, count(distinct traffic.visitor_id) as window_uv
-    from campaigns
-    inner join {{ ref('stg_traffic') }} as traffic
-        on traffic.month = campaigns.month and traffic.visit_date between campaigns.first_day and campaigns.last_day
-    group by campaigns.campaign_id
+    select this_month_campaigns.sheet_shop_id, this_month_campaigns.campaign_id,
+           count(distinct traffic.visitor_id) as window_uv
+    from this_month_campaigns
+    inner join (select * from {{ ref('stg_traffic') }} {{ month_filter(include_previous=true) }}) as traffic
+        on traffic.shop_id = this_month_campaigns.shop_id
+        and traffic.visit_date between this_month_campaigns.first_day and this_month_campaigns.last_day
+    group by this_month_campaigns.sheet_shop_id, this_month_campaigns.campaign_id
 )
 
 select
     campaigns.month,
+    campaigns.listed_month,
+    campaigns.shop_id,
+    campaigns.platform,
+    campaigns.sheet_shop_id,
     campaigns.campaign_id,
     campaigns.campaign_name,
     campaigns.planner_id,
@@ -64,15 +96,17 @@ select
     campaigns.page_clicks,
     coalesce(campaign_totals.campaign_orders, 0) as campaign_orders,
     coalesce(campaign_totals.campaign_paid_amount, 0) as campaign_paid_amount,
-    {{ unless_month_has_no_buyers('coalesce(campaign_totals.campaign_buyers, 0)', 'buyer_months.orders_with_buyer') }}
+    {{ unless_month_has_no_buyers('coalesce(campaign_totals.campaign_buyers, 0)', 'window_totals.window_orders_with_buyer') }}
         as campaign_buyers,
     coalesce(window_totals.window_orders, 0) as window_orders,
     coalesce(window_totals.window_paid_amount, 0) as window_paid_amount,
-    {{ unless_month_has_no_buyers('coalesce(window_totals.window_buyers, 0)', 'buyer_months.orders_with_buyer') }}
+    {{ unless_month_has_no_buyers('window_totals.window_buyers', 'window_totals.window_orders_with_buyer') }}
         as window_buyers,
     window_traffic.window_uv
-from campaigns
-left join campaign_totals on campaigns.campaign_id = campaign_totals.campaign_id
-left join window_totals on campaigns.campaign_id = window_totals.campaign_id
-left join window_traffic on campaigns.campaign_id = window_traffic.campaign_id
-left join buyer_months on campaigns.month = buyer_months.month
+from this_month_campaigns as campaigns
+left join campaign_totals
+    on campaigns.sheet_shop_id = campaign_totals.sheet_shop_id and campaigns.campaign_id = campaign_totals.campaign_id
+left join window_totals
+    on campaigns.sheet_shop_id = window_totals.sheet_shop_id and campaigns.campaign_id = window_totals.campaign_id
+left join window_traffic
+    on campaigns.sheet_shop_id = window_traffic.sheet_shop_id and campaigns.campaign_id = window_traffic.campaign_id

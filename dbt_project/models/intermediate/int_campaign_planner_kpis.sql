@@ -1,17 +1,25 @@
--- 策划专员: KPIs per planner and month, summed over the campaigns starting in that month.
--- campaigns_per_quarter counts the planner's campaigns launched in the month's calendar
--- quarter up to and including the month (quarter to date), for every planner on the month's
--- roster: a planner who launched nothing has 0, not "no data" (kpi_employee_monthly turns it
--- into no data when the month's campaign export is absent).
+-- 策划专员: KPIs per planner and month, summed over the campaigns credited to that month (the month
+-- each ends in, int_campaign_performance).
+-- campaigns_per_quarter counts the planner's campaigns launched (开始时间) in the month's calendar
+-- quarter up to and including the month (quarter to date), for every planner on the month's roster: a
+-- planner who launched nothing has 0 once a campaign sheet was loaded in the quarter (also when the
+-- quarter's last month has none), no data before. It is judged in the quarter's last month
+-- (kpi_targets.judged_in) and shown as progress before.
 with performance as (
-    select *, {{ month_index('month') }} as month_index
-    from {{ ref('int_campaign_performance') }}
+    select * from {{ ref('int_campaign_performance') }}
+    {{ month_filter() }}
+),
+
+staff as (
+    select month, employee_id
+    from (select * from {{ ref('stg_staff') }} {{ month_filter() }}) as roster
+    where role = 'campaign_planner'
 ),
 
 planner_months as (
     select month, planner_id as employee_id from performance
     union
-    select month, employee_id from {{ ref('stg_staff') }} where role = 'campaign_planner'
+    select month, employee_id from staff
 ),
 
 planners as (
@@ -24,14 +32,37 @@ planners as (
     group by month, planner_id
 ),
 
-launches as (
-    select planner_months.month, planner_months.employee_id, count(performance.campaign_id) as campaigns_qtd
+-- Each campaign once (a later month's sheet may list it again), in the month it starts.
+launched as (
+    select distinct sheet_shop_id, campaign_id, planner_id,
+           {{ month_index("substr(cast(cast(starts_at as date) as string), 1, 7)") }} as start_index
+    from {{ ref('stg_campaigns') }}
+),
+
+sheet_months as (  -- months whose campaign sheet was loaded (also when empty)
+    select {{ month_index('month') }} as month_index from {{ ref('stg_loaded_reports') }} where report_type = 'campaigns'
+),
+
+quarter_to_date as (
+    select planner_months.month, planner_months.employee_id,
+           {{ month_index('planner_months.month') }} as month_index,
+           floor(({{ month_index('planner_months.month') }} - 1) / 3.0) as quarter_index
     from planner_months
-    left join performance
-        on performance.planner_id = planner_months.employee_id
-        and floor((performance.month_index - 1) / 3.0) = floor(({{ month_index('planner_months.month') }} - 1) / 3.0)
-        and performance.month_index <= {{ month_index('planner_months.month') }}
-    group by planner_months.month, planner_months.employee_id
+),
+
+launches as (
+    select quarter_to_date.month, quarter_to_date.employee_id,
+           case when max(sheet_months.month_index) is not null then count(distinct launched.sheet_shop_id || '/' || launched.campaign_id) end
+               as campaigns_qtd
+    from quarter_to_date
+    left join launched
+        on launched.planner_id = quarter_to_date.employee_id
+        and floor((launched.start_index - 1) / 3.0) = quarter_to_date.quarter_index
+        and launched.start_index <= quarter_to_date.month_index
+    left join sheet_months
+        on floor((sheet_months.month_index - 1) / 3.0) = quarter_to_date.quarter_index
+        and sheet_months.month_index <= quarter_to_date.month_index
+    group by quarter_to_date.month, quarter_to_date.employee_id
 ),
 
 facts as (

@@ -1,9 +1,11 @@
 {{ config(materialized='incremental') }}  -- per month: strategy and partitioning in dbt_project.yml
 -- 客服专员: KPIs per agent and month from their sessions. Orders an agent converted are the
--- sessions' 转化订单编号; returns, exchanges and refunds are after-sales cases of the same
--- month on those orders (a later month's case counts in that month). gmv_index divides by
--- the mean over the month's agents who had sessions. A table built per month (incremental):
--- its tests and the marts read it instead of re-joining the month's orders each time.
+-- sessions' 转化订单编号. gmv_index divides by the mean over the month's agents who had sessions.
+-- A table built per month (incremental): its tests and the marts read it instead of re-joining the
+-- month's orders each time.
+-- Account systems: a session's buyer and its 转化订单编号 are matched only to orders of platforms that
+-- share the session's shop's account system (Taobao and Tmall share 旺旺; a 旺旺 name never matches a
+-- JD account of the same spelling).
 -- Customers: a session belongs to the month of its first message. A customer is the session's
 -- buyer; a session without a buyer id is a customer of its own (its session id), counted in
 -- every KPI like any other customer and never matched to a payment or refund. A customer
@@ -11,25 +13,48 @@
 -- session's 转化订单编号 names an order outside the month's orders (the platform's record of
 -- a chat converted after midnight on the last day): a conversion counts in the chat's month
 -- only, and a built month never changes when the next month's orders arrive.
-with sessions as (
-    select *, coalesce(buyer_key, 'session:' || session_id) as customer_key
-    from {{ ref('stg_cs_sessions') }}
+-- Late cases: a return, exchange or service-attitude bad review counts once, in the month of the
+-- after-sales or review sheet that reports it, against the agent whose session (in that month or
+-- any earlier one) converted the order; the denominators are the month's converted orders
+-- (DECISIONLOG "Customer service"). A published month never changes; no late case is dropped.
+-- Thresholds are vars: cs_slow_reply_s (30 s, 004) and cs_reply_window_s (24 h, 001). A session
+-- with no reply counts as answered at the end of the reply window in the median first response,
+-- so an agent who never replied fails first_response_s instead of having no data.
+{%- set slow_reply_s = var('cs_slow_reply_s') %}
+{%- set reply_window_s = var('cs_reply_window_s') %}
+with orders as (
+    select *, {{ buyer_domain('platform') }} as account_system
+    from {{ ref('int_orders') }}
     {{ month_filter() }}
 ),
 
-orders as (
-    select * from {{ ref('int_orders') }}
+-- A sheet's account system is its shop's; the single-folder layout's shop (`default`, platform
+-- 'any') takes the one of the orders in its folder.
+folder_systems as (
+    select distinct shop_id, account_system from orders
+),
+
+all_sessions as (
+    select cs.*, coalesce(folder_systems.account_system, {{ buyer_domain('cs.platform') }}) as account_system,
+           coalesce(cs.buyer_key, 'session:' || cs.session_id) as customer_key
+    from {{ ref('stg_cs_sessions') }} as cs
+    left join folder_systems on cs.platform = 'any' and cs.shop_id = folder_systems.shop_id
+),
+
+sessions as (
+    select * from all_sessions
     {{ month_filter() }}
 ),
 
 -- The month's served buyers who paid: only the sessions' buyers are looked up, not every paying
 -- buyer's orders grouped (10M orders without sessions, the model alone: 2.0 -> 1.1-1.3 s).
 paid_buyers as (
-    select distinct orders.month, orders.buyer_key
+    select distinct orders.month, orders.account_system, orders.buyer_key
     from orders
     where orders.is_paid
       and exists (select 1 from sessions
-                  where sessions.month = orders.month and sessions.buyer_key = orders.buyer_key)
+                  where sessions.month = orders.month and sessions.account_system = orders.account_system
+                    and sessions.buyer_key = orders.buyer_key)
 ),
 
 buyer_months as (  -- counted once per month, in the store totals
@@ -40,44 +65,65 @@ buyer_months as (  -- counted once per month, in the store totals
 ),
 
 converted as (
-    select distinct sessions.month, sessions.agent_id, orders.order_id, orders.paid_amount
+    select distinct sessions.month, sessions.agent_id, orders.shop_id, orders.order_id, orders.paid_amount
     from sessions
     inner join orders
-        on sessions.converted_order_id = orders.order_id and sessions.month = orders.month
+        on sessions.converted_order_id = orders.order_id and sessions.account_system = orders.account_system
+        and sessions.month = orders.month
     where orders.is_paid
 ),
 
-after_sales as (
-    select month, order_id,
-           max(case when case_kind = 'return' then 1 else 0 end) as returned,
-           max(case when case_kind = 'exchange' then 1 else 0 end) as exchanged,
-           max(case when case_kind = 'refund' then 1 else 0 end) as refunded
-    from {{ ref('stg_after_sales') }}
-    {{ month_filter() }}
-    group by month, order_id
+converted_totals as (
+    select month, agent_id, count(*) as converted_orders, sum(paid_amount) as paid_amount
+    from converted
+    group by month, agent_id
 ),
 
-converted_totals as (
-    select converted.month, converted.agent_id, count(*) as converted_orders, sum(converted.paid_amount) as paid_amount,
-           sum(coalesce(after_sales.returned, 0)) as returned_orders,
-           sum(coalesce(after_sales.exchanged, 0)) as exchanged_orders
-    from converted
-    left join after_sales on converted.month = after_sales.month and converted.order_id = after_sales.order_id
-    group by converted.month, converted.agent_id
+-- Every order an agent's session named as converted, in the build month or before: late cases
+-- find their agent here.
+conversions_to_date as (
+    select distinct agent_id, account_system, converted_order_id as order_id
+    from all_sessions
+    where converted_order_id is not null
+    {%- if build_month() %} and month <= '{{ build_month() }}'{% endif %}
+),
+
+after_sales as (
+    select cases.month, coalesce(folder_systems.account_system, {{ buyer_domain('cases.platform') }}) as account_system,
+           cases.shop_id, cases.order_id,
+           max(case when cases.case_kind = 'return' then 1 else 0 end) as returned,
+           max(case when cases.case_kind = 'exchange' then 1 else 0 end) as exchanged,
+           max(case when cases.case_kind = 'refund' then 1 else 0 end) as refunded
+    from (select * from {{ ref('stg_after_sales') }} {{ month_filter() }}) as cases
+    left join folder_systems on cases.platform = 'any' and cases.shop_id = folder_systems.shop_id
+    group by 1, 2, 3, 4
+),
+
+case_totals as (  -- the month's returns and exchanges, against the agents who converted the orders
+    select after_sales.month, conversions_to_date.agent_id,
+           sum(after_sales.returned) as returned_orders, sum(after_sales.exchanged) as exchanged_orders
+    from after_sales
+    inner join conversions_to_date
+        on after_sales.account_system = conversions_to_date.account_system
+        and after_sales.order_id = conversions_to_date.order_id
+    group by after_sales.month, conversions_to_date.agent_id
 ),
 
 refund_buyers as (
-    select distinct after_sales.month, orders.buyer_key
+    select distinct after_sales.month, orders.account_system, orders.buyer_key
     from after_sales
     inner join orders
-        on after_sales.order_id = orders.order_id and after_sales.month = orders.month
+        on after_sales.order_id = orders.order_id and after_sales.shop_id = orders.shop_id
+        and after_sales.month = orders.month
     where after_sales.refunded = 1 and orders.buyer_key is not null
 ),
 
 converted_after_the_month as (
     select distinct sessions.month, sessions.customer_key
     from sessions
-    left join orders on sessions.converted_order_id = orders.order_id and sessions.month = orders.month
+    left join orders
+        on sessions.converted_order_id = orders.order_id and sessions.account_system = orders.account_system
+        and sessions.month = orders.month
     where sessions.converted_order_id is not null and orders.order_id is null
 ),
 
@@ -86,10 +132,14 @@ served as (
            bool_or(paid_buyers.buyer_key is not null or converted_after_the_month.customer_key is not null) as paid,
            bool_or(refund_buyers.buyer_key is not null) as asked_refund
     from sessions
-    left join paid_buyers on sessions.month = paid_buyers.month and sessions.buyer_key = paid_buyers.buyer_key
+    left join paid_buyers
+        on sessions.month = paid_buyers.month and sessions.account_system = paid_buyers.account_system
+        and sessions.buyer_key = paid_buyers.buyer_key
     left join converted_after_the_month
         on sessions.month = converted_after_the_month.month and sessions.customer_key = converted_after_the_month.customer_key
-    left join refund_buyers on sessions.month = refund_buyers.month and sessions.buyer_key = refund_buyers.buyer_key
+    left join refund_buyers
+        on sessions.month = refund_buyers.month and sessions.account_system = refund_buyers.account_system
+        and sessions.buyer_key = refund_buyers.buyer_key
     group by sessions.month, sessions.agent_id, sessions.customer_key
 ),
 
@@ -101,25 +151,25 @@ served_totals as (
     group by month, agent_id
 ),
 
-service_attitude_reviews as (
-    select reviews.month, sessions.agent_id, count(*) as bad_reviews
+service_attitude_reviews as (  -- in the month of the review sheet, as the late cases above
+    select reviews.month, conversions_to_date.agent_id, count(*) as bad_reviews
     from (select * from {{ ref('stg_reviews') }} {{ month_filter() }}) as reviews
-    -- same month only (DECISIONLOG): the review and the session that converted the order fall in
-    -- one month, so a month's KPIs depend on that month's files alone
-    inner join (select distinct month, agent_id, converted_order_id from sessions
-                where converted_order_id is not null) as sessions
-        on reviews.month = sessions.month and reviews.order_id = sessions.converted_order_id
+    left join folder_systems on reviews.platform = 'any' and reviews.shop_id = folder_systems.shop_id
+    inner join conversions_to_date
+        on coalesce(folder_systems.account_system, {{ buyer_domain('reviews.platform') }}) = conversions_to_date.account_system
+        and reviews.order_id = conversions_to_date.order_id
     where reviews.is_negative and reviews.is_service_attitude
-    group by reviews.month, sessions.agent_id
+    group by reviews.month, conversions_to_date.agent_id
 ),
 
 session_totals as (
     select month, agent_id,
-           percentile_cont(0.5) within group (order by first_response_s) as median_first_response_s,
-           count(distinct case when first_reply_at is null or first_response_s > 30 then customer_key end) as slow_customers,
+           percentile_cont(0.5) within group (order by coalesce(first_response_s, {{ reply_window_s }})) as median_first_response_s,
+           count(distinct case when first_reply_at is null or first_response_s > {{ slow_reply_s }} then customer_key end)
+               as slow_customers,
            sum(forbidden_phrases) as violations,
            count(*) as inquiries,
-           sum(case when first_response_s <= 86400 then 1 else 0 end) as answered_24h,
+           sum(case when first_response_s <= {{ reply_window_s }} then 1 else 0 end) as answered_24h,
            sum(case when is_rated then 1 else 0 end) as ratings,
            sum(case when is_satisfied then 1 else 0 end) as satisfied,
            sum(case when is_complaint then 1 else 0 end) as complaints,
@@ -128,10 +178,21 @@ session_totals as (
     group by month, agent_id
 ),
 
+agents as (  -- with sessions this month, or only a late case on an earlier month's conversion
+    select month, agent_id from session_totals
+    union
+    select month, agent_id from case_totals
+    union
+    select month, agent_id from service_attitude_reviews
+),
+
 facts as (
     select
-        session_totals.*,
-        session_totals.agent_id as employee_id,
+        session_totals.median_first_response_s, session_totals.slow_customers, session_totals.violations,
+        session_totals.inquiries, session_totals.answered_24h, session_totals.ratings, session_totals.satisfied,
+        session_totals.complaints, session_totals.complaints_closed,
+        agents.month,
+        agents.agent_id as employee_id,
         coalesce(service_attitude_reviews.bad_reviews, 0) as bad_reviews,
         {{ unless_month_has_no_buyers('served_totals.customers_paid', 'buyer_months.orders_with_buyer') }} as customers_paid,
         {{ unless_month_has_no_buyers('served_totals.customers_served', 'buyer_months.orders_with_buyer') }} as customers_served,
@@ -139,14 +200,17 @@ facts as (
             as paid_customers_refunding,
         coalesce(converted_totals.converted_orders, 0) as converted_orders,
         coalesce(converted_totals.paid_amount, 0) as attributed_paid_amount,
-        coalesce(converted_totals.returned_orders, 0) as returned_orders,
-        coalesce(converted_totals.exchanged_orders, 0) as exchanged_orders,
-        avg(coalesce(converted_totals.paid_amount, 0)) over (partition by session_totals.month) as mean_attributed_paid_amount
-    from session_totals
-    left join served_totals on session_totals.month = served_totals.month and session_totals.agent_id = served_totals.agent_id
-    left join converted_totals on session_totals.month = converted_totals.month and session_totals.agent_id = converted_totals.agent_id
-    left join service_attitude_reviews on session_totals.month = service_attitude_reviews.month and session_totals.agent_id = service_attitude_reviews.agent_id
-    left join buyer_months on session_totals.month = buyer_months.month
+        coalesce(case_totals.returned_orders, 0) as returned_orders,
+        coalesce(case_totals.exchanged_orders, 0) as exchanged_orders,
+        avg(case when session_totals.agent_id is not null then coalesce(converted_totals.paid_amount, 0) end)
+            over (partition by agents.month) as mean_attributed_paid_amount
+    from agents
+    left join session_totals on agents.month = session_totals.month and agents.agent_id = session_totals.agent_id
+    left join served_totals on agents.month = served_totals.month and agents.agent_id = served_totals.agent_id
+    left join converted_totals on agents.month = converted_totals.month and agents.agent_id = converted_totals.agent_id
+    left join case_totals on agents.month = case_totals.month and agents.agent_id = case_totals.agent_id
+    left join service_attitude_reviews on agents.month = service_attitude_reviews.month and agents.agent_id = service_attitude_reviews.agent_id
+    left join buyer_months on agents.month = buyer_months.month
 )
 
 {{ kpi_unpivot('facts', ['month', 'employee_id'], [

@@ -1,5 +1,5 @@
--- Per campaign (策划专员 §3): the planner KPIs for each campaign, the store's conversion on the
--- campaign's days, beats_store (campaign_conversion > store conversion, same days) and
+-- Per campaign (策划专员 §3), in the month it ends: the planner KPIs for each campaign, its shop's
+-- conversion on the campaign's days, beats_store (campaign_conversion > store conversion, same days) and
 -- campaign_aov_flag (campaign_gmv_share < campaign_order_share: low-AOV campaign orders).
 with performance as (
     select * from {{ ref('int_campaign_performance') }}
@@ -20,6 +20,9 @@ kpis as (
 
 select
     month,
+    shop_id,
+    platform,
+    sheet_shop_id,
     campaign_id,
     campaign_name,
     planner_id,

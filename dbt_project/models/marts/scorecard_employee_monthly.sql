@@ -1,9 +1,12 @@
 -- Monthly scorecard per employee and KPI (targets and weights from seeds/, not SQL).
 -- Status: pass / fail against the target's comparator; no_data when the KPI has no value
--- (never a silent zero); unscored when the catalog gives no threshold.
+-- (never a silent zero); unscored when the catalog gives no threshold; progress for a quarterly
+-- target (kpi_targets.judged_in = quarter_end) before the quarter's last month: the quarter to date
+-- is shown, and judged in the quarter's last month.
 -- Score 0-100: pass = 100, or 80 at the target rising linearly to 100 at the stretch value;
--- fail = 80 x the fraction of the target reached (higher-is-better: value / target; lower-is-
--- better: target / value), so any fail scores below any pass. The weighted total averages the
+-- fail = 80 x the fraction of the target reached (higher-is-better: 1 - shortfall / fail_range,
+-- where fail_range defaults to the target, i.e. value / target, and a target of 0 names its own
+-- range; lower-is-better: target / value), so any fail scores below any pass. The weighted total averages the
 -- scores of KPIs with data by their weights (no-data KPIs are left out and reported in
 -- weight_with_data); rank is within the role and month, 1 = best, by the published (2-decimal)
 -- total: equal published totals share a rank (rank(): 1, 1, 3).
@@ -21,10 +24,15 @@ evaluated as (
         targets.comparator,
         cast(targets.target as double) as target,
         cast(targets.stretch as double) as stretch,
+        cast(coalesce(targets.fail_range, targets.target) as double) as fail_range,
+        targets.target_basis,
+        targets.stretch_basis,
         cast(coalesce(weights.weight, 0) as double) as weight,
+        weights.basis as weight_basis,
         case
             when targets.target is null then 'unscored'
             when kpis.value is null then 'no_data'
+            when targets.judged_in = 'quarter_end' and cast(substr(kpis.month, 6, 2) as integer) % 3 <> 0 then 'progress'
             when (targets.comparator = '<=' and kpis.value <= targets.target)
               or (targets.comparator = '<' and kpis.value < targets.target)
               or (targets.comparator = '>=' and kpis.value >= targets.target)
@@ -46,7 +54,8 @@ scored as (
                 case when stretch is null then 100.0
                      else 80 + 20 * least(1.0, greatest(0.0, (cast(value as double) - target) / (stretch - target))) end
             when 'fail' then
-                case when direction = 'higher' and target > 0 then 80 * least(1.0, greatest(0.0, cast(value as double) / target))
+                case when direction = 'higher' and fail_range > 0
+                         then 80 * least(1.0, greatest(0.0, 1 - (target - cast(value as double)) / fail_range))
                      when direction = 'lower' and value > 0 then 80 * least(1.0, greatest(0.0, target / cast(value as double)))
                      else 0.0 end
         end as score
@@ -121,9 +130,12 @@ select
     comparator,
     cast(target as decimal(38, 6)) as target,
     cast(stretch as decimal(38, 6)) as stretch,
+    target_basis,
+    stretch_basis,
     status,
     cast(round(score, 2) as decimal(5, 2)) as score,
     cast(weight as decimal(9, 6)) as weight,
+    weight_basis,
     cast(round(weighted_total, 2) as decimal(5, 2)) as weighted_total,
     cast(weight_with_data as decimal(9, 6)) as weight_with_data,
     -- explicit types: counts are HUGEINT on DuckDB and BIGINT on Spark, rank() BIGINT and INT

@@ -1,6 +1,8 @@
 -- After-sales cases: 退货 (return), 换货 (exchange), 仅退款 (refund only).
 select
     month,
+    shop_id,
+    platform,
     case_id,
     order_id,
     case_type,

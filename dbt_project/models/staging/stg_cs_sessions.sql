@@ -1,6 +1,8 @@
 -- Customer-service sessions; buyer is a keyed hash.
 select
     month,
+    shop_id,
+    platform,
     session_id,
     agent_id,
     buyer_hash as buyer_key,

@@ -1,6 +1,8 @@
 -- Buyer reviews.
 select
     month,
+    shop_id,
+    platform,
     order_id,
     rating,
     tag,
