@@ -715,7 +715,7 @@ class MonthLoader:
         zh_of = {c.en: c.zh for c in spec.columns}
         checks = _problem_exprs(spec, present, month)
         if spec.order_scoped and "order_id" in present:
-            if spec.order_shop_column:  # a team sheet: the named shop's order, else any shop's of the month
+            if spec.team_sheet_orders:  # the named shop's order, else any shop's of the month
                 column = spec.order_shop_column if spec.order_shop_column in present else "NULL"
                 condition = (f"order_id NOT IN (SELECT order_id FROM raw.orders WHERE month = {month_lit} "
                              f"AND shop_id = coalesce(nullif(trim({column}), ''), shop_id))")

@@ -70,8 +70,9 @@ class ReportSpec:
     # Rows belong to the month of the order they reference (订单编号); rows whose
     # order is not among the month's loaded orders are quarantined.
     order_scoped: bool = False
-    # A team sheet that may cover other shops' orders: the column naming the order's shop (empty:
-    # any shop of the month may hold the order). Without it, the order is the folder's shop's.
+    # A team's sheet, which may name orders of any shop of the month (order_scoped still requires the
+    # order to exist); order_shop_column, when the file has it, names the order's shop.
+    team_sheet_orders: bool = False
     order_shop_column: str | None = None
     # Event times that cannot lie after the load (an order is not created tomorrow);
     # later values are quarantined as "in the future".
@@ -266,6 +267,7 @@ CAMPAIGN_ORDERS = ReportSpec(
     name_zh="活动订单",
     table="campaign_orders",
     order_scoped=True,
+    team_sheet_orders=True,  # a campaign of another shop (活动列表's 店铺) lists its orders here
     description="Orders attributed to a campaign.",
     columns=(
         C("活动ID", "campaign_id", T.ID, required=True, nullable=False),
@@ -402,6 +404,7 @@ LOGISTICS = ReportSpec(
         # The shop of the order (a shop_id); empty: the folder's shop or another shop of the month with the order.
         C("店铺", "order_shop"),
     ),
+    team_sheet_orders=True,
     order_shop_column="order_shop",
 )
 

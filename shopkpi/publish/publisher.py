@@ -157,7 +157,7 @@ STORE_KPIS_SQL = """
     )
     select r.name_zh, r.name_en, this.kpi_id, r.unit, this.value, previous.value as previous,
            case when previous.value <> 0 then this.value / previous.value - 1 end as change,
-           this.numerator, this.denominator
+           this.numerator, this.denominator, this.shops_counted, this.shops_in_scope
     from this join reference.kpi_registry r on r.kpi_id = this.kpi_id
     left join previous on previous.kpi_id = this.kpi_id
     order by case this.kpi_id when 'net_sales' then 0 when 'orders_paid' then 1 when 'refund_rate' then 2

@@ -10,7 +10,8 @@ import pandas as pd
 from ..scoring.config import STATUS_LABELS
 
 ROLE_COLORS = ["#2f6fb0", "#d9822b", "#3a9b5c", "#b03a48", "#7b5ea7", "#8c6d46", "#c25f9f", "#6b7b8c", "#a7a23a", "#2aa3a3"]
-STATUS_CLASS = {"pass": "pass", "fail": "fail", "no_data": "nodata", "unscored": "unscored"}
+STATUS_CLASS = {"pass": "pass", "fail": "fail", "no_data": "nodata", "unscored": "unscored", "progress": "unscored"}
+HOUSE_MARK = "†"  # a target or weight that is a house default, not the handbooks' (kpi_targets.csv, kpi_weights.csv)
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",Arial,sans-serif;margin:24px;color:#222}
@@ -63,18 +64,37 @@ def _change(value) -> str:
     return f"{arrow} {abs(number):,.1f}%"
 
 
+def _coverage(counted, in_scope) -> str:
+    """Shops a company figure covers: '3 / 5 店' when it is summed over part of them, else ''."""
+    if _missing(counted) or _missing(in_scope) or int(counted) == int(in_scope):
+        return ""
+    return f"{int(counted)} / {int(in_scope)} 店 shops"
+
+
 def store_kpi_table(store: pd.DataFrame) -> list[str]:
-    """The company's store KPIs against last month: what a manager reads first."""
+    """The company's store KPIs against last month: what a manager reads first. A figure summed over
+    part of the shops (a platform's exports lack refunds, visitors …) says how many it covers."""
     if store is None or store.empty:
         return []
     out = ["<h2>店铺核心指标 Store KPIs · 全公司 whole company</h2><table class='store-kpis'><tr>"
-           "<th class='l'>指标 KPI</th><th>本月 This month</th><th>上月 Last month</th><th>环比 Change</th></tr>"]
+           "<th class='l'>指标 KPI</th><th>本月 This month</th><th>上月 Last month</th><th>环比 Change</th>"
+           "<th>覆盖 Covers</th></tr>"]
     for _, r in store.iterrows():
         out.append(f"<tr class='store-kpi' data-kpi='{html.escape(r['kpi_id'])}'><td class='l'>{html.escape(r['name_zh'])} "
                    f"{html.escape(r['name_en'])}</td><td>{fmt_unit(r['value'], r['unit'])}</td>"
-                   f"<td>{fmt_unit(r['previous'], r['unit'])}</td><td>{_change(r['change'])}</td></tr>")
-    out.append("</table>")
+                   f"<td>{fmt_unit(r['previous'], r['unit'])}</td><td>{_change(r['change'])}</td>"
+                   f"<td class='coverage'>{_coverage(r.get('shops_counted'), r.get('shops_in_scope'))}</td></tr>")
+    out.append("</table><p class='note'>覆盖：只有部分店铺的导出含此数据时，公司数值仅汇总这些店铺。"
+               "Covers: where only some shops' exports carry a figure, the company's is summed over those shops.</p>")
     return out
+
+
+def _target_text(r, unit: str | None) -> str:
+    """'>= 3', with † when the target is a house default rather than a handbook's."""
+    if pd.isna(r["target"]):
+        return ""
+    mark = f" {HOUSE_MARK}" if r.get("target_basis") == "house" else ""
+    return f"{r['comparator']} {fmt_unit(r['target'], unit)}{mark}"
 
 
 def bar_chart(title: str, labels: list[str], values: list[float | None], target: float | None = None,
@@ -158,7 +178,7 @@ def _per_shop_table(rows: pd.DataFrame) -> list[str]:
            "<table><tr><th class='l'>员工 Employee</th><th class='l'>店铺 Shop</th><th class='l'>平台 Platform</th>"
            "<th class='l'>指标 KPI</th><th>数值 Value</th><th>目标 Target</th><th class='l'>状态 Status</th><th>总分 Total</th></tr>"]
     for _, r in rows.sort_values(["employee_id", "shop_id", "kpi_id"]).iterrows():
-        target = "" if pd.isna(r["target"]) else f"{r['comparator']} {_fmt(r['target'])}"
+        target = _target_text(r, None)
         out.append(f"<tr class='per-shop'><td class='l'>{html.escape(r['employee_id'])}</td><td class='l'>{html.escape(r['shop_id'])}</td>"
                    f"<td class='l'>{html.escape(r['platform'])}</td><td class='l'>{html.escape(r['name_zh'])} {html.escape(r['name_en'])}</td>"
                    f"<td>{_fmt(r['value'], 4)}</td><td>{html.escape(target)}</td>"
@@ -183,7 +203,10 @@ def render_report(month: str, version: int, employees: pd.DataFrame, team: pd.Da
            f"<style>{CSS}</style></head><body>",
            f"<h1>店铺团队月度绩效考核 · Team scorecard {month} <small>v{version}</small></h1>",
            "<p class='note'>得分规则 Scoring: 达标 = 100（有挑战值时目标处 80、挑战值处 100）；未达标 = 80 × 目标完成比例；"
-           "无数据不计为 0 (no data is never a zero). 加权总分按有数据的指标加权平均。</p>"]
+           "无数据不计为 0 (no data is never a zero). 加权总分按有数据的指标加权平均。"
+           f"{HOUSE_MARK} 自定默认值：考核手册未给出，由本项目设定（权重均为自定）。{HOUSE_MARK} house default: not from the "
+           "handbooks (every weight is one); edit seeds/kpi_targets.csv and kpi_weights.csv. "
+           "季度进度 progress: a quarterly target before the quarter's last month, shown, not scored.</p>"]
     units = units or {}
     out.extend(store_kpi_table(store))
     out.append("<h2>团队概览 Team overview</h2><table><tr><th class='l'>岗位 Role</th><th>人数 People</th><th>部分月份 Part-month</th>"
@@ -237,7 +260,7 @@ def render_report(month: str, version: int, employees: pd.DataFrame, team: pd.Da
                    "<th>目标 Target</th><th class='l'>状态 Status</th><th>得分 Score</th><th>总分 Total</th><th>排名 Rank</th></tr>")
         for _, r in frame.sort_values(["employee_id", "kpi_id"]).iterrows():
             unit = units.get(r["kpi_id"])
-            target = "" if pd.isna(r["target"]) else f"{r['comparator']} {fmt_unit(r['target'], unit)}"
+            target = _target_text(r, unit)
             out.append(f"<tr><td class='l'>{html.escape(_person(r['employee_id'], r['employee_name']))}{' *' if r['is_part_month'] else ''}</td>"
                        f"<td class='l'>{html.escape(r['name_zh'])} {html.escape(r['name_en'])}</td><td>{fmt_unit(r['value'], unit)}</td>"
                        f"<td>{html.escape(target)}</td><td class='l {STATUS_CLASS[r['status']]}'>{STATUS_LABELS[r['status']]}</td>"

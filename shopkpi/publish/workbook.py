@@ -17,8 +17,10 @@ from ..spreadsheets import rezip_with_fixed_times
 
 EMPLOYEE_COLUMNS = [
     ("employee_id", "员工 Employee"), ("employee_name", "姓名 Name"), ("shop_id", "店铺 Shop (all = 全部)"), ("name_zh", "指标 KPI (中文)"), ("name_en", "KPI (English)"), ("value", "数值 Value"),
-    ("comparator", "比较 Comparator"), ("target", "目标 Target"), ("status", "状态 Status"), ("score", "得分 Score"),
-    ("weight", "权重 Weight"), ("weighted_total", "加权总分 Weighted total"), ("rank_in_role", "岗位排名 Rank"),
+    ("comparator", "比较 Comparator"), ("target", "目标 Target"), ("target_basis", "目标来源 Target from (handbook 手册 / house 自定)"),
+    ("status", "状态 Status"), ("score", "得分 Score"),
+    ("weight", "权重 Weight"), ("weight_basis", "权重来源 Weight from"), ("weighted_total", "加权总分 Weighted total"),
+    ("rank_in_role", "岗位排名 Rank"),
     ("is_part_month", "部分月份 Part month"),
 ]
 TEAM_COLUMNS = [
@@ -26,11 +28,12 @@ TEAM_COLUMNS = [
     ("employees_scored", "计分人数 Scored"), ("avg_weighted_total", "平均总分 Avg total"), ("pass_share", "达标率 Pass share"),
     ("kpis_passed", "达标 Passed"), ("kpis_failed", "未达标 Failed"), ("kpis_no_data", "无数据 No data"),
 ]
-FILLS = {"pass": "D8F0DC", "fail": "F8D7DA", "no_data": "E9E9E9", "unscored": "F3F3F3"}
+FILLS = {"pass": "D8F0DC", "fail": "F8D7DA", "no_data": "E9E9E9", "unscored": "F3F3F3", "progress": "F3F3F3"}
 STORE_KPI_COLUMNS = [
     ("name_zh", "指标 KPI (中文)"), ("name_en", "KPI (English)"), ("kpi_id", "KPI id"), ("value", "本月 This month"),
     ("previous", "上月 Last month"), ("change", "环比 Change"), ("numerator", "分子 Numerator"),
-    ("denominator", "分母 Denominator"),
+    ("denominator", "分母 Denominator"), ("shops_counted", "计入店铺 Shops counted"),
+    ("shops_in_scope", "范围内店铺 Shops in scope"),
 ]
 
 # Excel number formats, by column
@@ -41,7 +44,7 @@ COLUMN_FORMATS = {
     "employees": INTEGER, "part_month_employees": INTEGER, "employees_scored": INTEGER, "kpis_passed": INTEGER,
     "kpis_failed": INTEGER, "kpis_no_data": INTEGER, "orders_paid": INTEGER, "paid_buyers": INTEGER,
     "rank_in_role": INTEGER, "value": DECIMAL, "target": DECIMAL, "previous": DECIMAL, "numerator": DECIMAL,
-    "denominator": DECIMAL,
+    "denominator": DECIMAL, "shops_counted": INTEGER, "shops_in_scope": INTEGER,
 }
 HEADER_ROW = 2  # row 1 is the sheet's title: month and version
 
