@@ -106,6 +106,10 @@ ANALYST = [
     # the company's week of 29 May - 4 June (checked in June): T3 80 + O2 200 + O3 120 + O4 90 + O5 50 = 540 net sales;
     # 570 is 5.6% off -> inaccurate
     ["R2", "A1", "2017-05-29", "2017-06-05 09:00:00", "2017-06-05 10:00:00", "实际成交额", "570", "全部"],
+    # 转化率 in the week of 1 May: T's visitors v1, v2 and buyer b1 (T1) -> 1/2 = 50%; the company's: T's 2 and O's w3
+    # (JD, PDD and Douyin have no visitor log) and one buyer, b1 (T1 and O1: one 旺旺) -> 1/3 = 33.33%; 33.3 is 0.1% off
+    ["R3", "A1", "2017-05-01", "2017-05-08 09:00:00", "2017-05-08 10:00:00", "转化率", "50", ""],
+    ["R3", "A1", "2017-05-01", "2017-05-08 09:00:00", "2017-05-08 10:00:00", "转化率", "33.3", "全部"],
 ]
 LOGISTICS_HEADER = ["订单编号", "物流协调员", "发货时间", "承诺送达日期", "签收时间", "店铺"]
 LOGISTICS = [
@@ -224,11 +228,13 @@ def test_customer_service_matches_within_the_account_system_and_counts_late_retu
 
 def test_analyst_figures_are_checked_over_their_scope_and_whole_week(team_months):
     rows = query(team_months, "select month, report_id, metric_zh, scope, recomputed_value, is_accurate "
-                              "from marts.fct_analyst_figures order by month, report_id, metric_zh")
+                              "from marts.fct_analyst_figures order by month, report_id, metric_zh, scope")
     got = [(m, r, z, s, None if v is None else float(v), a) for m, r, z, s, v, a in rows]
     assert got == [
         ("2017-05", "R1", "付款订单数", "taobao_toyshop", 1.0, True),
         ("2017-05", "R1", "客单价", "taobao_toyshop", 50.0, True),
+        ("2017-05", "R3", "转化率", "all", 33.3333, True),
+        ("2017-05", "R3", "转化率", "taobao_toyshop", 50.0, True),
         ("2017-06", "R2", "实际成交额", "all", 540.0, False),
     ]
     assert employee_kpis(team_months, MAY)[("A1", "report_error_rate")] == 0

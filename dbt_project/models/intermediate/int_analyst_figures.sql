@@ -4,15 +4,16 @@
 -- next month. A figure is checked in the month its week ends (`month`; DECISIONLOG "Analyst figures"),
 -- when every day of the week is known, so a published month never changes afterwards; the month of
 -- the report's folder is report_month.
--- Recomputed: the store KPIs of catalog §1 that one week of orders gives (counts, money, 付款率, 退款率,
--- 流失订单占比, 客单价, 笔单价, 复购率); rates are reported in percent. A figure naming no such KPI
--- (转化率, 销售增长率 and 营销ROI need a week of traffic, a previous period or ad spend), a scope no shop
+-- Recomputed: the store KPIs of catalog §1 that one week of orders and visitors gives (counts, money,
+-- 付款率, 退款率, 流失订单占比, 客单价, 笔单价, 复购率, 转化率); rates are reported in percent. A figure naming
+-- no such KPI (销售增长率 and 营销ROI need a previous period or a week of ad spend), a scope no shop
 -- or platform has, or a KPI its scope has no data for, is not checkable: is_checkable false,
 -- is_accurate NULL, listed in the audit and left out of report_error_rate.
 -- relative_error = |reported − recomputed| / |recomputed| (NULL when undefined), shown to people;
 -- is_accurate applies the 5% rule exactly (macros/accuracy.sql), and every consumer reads it.
 {%- set checkable = ['orders_created', 'orders_paid', 'gmv', 'paid_gmv', 'refund_amount', 'net_sales', 'paid_buyers',
-                     'payment_rate', 'refund_rate', 'lost_order_rate', 'aov', 'avg_order_value', 'repeat_rate'] %}
+                     'payment_rate', 'refund_rate', 'lost_order_rate', 'aov', 'avg_order_value', 'repeat_rate',
+                     'conversion_rate'] %}
 with reports as (
     select * from {{ ref('stg_analyst_reports') }}
     {{ month_filter(include_previous=true) }}
@@ -66,26 +67,51 @@ scopes as (
     select distinct week, scope_shop, scope_platform from this_month_figures where scope_shop is not null
 ),
 
+{%- set in_scope = "(%s.shop_id = scopes.scope_shop or (scopes.scope_shop = 'all' and (scopes.scope_platform = 'all' or %s.platform = scopes.scope_platform)))" %}
+
 scope_orders as (
     select scopes.scope_shop, scopes.scope_platform, orders.*
     from scopes
     inner join orders
-        on orders.week = scopes.week
-        and (orders.shop_id = scopes.scope_shop
-             or (scopes.scope_shop = 'all' and (scopes.scope_platform = 'all' or orders.platform = scopes.scope_platform)))
+        on orders.week = scopes.week and {{ in_scope % ('orders', 'orders') }}
+),
+
+-- 转化率 as the store's conversion_rate counts it, over the week: buyers who bought in a shop whose
+-- visitors are counted, over the visitors of the shops whose orders carry buyers.
+traffic_shops as (
+    select traffic.week, traffic.shop_id, shops.platform, traffic.uv
+    from (
+        select {{ week_of('cast(visit_date as timestamp)') }} as week, shop_id, count(distinct visitor_id) as uv
+        from {{ ref('stg_traffic') }}
+        {{ month_filter(include_previous=true) }}
+        group by {{ week_of('cast(visit_date as timestamp)') }}, shop_id
+    ) as traffic
+    inner join shops on traffic.shop_id = shops.shop_id
+    where exists (select 1 from orders
+                  where orders.week = traffic.week and orders.shop_id = traffic.shop_id and orders.buyer_key is not null)
+),
+
+scope_traffic as (
+    select scopes.week, scopes.scope_shop, scopes.scope_platform, sum(traffic_shops.uv) as uv
+    from scopes
+    inner join traffic_shops on traffic_shops.week = scopes.week and {{ in_scope % ('traffic_shops', 'traffic_shops') }}
+    group by scopes.week, scopes.scope_shop, scopes.scope_platform
 ),
 
 -- Buyers within one account system (Taobao and Tmall share one), as the store KPIs count them.
 scope_buyers as (
-    select week, scope_shop, scope_platform, buyer_identity, count(*) as paid_orders
+    select scope_orders.week, scope_orders.scope_shop, scope_orders.scope_platform, scope_orders.buyer_identity,
+           count(*) as paid_orders, bool_or(traffic_shops.shop_id is not null) as from_traffic_shop
     from scope_orders
-    where is_paid and buyer_identity is not null
-    group by week, scope_shop, scope_platform, buyer_identity
+    left join traffic_shops on scope_orders.week = traffic_shops.week and scope_orders.shop_id = traffic_shops.shop_id
+    where scope_orders.is_paid and scope_orders.buyer_identity is not null
+    group by scope_orders.week, scope_orders.scope_shop, scope_orders.scope_platform, scope_orders.buyer_identity
 ),
 
 buyer_totals as (
     select week, scope_shop, scope_platform, count(*) as paid_buyers,
-           sum(case when paid_orders >= 2 then 1 else 0 end) as repeat_buyers
+           sum(case when paid_orders >= 2 then 1 else 0 end) as repeat_buyers,
+           sum(case when from_traffic_shop then 1 else 0 end) as converted_buyers
     from scope_buyers
     group by week, scope_shop, scope_platform
 ),
@@ -113,12 +139,18 @@ order_totals as (
 week_totals as (
     select order_totals.*,
            case when order_totals.orders_with_buyer > 0 then coalesce(buyer_totals.paid_buyers, 0) end as paid_buyers,
-           case when order_totals.orders_with_buyer > 0 then coalesce(buyer_totals.repeat_buyers, 0) end as repeat_buyers
+           case when order_totals.orders_with_buyer > 0 then coalesce(buyer_totals.repeat_buyers, 0) end as repeat_buyers,
+           case when scope_traffic.uv > 0 then coalesce(buyer_totals.converted_buyers, 0) end as converted_buyers,
+           scope_traffic.uv
     from order_totals
     left join buyer_totals
         on order_totals.week = buyer_totals.week
         and order_totals.scope_shop = buyer_totals.scope_shop
         and order_totals.scope_platform = buyer_totals.scope_platform
+    left join scope_traffic
+        on order_totals.week = scope_traffic.week
+        and order_totals.scope_shop = scope_traffic.scope_shop
+        and order_totals.scope_platform = scope_traffic.scope_platform
 ),
 
 recomputed as (
@@ -138,6 +170,7 @@ recomputed as (
             when 'aov' then {{ safe_ratio('totals.paid_gmv_known_buyers', 'totals.paid_buyers') }}
             when 'avg_order_value' then {{ safe_ratio('totals.paid_gmv', 'totals.orders_paid') }}
             when 'repeat_rate' then {{ safe_ratio('totals.repeat_buyers', 'totals.paid_buyers') }}
+            when 'conversion_rate' then {{ safe_ratio('totals.converted_buyers', 'totals.uv') }}
         end as recomputed_exact
     from this_month_figures as figures
     left join week_totals as totals
