@@ -35,8 +35,8 @@ def test_the_dagster_process_does_not_import_dbt_core_and_defines_the_same_dbt_a
     assert without["dbt_imported"] is False
     assert with_core["dbt_imported"] is True
     kinds = [s[0] for s in without["specs"]]
-    # The project's 50 dbt assets (models and seeds) and 98 data tests as checks (dbt_project/models/*.yml).
-    assert (kinds.count("asset"), kinds.count("check")) == (50, 98)
+    # The project's 50 dbt assets (models and seeds) and 103 data tests as checks (dbt_project/models/*.yml).
+    assert (kinds.count("asset"), kinds.count("check")) == (50, 103)
     assert without["specs"] == with_core["specs"]
 
 

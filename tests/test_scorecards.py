@@ -244,7 +244,8 @@ def test_workbook_has_a_sheet_per_role_with_colours(month):
     assert sheet["A2"].value == "员工 Employee" and sheet["B2"].value == "姓名 Name"
     assert sheet["C2"].value == "店铺 Shop (all = 全部)" and sheet["I2"].value == "状态 Status"
     rules = [r for rng in sheet.conditional_formatting for r in rng.rules]
-    assert {r.formula[0] for r in rules} == {'"达标 pass"', '"未达标 fail"', '"无数据 no data"', '"不计分 unscored"'}
+    assert {r.formula[0] for r in rules} == {'"达标 pass"', '"未达标 fail"', '"无数据 no data"', '"不计分 unscored"',
+                                             '"季度进度 progress"'}
     statuses = {sheet.cell(row=i, column=9).value for i in range(3, sheet.max_row + 1)}
     assert {"达标 pass", "未达标 fail", "无数据 no data", "不计分 unscored"} <= statuses
 

@@ -17,11 +17,10 @@ from ..spreadsheets import rezip_with_fixed_times
 
 EMPLOYEE_COLUMNS = [
     ("employee_id", "员工 Employee"), ("employee_name", "姓名 Name"), ("shop_id", "店铺 Shop (all = 全部)"), ("name_zh", "指标 KPI (中文)"), ("name_en", "KPI (English)"), ("value", "数值 Value"),
-    ("comparator", "比较 Comparator"), ("target", "目标 Target"), ("target_basis", "目标来源 Target from (handbook 手册 / house 自定)"),
-    ("status", "状态 Status"), ("score", "得分 Score"),
-    ("weight", "权重 Weight"), ("weight_basis", "权重来源 Weight from"), ("weighted_total", "加权总分 Weighted total"),
-    ("rank_in_role", "岗位排名 Rank"),
-    ("is_part_month", "部分月份 Part month"),
+    ("comparator", "比较 Comparator"), ("target", "目标 Target"), ("status", "状态 Status"), ("score", "得分 Score"),
+    ("weight", "权重 Weight"), ("weighted_total", "加权总分 Weighted total"), ("rank_in_role", "岗位排名 Rank"),
+    ("is_part_month", "部分月份 Part month"), ("target_basis", "目标来源 Target from (handbook 手册 / house 自定)"),
+    ("weight_basis", "权重来源 Weight from"),
 ]
 TEAM_COLUMNS = [
     ("role_zh", "岗位 Role"), ("role", "Role id"), ("shop_id", "店铺 Shop (all = 全部)"), ("employees", "人数 People"), ("part_month_employees", "部分月份 Part month"),
