@@ -30,7 +30,7 @@ MAY, JUNE = "2017-05", "2017-06"
 ORDER_HEADER = ["订单编号", "买家会员名", "总金额", "买家实际支付金额", "收货地址", "订单创建时间", "订单付款时间", "退款金额"]
 STAFF_HEADER = ["工号", "姓名", "岗位", "团队", "入职日期", "离职日期", "负责店铺"]
 STAFF = [[e, f"员工{e}", role, "团队", "2016-01-01", "", shops] for e, role, shops in [
-    ("P1", "营销推广专员", ""), ("K1", "策划专员", ""), ("K2", "策划专员", ""), ("C1", "客服专员", ""), ("A1", "数据分析师", ""),
+    ("P1", "营销推广专员", ""), ("K1", "策划专员", ""), ("K2", "策划专员", ""), ("C1", "客服专员", ""), ("C2", "客服专员", ""), ("A1", "数据分析师", ""),
     ("L1", "物流协调员", ""), ("L2", "物流协调员", ""), ("G1", "渠道经理", "taobao_outlet")]]
 
 
@@ -96,6 +96,7 @@ SESSIONS = [  # in T's folder (旺旺): c9 paid only on JD (account c9), so c9 n
     ["S1", "C1", "b2", "2017-05-10 11:00:00", "2017-05-10 11:00:20", "3", "0", "T2", "满意", "否", ""],
     ["S2", "C1", "c9", "2017-05-09 08:00:00", "2017-05-09 08:00:10", "2", "0", "", "", "否", ""],
     ["S3", "C1", "b1", "2017-05-03 09:50:00", "2017-05-03 09:50:40", "4", "0", "T1", "很满意", "否", ""],
+    ["S5", "C2", "b3", "2017-05-30 19:00:00", "", "1", "0", "", "", "否", ""],  # C2 never replied
 ]
 AFTER_SALES_HEADER = ["售后单号", "订单编号", "售后类型", "申请时间", "处理人"]
 ANALYST_HEADER = ["报告ID", "分析师", "周开始日期", "提交时间", "截止时间", "指标", "报告值", "范围"]
@@ -219,6 +220,10 @@ def test_customer_service_matches_within_the_account_system_and_counts_late_retu
     may, june = employee_kpis(team_months, MAY), employee_kpis(team_months, JUNE)
     # C1 served b2 (paid T2), c9 (paid only J2 on JD: another account system) and b1 (paid T1): 2 of 3
     assert may[("C1", "consult_conversion")] == pytest.approx(2 / 3)
+    # C2's only session was never answered: it counts at the end of the 24 h window, so C2 fails the 30 s target
+    # (score 80 x 30 / 86,400) instead of having no data
+    assert may[("C2", "first_response_s")] == 86400
+    assert scorecard(team_months, MAY)[("C2", "first_response_s")][:2] == ("fail", pytest.approx(80 * 30 / 86400, abs=0.005))
     # converted T2 and T1; May's after-sales: T2 exchanged -> exchange 1/2, no return
     assert may[("C1", "exchange_rate")] == 1 / 2 and may[("C1", "return_rate")] == 0
     # the return of T1 filed on 3 June counts in June, once, against C1 (who converted T1 in May); June's
