@@ -24,10 +24,11 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.helpers import materialize_month, query, store_kpis, write_csv
+from tests.role_month import ORDER_HEADER
+from tests.test_kpi_edges import SESSION_HEADER, TRAFFIC_HEADER
 from tests.test_layouts import DOUYIN_HEADER, JD_HEADER, PDD_HEADER, write_rows
 
 MAY, JUNE = "2017-05", "2017-06"
-ORDER_HEADER = ["订单编号", "买家会员名", "总金额", "买家实际支付金额", "收货地址", "订单创建时间", "订单付款时间", "退款金额"]
 STAFF_HEADER = ["工号", "姓名", "岗位", "团队", "入职日期", "离职日期", "负责店铺"]
 STAFF = [[e, f"员工{e}", role, "团队", "2016-01-01", "", shops] for e, role, shops in [
     ("P1", "营销推广专员", ""), ("K1", "策划专员", ""), ("K2", "策划专员", ""), ("C1", "客服专员", ""), ("C2", "客服专员", ""), ("A1", "数据分析师", ""),
@@ -70,7 +71,6 @@ DOUYIN_MAY = [
     {"主订单编号": "D2", "子订单编号": "D2-1", "商品数量": "1", "订单应付金额": "80.00", "运费": "0.00", "省": "广东省",
      "订单提交时间": "2017-05-06 08:00:00", "支付完成时间": "2017-05-06 08:01:00", "订单状态": "已完成", "售后状态": "-"},
 ]
-TRAFFIC_HEADER = ["访客ID", "访问日期", "来源渠道", "着陆页", "浏览量", "新老访客", "是否跳失", "成交订单编号"]
 # 直通车 in both Taobao shops; only T's ad report names it (P1's): O's 直通车 visitors w1, w2 are not P1's.
 T_TRAFFIC = [["v1", "2017-05-03", "直通车", "home", "2", "新访客", "否", "T1"],
              ["v2", "2017-05-04", "直通车", "home", "1", "新访客", "是", ""],
@@ -90,8 +90,6 @@ CAMPAIGNS = [  # all in T's sheet; 店铺 names the shop each runs in (empty: T)
     ["HD2", "月末", "K1", "2017-05-30 00:00:00", "2017-06-02 23:59:59", "100", "20", "30", "taobao_outlet"],
     ["HD3", "拼团", "K2", "2017-05-10 00:00:00", "2017-05-12 23:59:59", "40", "5", "6", "pdd_shop"],
 ]
-SESSION_HEADER = ["会话ID", "客服工号", "买家", "首条消息时间", "首次回复时间", "消息数", "违规用语数", "转化订单编号",
-                  "满意度评价", "是否投诉", "投诉是否解决"]
 SESSIONS = [  # in T's folder (旺旺): c9 paid only on JD (account c9), so c9 never paid as a Taobao customer
     ["S1", "C1", "b2", "2017-05-10 11:00:00", "2017-05-10 11:00:20", "3", "0", "T2", "满意", "否", ""],
     ["S2", "C1", "c9", "2017-05-09 08:00:00", "2017-05-09 08:00:10", "2", "0", "", "", "否", ""],
