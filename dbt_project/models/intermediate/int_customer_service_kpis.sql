@@ -30,15 +30,16 @@ with orders as (
 
 -- A sheet's account system is its shop's; the single-folder layout's shop (`default`, platform
 -- 'any') takes the one of the orders in its folder.
-folder_systems as (
-    select distinct shop_id, account_system from orders
+folder_systems as (  -- every month's: a late case finds an earlier month's session
+    select month, shop_id, account_system from {{ ref('stg_order_exports') }}
 ),
 
 all_sessions as (
     select cs.*, coalesce(folder_systems.account_system, {{ buyer_domain('cs.platform') }}) as account_system,
            coalesce(cs.buyer_key, 'session:' || cs.session_id) as customer_key
     from {{ ref('stg_cs_sessions') }} as cs
-    left join folder_systems on cs.platform = 'any' and cs.shop_id = folder_systems.shop_id
+    left join folder_systems
+        on cs.platform = 'any' and cs.shop_id = folder_systems.shop_id and cs.month = folder_systems.month
 ),
 
 sessions as (
@@ -95,7 +96,8 @@ after_sales as (
            max(case when cases.case_kind = 'exchange' then 1 else 0 end) as exchanged,
            max(case when cases.case_kind = 'refund' then 1 else 0 end) as refunded
     from (select * from {{ ref('stg_after_sales') }} {{ month_filter() }}) as cases
-    left join folder_systems on cases.platform = 'any' and cases.shop_id = folder_systems.shop_id
+    left join folder_systems
+        on cases.platform = 'any' and cases.shop_id = folder_systems.shop_id and cases.month = folder_systems.month
     group by 1, 2, 3, 4
 ),
 
@@ -154,7 +156,8 @@ served_totals as (
 service_attitude_reviews as (  -- in the month of the review sheet, as the late cases above
     select reviews.month, conversions_to_date.agent_id, count(*) as bad_reviews
     from (select * from {{ ref('stg_reviews') }} {{ month_filter() }}) as reviews
-    left join folder_systems on reviews.platform = 'any' and reviews.shop_id = folder_systems.shop_id
+    left join folder_systems
+        on reviews.platform = 'any' and reviews.shop_id = folder_systems.shop_id and reviews.month = folder_systems.month
     inner join conversions_to_date
         on coalesce(folder_systems.account_system, {{ buyer_domain('reviews.platform') }}) = conversions_to_date.account_system
         and reviews.order_id = conversions_to_date.order_id
