@@ -716,9 +716,14 @@ class MonthLoader:
         checks = _problem_exprs(spec, present, month)
         if spec.order_scoped and "order_id" in present:
             if spec.team_sheet_orders:  # the named shop's order, else any shop's of the month
-                column = spec.order_shop_column if spec.order_shop_column in present else "NULL"
-                condition = (f"order_id NOT IN (SELECT order_id FROM raw.orders WHERE month = {month_lit} "
-                             f"AND shop_id = coalesce(nullif(trim({column}), ''), shop_id))")
+                any_shop = f"order_id NOT IN (SELECT order_id FROM raw.orders WHERE month = {month_lit})"
+                condition = any_shop
+                if spec.order_shop_column in present:
+                    # uncorrelated subqueries only: a correlated one made DuckDB number the stage's rows
+                    # (rowid, hence source_row) out of file order
+                    named = f"nullif(trim({spec.order_shop_column}), '')"
+                    condition = (f"CASE WHEN {named} IS NULL THEN {any_shop} ELSE ({named} || chr(31) || order_id) NOT IN "
+                                 f"(SELECT shop_id || chr(31) || order_id FROM raw.orders WHERE month = {month_lit}) END")
                 why = f"{zh_of['order_id']}: no loaded order with this id in the {month} order reports of the shops"
             else:
                 condition = (f"order_id NOT IN "
