@@ -77,7 +77,8 @@ scope_orders as (
 ),
 
 -- 转化率 as the store's conversion_rate counts it, over the week: buyers who bought in a shop whose
--- visitors are counted, over the visitors of the shops whose orders carry buyers.
+-- visitors are counted, over the visitors of the shops whose orders carry buyers. Only the weeks and
+-- shops asked about (scope_orders): a month without figures reads no order here.
 traffic_shops as (
     select traffic.week, traffic.shop_id, shops.platform, traffic.uv
     from (
@@ -87,8 +88,8 @@ traffic_shops as (
         group by {{ week_of('cast(visit_date as timestamp)') }}, shop_id
     ) as traffic
     inner join shops on traffic.shop_id = shops.shop_id
-    where exists (select 1 from orders
-                  where orders.week = traffic.week and orders.shop_id = traffic.shop_id and orders.buyer_key is not null)
+    inner join (select distinct week, shop_id from scope_orders where buyer_key is not null) as shops_with_buyers
+        on traffic.week = shops_with_buyers.week and traffic.shop_id = shops_with_buyers.shop_id
 ),
 
 scope_traffic as (
