@@ -282,6 +282,11 @@ def test_the_report_and_workbook_show_coverage_and_house_defaults(team_months):
     assert "4 / 5 店 shops" in refund_row
     net_row = re.search(r"<tr class='store-kpi' data-kpi='net_sales'>.*?</tr>", report).group(0)
     assert "店 shops" not in net_row  # every shop has net sales
+    # per platform too: the company's paid buyers count the Taobao and JD shops (3 of 5), Taobao's both of its 2
+    company = re.search(r"<tr class='shop'><td class='l'>公司 Company</td>.*?</tr>", report).group(0)
+    assert "3 / 5 店 shops" in company and "4 / 5 店 shops" in company  # paid buyers; refund rate (not JD)
+    taobao = re.search(r"<tr class='shop'><td class='l'>公司·taobao .*?</tr>", report).group(0)
+    assert "店 shops" not in taobao
     # the channel manager's target (no decline) is a house default; the planner's (>= 3 a quarter) the handbook's
     assert "&gt;= 0.00% †" in report and "&gt;= 3 †" not in report and "&gt;= 3<" in report
     workbook = load_workbook(v1 / "scorecard.xlsx")

@@ -137,7 +137,12 @@ SHOPS_SQL = """
            max(case when k.kpi_id = 'orders_paid' then k.value end) as orders_paid,
            max(case when k.kpi_id = 'paid_buyers' then k.value end) as paid_buyers,
            max(case when k.kpi_id = 'refund_rate' then k.value end) as refund_rate,
-           max(case when k.kpi_id = 'sales_growth' then k.value end) as sales_growth
+           max(case when k.kpi_id = 'sales_growth' then k.value end) as sales_growth,
+           -- coverage: of the shops in the row's scope, how many the figure sums (kpi_store_monthly)
+           max(k.shops_in_scope) as shops_in_scope,
+           max(case when k.kpi_id = 'paid_buyers' then k.shops_counted end) as paid_buyers_shops,
+           max(case when k.kpi_id = 'refund_rate' then k.shops_counted end) as refund_rate_shops,
+           max(case when k.kpi_id = 'sales_growth' then k.shops_counted end) as sales_growth_shops
     from marts.kpi_store_monthly as k
     left join reference.shops as s on k.shop_id = s.shop_id
     where k.month = ?

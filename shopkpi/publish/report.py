@@ -65,8 +65,9 @@ def _change(value) -> str:
 
 
 def _coverage(counted, in_scope) -> str:
-    """Shops a company figure covers: '3 / 5 店' when it is summed over part of them, else ''."""
-    if _missing(counted) or _missing(in_scope) or int(counted) == int(in_scope):
+    """Shops a company figure covers: '3 / 5 店' when it is summed over part of them, else '' (also
+    when over none: the figure is then no data, shown as —)."""
+    if _missing(counted) or _missing(in_scope) or int(counted) in (0, int(in_scope)):
         return ""
     return f"{int(counted)} / {int(in_scope)} 店 shops"
 
@@ -225,10 +226,12 @@ def render_report(month: str, version: int, employees: pd.DataFrame, team: pd.Da
                    "<th class='l'>平台 Platform</th><th>实际成交额 Net sales</th><th>成交总额 GMV</th><th>付款订单数 Paid orders</th>"
                    "<th>支付买家数 Paid buyers</th><th>退款率 Refund rate</th><th>销售增长率 Sales growth</th></tr>")
         for _, r in shops.iterrows():
+            covers = {k: _coverage(r.get(f"{k}_shops"), r.get("shops_in_scope")) for k in ("paid_buyers", "refund_rate", "sales_growth")}
+            covers = {k: f"<br><small class='coverage'>{v}</small>" if v else "" for k, v in covers.items()}
             out.append(f"<tr class='shop'><td class='l'>{html.escape(str(r['name']))}</td><td class='l'>{html.escape(r['platform'])}</td>"
                        f"<td>{_fmt(r['net_sales'])}</td><td>{_fmt(r['gmv'])}</td><td>{_fmt(r['orders_paid'])}</td>"
-                       f"<td>{_fmt(r['paid_buyers'])}</td><td>{fmt_unit(r['refund_rate'], 'ratio')}</td>"
-                       f"<td>{fmt_unit(r['sales_growth'], 'ratio')}</td></tr>")
+                       f"<td>{_fmt(r['paid_buyers'])}{covers['paid_buyers']}</td><td>{fmt_unit(r['refund_rate'], 'ratio')}"
+                       f"{covers['refund_rate']}</td><td>{fmt_unit(r['sales_growth'], 'ratio')}{covers['sales_growth']}</td></tr>")
         out.append("</table>")
     series = defaultdict(list)
     for _, r in trend[trend["role"] != "store"].iterrows():

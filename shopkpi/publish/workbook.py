@@ -43,7 +43,8 @@ COLUMN_FORMATS = {
     "employees": INTEGER, "part_month_employees": INTEGER, "employees_scored": INTEGER, "kpis_passed": INTEGER,
     "kpis_failed": INTEGER, "kpis_no_data": INTEGER, "orders_paid": INTEGER, "paid_buyers": INTEGER,
     "rank_in_role": INTEGER, "value": DECIMAL, "target": DECIMAL, "previous": DECIMAL, "numerator": DECIMAL,
-    "denominator": DECIMAL, "shops_counted": INTEGER, "shops_in_scope": INTEGER,
+    "denominator": DECIMAL, "shops_counted": INTEGER, "shops_in_scope": INTEGER, "paid_buyers_shops": INTEGER,
+    "refund_rate_shops": INTEGER, "sales_growth_shops": INTEGER,
 }
 HEADER_ROW = 2  # row 1 is the sheet's title: month and version
 
@@ -120,6 +121,9 @@ SHOP_COLUMNS = [
     ("name", "店铺 Shop"), ("shop_id", "Shop id"), ("platform", "平台 Platform"), ("net_sales", "实际成交额 Net sales"),
     ("gmv", "成交总额 GMV"), ("orders_paid", "付款订单数 Paid orders"), ("paid_buyers", "支付买家数 Paid buyers"),
     ("refund_rate", "退款率 Refund rate"), ("sales_growth", "销售增长率 Sales growth"),
+    ("shops_in_scope", "范围内店铺 Shops in scope"), ("paid_buyers_shops", "支付买家数 计入店铺 Paid buyers: shops counted"),
+    ("refund_rate_shops", "退款率 计入店铺 Refund rate: shops counted"),
+    ("sales_growth_shops", "销售增长率 计入店铺 Sales growth: shops counted"),
 ]
 
 
