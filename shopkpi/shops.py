@@ -19,6 +19,10 @@ COMPANY = "all"  # shop_id and platform of the company-wide rows of the KPI mart
 SHOPS_FILE = SEEDS_DIR / "shops.csv"
 
 
+class ExportsLayoutError(ValueError):
+    """An exports root whose layout is ambiguous (one line, naming the folders)."""
+
+
 @dataclass(frozen=True)
 class Shop:
     shop_id: str
@@ -56,9 +60,16 @@ def shop_month_folders(root: Path, month: str) -> dict[str, Path]:
 def _shop_folders(root: Path) -> list[Path]:
     """The root's shop folders (sub-folders holding YYYY-MM folders), unless the root holds
     YYYY-MM folders itself (the single-shop layout)."""
-    if not root.is_dir() or month_folders(root):
+    if not root.is_dir():
         return []
-    return [p for p in sorted(root.iterdir()) if p.is_dir() and not p.name.startswith(".") and month_folders(p)]
+    shop_folders = [p for p in sorted(root.iterdir()) if p.is_dir() and not p.name.startswith(".") and month_folders(p)]
+    own_months = month_folders(root)
+    if own_months and shop_folders:  # which layout? reading either would silently drop the other's files
+        raise ExportsLayoutError(
+            f"exports root {root} mixes month folders ({own_months[0].name}/) with shop folders "
+            f"({', '.join(p.name + '/' for p in shop_folders)}): move the month folders into a shop folder "
+            f"(e.g. {root}/<shop_id>/{own_months[0].name}/)")
+    return shop_folders
 
 
 def exported_months(root: Path) -> list[str]:

@@ -244,14 +244,36 @@ def test_only_chinese_provinces_become_provinces(tmp_path):
         ["P3", "10.00", "10.00", "=HYPERLINK(\"x\") 杭州", "2017-05-02 10:00:00", "2017-05-02 10:05:00", "0"],  # formula
         ["P4", "10.00", "10.00", "火星省 奥林匹斯山", "2017-05-02 10:00:00", "2017-05-02 10:05:00", "0"],  # no such province
         ["P5", "10.00", "10.00", "", "2017-05-02 10:00:00", "2017-05-02 10:05:00", "0"],  # no address: not counted
+        # municipalities and regions as real exports write them (the Tmall report: no 市 after the municipality)
+        ["P6", "10.00", "10.00", "上海上海市闵行区某路1号", "2017-05-02 10:00:00", "2017-05-02 10:05:00", "0"],
+        ["P7", "10.00", "10.00", "北京 北京市 朝阳区 ***", "2017-05-02 10:00:00", "2017-05-02 10:05:00", "0"],  # Taobao
+        ["P8", "10.00", "10.00", "天津市和平区", "2017-05-02 10:00:00", "2017-05-02 10:05:00", "0"],
+        ["P9", "10.00", "10.00", "重庆 重庆市 渝中区", "2017-05-02 10:00:00", "2017-05-02 10:05:00", "0"],
+        ["P10", "10.00", "10.00", "内蒙古呼和浩特市新城区", "2017-05-02 10:00:00", "2017-05-02 10:05:00", "0"],
+        ["P11", "10.00", "10.00", "广西 南宁市 青秀区", "2017-05-02 10:00:00", "2017-05-02 10:05:00", "0"],
     ]
     write_csv(tmp_path / "orders.csv", TMALL_HEADER, rows)
     con, result = load(tmp_path)
     got = dict(con.execute("select order_id, ship_province from raw.orders").fetchall())
-    assert got == {"P1": "浙江省", "P2": "新疆维吾尔自治区", "P3": None, "P4": None, "P5": None}
+    # every province by its official name, whichever way the export spells it
+    assert got == {"P1": "浙江省", "P2": "新疆维吾尔自治区", "P3": None, "P4": None, "P5": None, "P6": "上海市",
+                   "P7": "北京市", "P8": "天津市", "P9": "重庆市", "P10": "内蒙古自治区", "P11": "广西壮族自治区"}
     assert result.files[0].provinces_unrecognised == 2  # P3 and P4, counted in the load audit
     assert con.execute("select provinces_unrecognised from raw.load_audit").fetchone() == (2,)
 
+
+
+def test_a_file_of_unrecognised_provinces_is_a_warning_finding(tmp_path):
+    """2 of 3 addresses name no province: more than 1% of the file, so the auditors' warning check
+    province_unrecognised_share fails (the month still builds: a warning, not a block)."""
+    rows = [["U1", "10.00", "10.00", "浙江省 杭州市", "2017-05-02 10:00:00", "2017-05-02 10:05:00", "0"],
+            ["U2", "10.00", "10.00", "火星省 奥林匹斯山", "2017-05-02 10:00:00", "2017-05-02 10:05:00", "0"],
+            ["U3", "10.00", "10.00", "月球 广寒宫", "2017-05-02 10:00:00", "2017-05-02 10:05:00", "0"]]
+    write_csv(tmp_path / "exports" / MONTH / "orders.csv", TMALL_HEADER, rows)
+    result = materialize_month(MONTH, tmp_path / "exports", tmp_path / "warehouse.duckdb")
+    assert result.success
+    (check,) = [c for c in result.get_asset_check_evaluations() if c.check_name == "gx_province_unrecognised_share"]
+    assert not check.passed and check.severity.value == "WARN"
 
 # -- undecodable bytes, NUL bytes and UTF-16 (issue 13, item 4) ---------------------------
 def many_rows(n: int) -> list[list[str]]:

@@ -210,6 +210,19 @@ def test_an_unknown_shop_folder_is_a_clear_error(tmp_path):
         load_month(duckdb.connect(), MONTH, shop_month_folders(tmp_path, MONTH))
 
 
+
+def test_an_exports_root_mixing_month_and_shop_folders_is_refused(tmp_path):
+    """A root with its own 2017-05/ and a shop folder was read as single-shop: the shop's 3 orders were
+    dropped and the run exited 0. Now the run stops before loading anything, naming both."""
+    write_rows(tmp_path / "exports" / MONTH / "orders.csv", OUTLET_HEADER, outlet_rows("x"))
+    write_rows(tmp_path / "exports" / "taobao_outlet" / MONTH / "orders.csv", OUTLET_HEADER, outlet_rows("y"))
+    result = run_cli("materialize", "--month", MONTH, "--exports", str(tmp_path / "exports"),
+                     "--warehouse", str(tmp_path / "warehouse.duckdb"), env=dagster_home(tmp_path / "home"))
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert "mixes month folders (2017-05/) with shop folders (taobao_outlet/)" in line
+    assert not (tmp_path / "warehouse.duckdb").exists()
+
 @pytest.mark.xdist_group("shops")
 def test_the_channel_managers_kpis_by_hand(shops_month):
     _, warehouse, real, _ = shops_month

@@ -10,6 +10,7 @@ from .errors import CliError
 
 
 def main(argv: list[str] | None = None) -> int:
+    from ..shops import ExportsLayoutError
     from .parser import build_parser
 
     warnings.filterwarnings("ignore")
@@ -19,6 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as exc:
         print(f"shopkpi: error: {exc}", file=sys.stderr)
         return exc.code
+    except ExportsLayoutError as exc:
+        print(f"shopkpi: error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

@@ -316,30 +316,43 @@ def _select_expr(column: Column, source: str) -> str:
     return value
 
 
-# China's 34 provincial divisions, by the name before their suffix (省, 市, 自治区, 特别行政区).
-PROVINCES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西",
-             "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古",
-             "广西", "西藏", "宁夏", "新疆", "香港", "澳门")
-_PROVINCE_SUFFIX = "(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$"
+# China's 34 provincial divisions: the short name an address starts with -> the official name every
+# platform's rows are stored under (Taobao writes 北京 and 广东省, Tmall 上海上海市…, JD 北京市): one
+# value per province in kpi_store_province_monthly.
+PROVINCES = {
+    "北京": "北京市", "天津": "天津市", "上海": "上海市", "重庆": "重庆市", "河北": "河北省", "山西": "山西省",
+    "辽宁": "辽宁省", "吉林": "吉林省", "黑龙江": "黑龙江省", "江苏": "江苏省", "浙江": "浙江省", "安徽": "安徽省",
+    "福建": "福建省", "江西": "江西省", "山东": "山东省", "河南": "河南省", "湖北": "湖北省", "湖南": "湖南省",
+    "广东": "广东省", "海南": "海南省", "四川": "四川省", "贵州": "贵州省", "云南": "云南省", "陕西": "陕西省",
+    "甘肃": "甘肃省", "青海": "青海省", "台湾": "台湾省", "内蒙古": "内蒙古自治区", "广西": "广西壮族自治区",
+    "西藏": "西藏自治区", "宁夏": "宁夏回族自治区", "新疆": "新疆维吾尔自治区", "香港": "香港特别行政区",
+    "澳门": "澳门特别行政区",
+}
+_PROVINCE_SUFFIX = "(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)"
 
 
 def province_expr(address: str) -> str:
-    """The province cut from an address (Taobao: '广东省 广州市 越秀区 ***'; Tmall: no spaces, cut at
-    the province suffix), kept only when it is one of China's provincial divisions: anything else
-    (a formula, a shifted cell, a typo) is NULL, never a new dimension value."""
+    """The province of an address, by its official name (PROVINCES), or NULL: anything else (a
+    formula, a shifted cell, a typo) never becomes a new dimension value."""
     return province_of_cut(province_cut_expr(address))
 
 
 def province_cut_expr(address: str) -> str:
-    """The part of an address that names its province, if any (see `province_expr`)."""
-    return (f"CASE WHEN strpos({address}, ' ') > 0 THEN split_part({address}, ' ', 1) "
-            f"ELSE nullif(regexp_extract({address}, '^(.*?(省|自治区|特别行政区|市))', 1), '') END")
+    """The short name of the province an address starts with, if any. Taobao separates the parts
+    with spaces ('广东省 广州市 越秀区 ***', '北京 北京市 朝阳区'): the first part is the province, with or
+    without its suffix. Tmall does not ('新疆维吾尔自治区乌鲁木齐市…', '上海上海市闵行区…'): a known short name
+    the address starts with, followed by its suffix, by the same name again (a municipality's city)
+    or, for the regions written short (内蒙古呼和浩特市…), by anything."""
+    names = "|".join(sorted(PROVINCES, key=len, reverse=True))
+    return (f"CASE WHEN strpos({address}, ' ') > 0 "
+            f"THEN nullif(regexp_extract(split_part({address}, ' ', 1), '^({names}){_PROVINCE_SUFFIX}?$', 1), '') "
+            f"ELSE nullif(regexp_extract({address}, '^({names})', 1), '') END")
 
 
 def province_of_cut(cut: str) -> str:
-    """The cut (see `province_cut_expr`) when it names one of China's provincial divisions, else NULL."""
-    known = ", ".join(sql_literal(p) for p in PROVINCES)
-    return f"CASE WHEN regexp_replace({cut}, '{_PROVINCE_SUFFIX}', '') IN ({known}) THEN {cut} END"
+    """The official name of the province `cut` (see `province_cut_expr`) names, else NULL."""
+    whens = " ".join(f"WHEN {sql_literal(short)} THEN {sql_literal(full)}" for short, full in PROVINCES.items())
+    return f"CASE {cut} {whens} END"
 
 
 def _money_text(name: str) -> str:
