@@ -223,6 +223,35 @@ def test_an_exports_root_mixing_month_and_shop_folders_is_refused(tmp_path):
     assert "mixes month folders (2017-05/) with shop folders (taobao_outlet/)" in line
     assert not (tmp_path / "warehouse.duckdb").exists()
 
+
+def test_a_download_in_the_wrong_shops_folder_is_not_loaded_as_that_shops(tmp_path):
+    """The demo's company orders went 5,139 -> 9,128 when one shop's report was saved into another's
+    folder. Now: a copy with the same content, another platform's export and a link out of the
+    exports root are each set aside with a reason; only the original 3 orders load."""
+    import os
+
+    from shopkpi.ingest.load import load_month
+    from shopkpi.shops import shop_month_folders
+
+    exports = tmp_path / "exports"
+    original = write_rows(exports / "taobao_toyshop" / MONTH / "订单报表.csv", OUTLET_HEADER, outlet_rows("x"))
+    copy = exports / "taobao_outlet" / MONTH / "订单报表(1).csv"
+    copy.parent.mkdir(parents=True)
+    shutil.copyfile(original, copy)
+    os.utime(original, (1_000_000_000, 1_000_000_000))  # the original is the older file
+    write_rows(exports / "pdd_shop" / MONTH / "淘宝订单.csv", OUTLET_HEADER, outlet_rows("z"))  # a Taobao report
+    outside = write_rows(tmp_path / "elsewhere" / "订单.csv", OUTLET_HEADER, outlet_rows("w"))
+    (exports / "taobao_outlet" / MONTH / "链接.csv").symlink_to(outside)
+    con = duckdb.connect()
+    result = load_month(con, MONTH, shop_month_folders(exports, MONTH))
+    assert result.skipped == {
+        "taobao_outlet/订单报表(1).csv": "same content as taobao_toyshop/订单报表.csv: not loaded twice",
+        "pdd_shop/淘宝订单.csv": "a taobao export (taobao_orders) in the folder of pdd_shop, a pinduoduo shop in "
+                                 "shops.csv: not loaded as that shop's",
+        "taobao_outlet/链接.csv": "a link to a file outside the exports folder: not followed",
+    }
+    assert con.execute("select shop_id, count(*) from raw.orders group by 1").fetchall() == [("taobao_toyshop", 3)]
+
 @pytest.mark.xdist_group("shops")
 def test_the_channel_managers_kpis_by_hand(shops_month):
     _, warehouse, real, _ = shops_month

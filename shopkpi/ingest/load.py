@@ -514,6 +514,7 @@ class MonthLoader:
         found = self._scan()
         usable = [f for f in found if f.spec is not None]
         self.result.skipped = {f.source_name: f.problem or "" for f in found if f.spec is None}
+        usable = self._set_aside(usable)
         for f in usable:  # fail before writing anything
             missing = f.missing_required()
             if missing:
@@ -549,6 +550,35 @@ class MonthLoader:
         return self.result
 
     # -- steps ------------------------------------------------------------
+    def _set_aside(self, usable: list[DetectedFile]) -> list[DetectedFile]:
+        """Files not loaded as their folder's shop's, each with its reason in `skipped` (the run warns):
+        a link to a file outside the exports root, an export of another platform than the shop's
+        (seeds/shops.csv; Taobao and Tmall share theirs), and a second file with the same content
+        as another of the month (a report saved into two shops' folders): the first stays, by
+        modification time, then by name."""
+        kept: list[DetectedFile] = []
+        for f in usable:
+            why = _outside_root(f, self.folders[f.shop_id]) or _other_platform(f)
+            if why:
+                self.result.skipped[f.source_name] = why
+            else:
+                kept.append(f)
+        by_size: dict[int, list[DetectedFile]] = {}
+        for f in kept:  # only files of equal size can have equal content: the others are not read here
+            by_size.setdefault(f.path.stat().st_size, []).append(f)
+        copies: set[str] = set()
+        for same_size in (group for group in by_size.values() if len(group) > 1):
+            first_of: dict[str, DetectedFile] = {}
+            for f in sorted(same_size, key=lambda f: (f.path.stat().st_mtime_ns, f.source_name)):
+                digest = file_sha256(f.path)
+                if digest in first_of:
+                    self.result.skipped[f.source_name] = (f"same content as {first_of[digest].source_name}: "
+                                                          "not loaded twice")
+                    copies.add(f.source_name)
+                else:
+                    first_of[digest] = f
+        return [f for f in kept if f.source_name not in copies]
+
     def _report_types_of_earlier_loads(self) -> dict[str, dt.datetime | None]:
         """Report types this month had before: in its last load, or still missing since an earlier one."""
         rows = self.con.execute(
@@ -908,6 +938,36 @@ class MonthLoader:
                 [self.month, s.report_type, s.file, s.sha256, s.encoding, s.rows_read, s.rows_loaded, s.rows_quarantined,
                  s.provinces_unrecognised, s.rows_merged, s.layout, s.platform, s.shop_id, s.paid_orders_only],
             )
+
+
+# Platforms whose exports a shop of the other may hold: Tmall's full order report is Taobao's layout,
+# and 生意参谋 (layouts of platform sycm) serves Taobao and Tmall shops.
+_PLATFORM_FAMILIES = {"tmall": "taobao", "sycm": "taobao"}
+
+
+def _other_platform(found: DetectedFile) -> str | None:
+    """Why a file is another platform's export than its folder's shop's, or None."""
+    layout_platform = found.layout.platform if found.layout is not None else "any"
+    shop = shops().get(found.shop_id)
+    if shop is None or "any" in (shop.platform, layout_platform):
+        return None
+    family = lambda p: _PLATFORM_FAMILIES.get(p, p)  # noqa: E731
+    if family(layout_platform) == family(shop.platform):
+        return None
+    return (f"a {layout_platform} export ({found.layout.name}) in the folder of {found.shop_id}, "
+            f"a {shop.platform} shop in {SHOPS_FILE.name}: not loaded as that shop's")
+
+
+def _outside_root(found: DetectedFile, month_folder: Path) -> str | None:
+    """Why a file is a link out of the exports root, or None (a link inside it is followed)."""
+    if not found.path.is_symlink():
+        return None
+    # the root: <root>/<shop>/<YYYY-MM>/ or <root>/<YYYY-MM>/ (or the month's folder itself)
+    root = month_folder.parent.parent if found.shop_id != DEFAULT_SHOP else month_folder.parent
+    target = found.path.resolve()
+    if target.is_relative_to(root.resolve()):
+        return None
+    return "a link to a file outside the exports folder: not followed"
 
 
 def load_month(con: duckdb.DuckDBPyConnection, month: str, folder: Path | dict[str, Path]) -> MonthLoad:
