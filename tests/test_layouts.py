@@ -296,6 +296,39 @@ def test_a_bad_layout_file_fails_naming_the_file_and_the_key(tmp_path, change, k
     assert str(error.value).startswith(f"{path}: {key}:"), str(error.value)
 
 
+def test_a_layout_file_that_could_attack_is_refused_in_one_line(tmp_path):
+    """An alias bomb (nine lines that expand to 10^9 strings: minutes and gigabytes before), a link to
+    another file, an oversized file, and a file that is no layout: each refused at once by name,
+    quoting none of the file's content."""
+    import time
+
+    bomb = tmp_path / "bomb.yaml"
+    lines = ["layout: bomb", "report_type: orders", 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]" for i in range(8)]
+    bomb.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    started = time.monotonic()
+    with pytest.raises(LayoutError, match=r"bomb.yaml: line 4: YAML aliases \(\*name\) are not allowed"):
+        parse_layout(bomb)
+    assert time.monotonic() - started < 1
+    secret = tmp_path / "shadow"
+    secret.write_text("root:$6$s3cr3tHASH:19000:0:99999:7:::\n", encoding="utf-8")
+    link = tmp_path / "link.yaml"
+    link.symlink_to(secret)
+    with pytest.raises(LayoutError) as error:
+        parse_layout(link)
+    assert str(error.value) == f"{link}: a link; layouts are read from regular files only"
+    for not_a_layout in (secret, tmp_path / "broken.yaml"):
+        if not_a_layout.name == "broken.yaml":
+            not_a_layout.write_text("root: [s3cr3tHASH\n", encoding="utf-8")  # not even valid YAML
+        with pytest.raises(LayoutError) as error:
+            parse_layout(not_a_layout)
+        said = str(error.value).replace(str(not_a_layout), "")  # what it says beyond the file's name
+        assert "s3cr3t" not in said and "root" not in said, said
+    big = tmp_path / "big.yaml"
+    big.write_text(USER_LAYOUT + "# " + "x" * 300_000 + "\n", encoding="utf-8")
+    with pytest.raises(LayoutError, match="larger than 256 KB, not a layout"):
+        parse_layout(big)
+
 def test_inspect_explains_a_known_and_an_unknown_file(tmp_path):
     known = run_cli("inspect", str(REAL_EXPORTS / "ExportOrderList.csv"))
     assert known.returncode == 0, known.stderr

@@ -196,13 +196,35 @@ def _column(path: Path, report: ReportSpec, header: str, raw) -> LayoutColumn:
         values=tuple((str(k), None if v is None else str(v)) for k, v in values.items()))
 
 
-def parse_layout(path: Path) -> Layout:
+MAX_LAYOUT_BYTES = 256 * 1024  # the largest built-in layout is ~4 KB
+
+
+def _read_layout_yaml(path: Path):
+    """A layout file's YAML, refusing what a layout never needs: a link (it could point at any file),
+    more than MAX_LAYOUT_BYTES, and aliases (a few lines of them expand to gigabytes). Errors give
+    the line, never the file's content: a file that is no layout may hold anything."""
+    if path.is_symlink():
+        raise LayoutError(f"{path}: a link; layouts are read from regular files only")
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise LayoutError(f"{path}: not a readable YAML file: {str(exc).splitlines()[0]}") from None
-    if not isinstance(doc, dict):
-        raise LayoutError(f"{path}: must be a mapping with layout, report_type, platform and columns")
+        if path.stat().st_size > MAX_LAYOUT_BYTES:
+            raise LayoutError(f"{path}: larger than {MAX_LAYOUT_BYTES // 1024} KB, not a layout")
+        text = path.read_text(encoding="utf-8")
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                raise LayoutError(f"{path}: line {event.start_mark.line + 1}: YAML aliases (*name) are not allowed in a layout")
+        return yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError):
+        raise LayoutError(f"{path}: not a readable UTF-8 text file") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise LayoutError(f"{path}: not valid YAML{where}") from None
+
+
+def parse_layout(path: Path) -> Layout:
+    doc = _read_layout_yaml(path)
+    if not isinstance(doc, dict) or "layout" not in doc or "report_type" not in doc:
+        raise LayoutError(f"{path}: not a layout (a mapping with layout, report_type, platform and columns)")
     if unknown := set(doc) - LAYOUT_KEYS:
         raise _fail(path, sorted(unknown)[0], f"unknown key (known: {', '.join(sorted(LAYOUT_KEYS))})")
     for key in ("layout", "report_type", "platform", "columns"):
