@@ -329,6 +329,21 @@ def test_a_layout_file_that_could_attack_is_refused_in_one_line(tmp_path):
     with pytest.raises(LayoutError, match="larger than 256 KB, not a layout"):
         parse_layout(big)
 
+@pytest.mark.parametrize("header, column", [("联系手机", "order_status"), ("收货人姓名", "order_status"),
+                                            ("买家支付宝账号", "item_quantity")])
+def test_a_user_layout_never_loads_a_buyers_personal_data_in_clear(tmp_path, header, column):
+    """Phone, receiver and Alipay account mapped to plain columns landed in clear in raw.orders,
+    stg_orders and the readers' copy. Now the layout is refused, naming the header."""
+    path = tmp_path / "leak.yaml"
+    path.write_text(USER_LAYOUT + f"  {header}: {{to: {column}}}\n", encoding="utf-8")
+    with pytest.raises(LayoutError) as error:
+        parse_layout(path)
+    assert str(error.value).startswith(f"{path}: columns.{header}.pii: {header} is personal data"), str(error.value)
+    # the same header as an alias of a plain column is refused too
+    path.write_text(USER_LAYOUT + f"  备注: {{to: {column}, aliases: [{header}]}}\n", encoding="utf-8")
+    with pytest.raises(LayoutError, match=f"columns.备注.pii: {header} is personal data"):
+        parse_layout(path)
+
 def test_inspect_explains_a_known_and_an_unknown_file(tmp_path):
     known = run_cli("inspect", str(REAL_EXPORTS / "ExportOrderList.csv"))
     assert known.returncode == 0, known.stderr

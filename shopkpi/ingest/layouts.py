@@ -152,6 +152,14 @@ def _strings(path: Path, key: str, value, allowed: set[str] | None = None) -> tu
     return tuple(value)
 
 
+# Words that make a header a buyer's personal data whatever column a layout maps it to (a phone mapped
+# to a plain column would land in clear in raw, staging and the readers' copy): such a header is hashed,
+# cut to its province or dropped. Applies to every layout, built in or a user's (SHOPKPI_LAYOUTS), of a
+# report type that holds buyers' data (one with a PII column; not the team's roster, whose 姓名 is staff).
+PII_HEADER_WORDS = ("手机号", "联系手机", "电话", "姓名", "收货人", "收件人", "收货地址", "详细地址", "客户地址", "支付宝",
+                    "身份证", "会员名", "帐号", "账号", "昵称", "旺旺", "邮箱")
+
+
 def _column(path: Path, report: ReportSpec, header: str, raw) -> LayoutColumn:
     key = f"columns.{header}"
     if raw is None:
@@ -183,6 +191,11 @@ def _column(path: Path, report: ReportSpec, header: str, raw) -> LayoutColumn:
         if pii is not canonical.pii:
             raise _fail(path, f"{key}.pii", f"{report.report_type}.{to} is {canonical.pii.value}: a layout may only drop "
                                             "it (pii: drop), never keep it clearer than the report type does")
+    if pii is Pii.NONE and any(c.pii is not Pii.NONE for c in report.columns):
+        for name in (str(header), *_strings(path, f"{key}.aliases", raw.get("aliases"))):
+            if word := next((w for w in PII_HEADER_WORDS if w in name), None):
+                raise _fail(path, f"{key}.pii", f"{name} is personal data ({word}): hash it (pii: hash), keep its "
+                                                "province (pii: province) or drop it (pii: drop), never load it in clear")
     for flag in ("required", "nullable"):
         if flag in raw and not isinstance(raw[flag], bool):
             raise _fail(path, f"{key}.{flag}", "must be true or false")
