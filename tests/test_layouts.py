@@ -16,7 +16,7 @@ import pytest
 
 from shopkpi.ingest.layouts import LAYOUTS_ENV, LayoutError, all_layouts, parse_layout
 from shopkpi.ingest.load import load_month
-from tests.helpers import REAL_EXPORTS, environment, materialize_month, run_cli, store_kpis
+from tests.helpers import REAL_EXPORTS, dagster_home, environment, materialize_month, run_cli, store_kpis
 
 PDD_HEADER = ["商品", "订单号", "订单状态", "商品总价(元)", "邮费(元)", "店铺优惠折扣(元)", "平台优惠折扣(元)",
               "多多支付立减金额(元)", "用户实付金额(元)", "商家实收金额(元)", "商品数量(件)", "发货时间", "确认收货时间",
@@ -247,6 +247,27 @@ def test_sycm_shop_overview_with_title_rows_thousands_and_percents(tmp_path):
     assert con.execute("select visitors, paid_orders, paid_amount from raw.shop_overview order by day").fetchall() == [
         (1234, 45, Decimal("12345.60")), (987, 31, Decimal("9876.00"))]
 
+
+
+def test_a_failed_blocking_check_is_named_in_the_one_line_error(tmp_path):
+    """生意参谋 says 76 paid sub-orders over two days; the month's order report has 1: the blocking check
+    platform_summary_accuracy fails. The CLI's one line said "1 blocking asset check failed with ERROR
+    severity:" and stopped; now it names the check and its asset."""
+    month = tmp_path / "exports" / "2017-05"
+    header = ["统计日期", "访客数", "浏览量", "支付金额", "支付买家数", "支付子订单数", "支付转化率"]
+    write_rows(month / "店铺概况.csv", header, [
+        {"统计日期": "2017-05-01", "访客数": "100", "浏览量": "200", "支付金额": "450.00", "支付买家数": "40", "支付子订单数": "45",
+         "支付转化率": "3.24%"},
+        {"统计日期": "2017-05-02", "访客数": "100", "浏览量": "200", "支付金额": "310.00", "支付买家数": "30", "支付子订单数": "31",
+         "支付转化率": "3.04%"}])
+    write_rows(month / "orders.csv", ["订单编号", "总金额", "买家实际支付金额", "收货地址", "订单创建时间", "订单付款时间", "退款金额"],
+               [{"订单编号": "1", "总金额": "10", "买家实际支付金额": "10", "订单创建时间": "2017-05-01 10:00:00",
+                 "订单付款时间": "2017-05-01 10:00:00", "退款金额": "0"}])
+    result = run_cli("materialize", "--month", "2017-05", "--exports", str(tmp_path / "exports"),
+                     "--warehouse", str(tmp_path / "warehouse.duckdb"), env=dagster_home(tmp_path / "home"))
+    assert result.returncode == 1
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("shopkpi: error:")]
+    assert "1 blocking asset check failed with ERROR severity: marts/kpi_store_monthly: gx_platform_summary_accuracy" in line
 
 USER_LAYOUT = """
 layout: my_erp_orders

@@ -52,6 +52,9 @@ def failure_reason(result) -> str:
         # "shopkpi.ingest.load.IngestError: why" -> "why": the class says nothing to a user
         first = (dbt_error(error.message)
                  or re.sub(rf"^[\w.]*\b{re.escape(error.cls_name)}: ", "", first_line(error.message)) or error.cls_name)
+        if error.cls_name == "DagsterAssetCheckFailedError":  # the checks are on the lines after the count
+            checks = [line.strip() for line in error.message.split("\n\n")[0].splitlines()[1:] if line.strip()]
+            first = f"{first.rstrip(':')}: {', '.join(checks)}" if checks else first
         if error.cls_name == "OutOfMemoryException" or "Out of Memory" in first:
             from ..settings import MEMORY_LIMIT_ENV, duckdb_memory_limit
 
