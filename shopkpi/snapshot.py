@@ -30,6 +30,7 @@ from pathlib import Path
 import duckdb
 
 from . import warehouse as warehouse_db
+from .workfiles import remove_orphans
 
 MONTH_BUILDS_DDL = """create schema if not exists meta;
 create table if not exists meta.month_builds (
@@ -57,12 +58,14 @@ def _write_json(path: Path, value: dict) -> None:
 
 
 def begin_build(warehouse: str | Path, month: str, run_id: str) -> None:
-    """Record that this process is about to change `month` in the pipeline's file."""
+    """Record that this process is about to change `month` in the pipeline's file (and remove what a
+    killed run left: its readers' copy in progress, its work files)."""
     state = build_state_path(warehouse)
     state.parent.mkdir(parents=True, exist_ok=True)
     current = read_build(warehouse)
     if current is not None and current.run_id == run_id and current.month == month:
         return  # a later step of the same run
+    remove_orphans(warehouse)
     _write_json(state, {"month": month, "run_id": run_id, "started_at": _now().isoformat(), "pid": os.getpid(),
                         "host": socket.gethostname()})
 

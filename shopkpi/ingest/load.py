@@ -16,7 +16,6 @@ import codecs
 import datetime as dt
 import hashlib
 import os
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ from .detect import XLSX, DetectedFile, scan_folder, xlsx_rows
 from .layouts import normalise_header
 from ..months import month_bounds
 from ..shops import DEFAULT_SHOP, SHOPS_FILE, describe, shop_platform, shops
+from ..workfiles import work_dir
 from .specs import ORDERS, REPORT_SPECS, Column, ColumnType, Pii, ReportSpec
 
 PII_KEY_ENV = "SHOPKPI_PII_KEY"
@@ -530,7 +530,9 @@ class MonthLoader:
         # Shop time (Asia/Shanghai, naive like the exports): an order cannot be created or paid after it.
         now = dt.datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None, microsecond=0)
         self.con.execute("SET VARIABLE load_time = ?", [now])
-        with tempfile.TemporaryDirectory(prefix="shopkpi-") as workdir:
+        (database,) = self.con.execute(
+            "SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+        with work_dir(database) as workdir:  # beside the warehouse: transcoded copies hold the file's PII
             self.con.execute("BEGIN TRANSACTION")
             try:
                 earlier = self._report_types_of_earlier_loads()
