@@ -218,3 +218,20 @@ def test_the_loader_and_dbt_default_to_the_same_memory_cap():
     profile = yaml.safe_load((DBT_PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8"))
     setting = profile["shopkpi"]["outputs"]["duckdb"]["settings"]["memory_limit"]
     assert setting == f"{{{{ env_var('{MEMORY_LIMIT_ENV}', '{DEFAULT_MEMORY_LIMIT}') }}}}"
+
+
+def test_query_prints_markup_and_escape_sequences_as_text(tmp_path):
+    """A roster name like [/x] crashed the table (rich MarkupError); [link=…] became a hyperlink; an ESC
+    sequence recoloured the terminal. Now data is text: markup shown as typed, control characters removed."""
+    import duckdb
+
+    warehouse = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(snapshot_path(warehouse)))
+    for schema in ("marts", "intermediate", "staging", "reference", "raw"):
+        con.execute(f"create schema {schema}")
+    con.close()
+    out = run_cli("query", "select '[/x]' as name, '[link=http://evil.example]click[/link]' as link, "
+                           "chr(27) || '[31mred' as colour", "--warehouse", str(warehouse))
+    assert out.returncode == 0, out.stderr
+    assert "[/x]" in out.stdout and "[link=http://evil.example]click[/link]" in out.stdout
+    assert "\x1b" not in out.stdout and "[31mred" in out.stdout

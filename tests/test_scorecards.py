@@ -345,3 +345,22 @@ def test_a_published_file_edited_afterwards_is_caught(month, tmp_path):
                       "--published", str(copy), env=dagster_home(tmp_path))
     assert refused.returncode == 1
     assert "does not match its manifest" in refused.stderr and "scorecard_team.csv changed" in refused.stderr
+
+
+def test_a_name_with_control_characters_still_makes_the_workbook():
+    """A roster name with an ESC sequence made publish fail (openpyxl IllegalCharacterError) and echo
+    the bytes; the control characters are removed, the rest of the name kept."""
+    import io
+
+    import pandas as pd
+
+    from shopkpi.publish.workbook import EMPLOYEE_COLUMNS, TEAM_COLUMNS, write_workbook
+
+    employee = {column: None for column, _ in EMPLOYEE_COLUMNS} | {
+        "employee_id": "C9", "employee_name": "王\x1b[31m五\x07", "shop_id": "all", "name_zh": "违规次数",
+        "name_en": "Violations", "value": 2.0, "status": "pass", "role": "customer_service", "kpi_id": "violations"}
+    team = {column: None for column, _ in TEAM_COLUMNS} | {"role": "customer_service", "shop_id": "all"}
+    data = write_workbook(pd.DataFrame([employee]), pd.DataFrame([team]),
+                          {"customer_service": ("客服专员", "Customer-service agent")}, MONTH)
+    sheet = load_workbook(io.BytesIO(data))["客服专员 customer_service"]
+    assert sheet["B3"].value == "王[31m五"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from decimal import Decimal
 
@@ -36,8 +37,12 @@ MAX_CELL = 40  # characters of a cell in the terminal table; csv and json are ne
 DEFAULT_LIMIT = 50  # rows the terminal table shows unless --limit says otherwise
 
 
+# Control characters (ESC sequences recolour or rewrite the terminal) never reach it from data.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def _cell(value, width: int) -> str:
-    text = "NULL" if value is None else str(plain(value))
+    text = "NULL" if value is None else _CONTROL.sub("", str(plain(value)))
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
@@ -67,11 +72,12 @@ def print_rows(columns: list[str], rows: list[tuple], fmt: str, limit: int | Non
         if fmt == "table":
             print("(too wide for the terminal: one record per block; --format csv keeps every column on a line)")
     else:
+        from rich.markup import escape
         from rich.table import Table
 
-        table = Table(*columns, show_lines=False)
-        for r in cells:
-            table.add_row(*r)
+        table = Table(*(escape(c) for c in columns), show_lines=False)
+        for r in cells:  # data is text, never rich markup ([/x] crashed, [link=…] made a hyperlink)
+            table.add_row(*(escape(c) for c in r))
         out.print(table)
     if len(shown) < len(rows):
         print(f"({len(rows)} rows; {len(rows) - len(shown)} more not shown: use --limit 0 for all, or --format csv)")

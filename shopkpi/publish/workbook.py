@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pandas as pd
 from openpyxl import Workbook
@@ -47,6 +48,7 @@ COLUMN_FORMATS = {
     "refund_rate_shops": INTEGER, "sales_growth_shops": INTEGER,
 }
 HEADER_ROW = 2  # row 1 is the sheet's title: month and version
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # what XML 1.0 (and so XLSX) cannot hold, and DEL
 
 
 def kpi_format(unit: str | None) -> str:
@@ -61,7 +63,9 @@ def _cell(value):
         return None
     if hasattr(value, "item"):  # numpy scalars
         value = value.item()
-    if isinstance(value, (int, float, bool, str)):
+    if isinstance(value, str):  # control characters: openpyxl refuses them (IllegalCharacterError)
+        return neutralise_formula(_CONTROL.sub("", value))
+    if isinstance(value, (int, float, bool)):
         return neutralise_formula(value)
     return float(value)  # Decimal
 
