@@ -30,7 +30,7 @@ from pathlib import Path
 import duckdb
 
 from . import warehouse as warehouse_db
-from .workfiles import remove_orphans
+from .workfiles import process_alive, remove_orphans
 
 MONTH_BUILDS_DDL = """create schema if not exists meta;
 create table if not exists meta.month_builds (
@@ -246,13 +246,7 @@ class Build:
             return False
         if self.host != socket.gethostname():
             return True  # another machine's run: cannot tell, assume it is going on
-        try:
-            os.kill(self.pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-        return True
+        return process_alive(self.pid)
 
 
 def read_build(warehouse: str | Path) -> Build | None:

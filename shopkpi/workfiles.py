@@ -28,12 +28,13 @@ def work_root(warehouse: str | Path) -> Path:
     return path.with_name(f".{path.stem}.work")
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process of this machine with this id is running (another user's counts as running)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:  # another user's process: alive
+    except PermissionError:
         return True
     return True
 
@@ -46,7 +47,7 @@ def remove_orphans(warehouse: str | Path) -> list[Path]:
     candidates = [(p, _TEMP_FILE.match(p.name)) for p in folder.iterdir()] if folder.is_dir() else []
     candidates += [(p, _WORK_DIR.match(p.name)) for p in root.iterdir()] if root.is_dir() else []
     for path, match in candidates:
-        if match and not _alive(int(match["pid"])):
+        if match and not process_alive(int(match["pid"])):
             if path.is_dir():
                 shutil.rmtree(path, ignore_errors=True)
             else:
