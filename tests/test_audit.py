@@ -14,11 +14,15 @@ from shopkpi.ingest.specs import REPORT_SPECS
 from shopkpi.quality.suites import LAYERS, generated_suites, load_suites, render
 from shopkpi.settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR
 from shopkpi.snapshot import snapshot_path
-from tests.helpers import copy_warehouse, read_real_orders
+from tests.helpers import REAL_EXPORTS, copy_warehouse, read_real_orders
 from tests.helpers import run_cli as shopkpi
 
 # One worker builds the shared demo month once (see pytest -n in pyproject.toml).
 pytestmark = pytest.mark.xdist_group("demo")
+
+
+def read_real_orders_text() -> str:
+    return (REAL_EXPORTS / "ExportOrderList.csv").read_bytes().decode("utf-8-sig")
 
 
 @pytest.fixture()
@@ -134,6 +138,22 @@ def test_a_lost_raw_row_breaks_the_load_reconciliation(warehouse_copy, tmp_path)
     assert set(summary["sources"].values()) == {"validated now: the warehouse changed since the checks ran"}
     (finding,) = [f for f in summary["findings"] if f["suite"] == "load_reconciliation"]
     assert finding["rows"] == ["order_lines · ExportOrderDetailList.csv: read 21897 <> loaded 21896 + quarantined 0"]
+
+
+def test_a_file_with_more_lines_than_its_rows_account_for_breaks_the_load_reconciliation(warehouse_copy, tmp_path):
+    # The lines of the real order report, counted here by Python (blank lines aside): the header and one line per order.
+    lines = [line for line in read_real_orders_text().splitlines() if line.strip()]
+    orders = len(lines) - 1
+    con = duckdb.connect(str(snapshot_path(warehouse_copy)))
+    # as if a stray quote had taken the last line into the row before it, and the loader had let it pass
+    con.execute("update raw.load_audit set file_lines = file_lines + 1 where source_file = 'ExportOrderList.csv'")
+    con.close()
+    proc = shopkpi("audit", "--month", "2017-05", "--warehouse", str(warehouse_copy), "--published", str(tmp_path / "pub"),
+                   "--format", "json")
+    assert proc.returncode == 1
+    summary = json.loads(proc.stdout)
+    (finding,) = [f for f in summary["findings"] if f["suite"] == "load_reconciliation"]
+    assert finding["rows"] == [f"orders · ExportOrderList.csv: {orders + 1} lines of data, read {orders} rows"]
 
 
 def test_audit_of_a_month_never_loaded_is_a_clear_error(demo_run, tmp_path):

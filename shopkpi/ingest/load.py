@@ -25,6 +25,7 @@ import duckdb
 
 from .detect import XLSX, DetectedFile, scan_folder, xlsx_rows
 from .layouts import normalise_header
+from .lines import data_lines
 from ..months import month_bounds
 from ..shops import DEFAULT_SHOP, SHOPS_FILE, describe, shop_platform, shops
 from ..workfiles import work_dir
@@ -49,8 +50,8 @@ TIMESTAMP_FORMATS = [
     "%Y年%m月%d日",
 ]
 TRANSCODE_CHUNK = 8 * 1024 * 1024
-# One thread hashes each file while DuckDB stages it (10M orders: ~3 s of SHA-256 off the load).
-_checksums = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shopkpi-sha256")
+# Threads hash each file and count its lines while DuckDB stages it (10M orders: ~3 s of SHA-256 off the load).
+_checksums = ThreadPoolExecutor(max_workers=2, thread_name_prefix="shopkpi-sha256")
 # Transcoding turns undecodable bytes into byte 0xFF ("\udcff" under surrogateescape), never valid UTF-8.
 UNDECODABLE = "shopkpi-undecodable"
 # How a row dated in another month is quarantined ("订单创建时间 2019-03-01 10:00 is outside partition
@@ -85,6 +86,8 @@ class FileLoad:
     rows_quarantined: int = 0
     provinces_unrecognised: int = 0  # loaded rows whose address names no Chinese province (province NULL)
     rows_merged: int = 0  # order-line rows folded into their order's row (layouts with rows: order_line)
+    file_lines: int = 0  # non-blank data lines, counted by bytes (lines.py), not by the CSV reader
+    cell_line_breaks: int = 0  # line breaks inside cells: rows_read + these account for file_lines
     layout: str = ""
     platform: str = ""
     shop_id: str = "default"
@@ -212,7 +215,8 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     )
     con.execute("ALTER TABLE raw.load_audit ADD COLUMN IF NOT EXISTS provinces_unrecognised BIGINT DEFAULT 0")
     for column, kind in (("rows_merged", "BIGINT DEFAULT 0"), ("layout", "VARCHAR"), ("platform", "VARCHAR"),
-                         ("shop_id", "VARCHAR DEFAULT 'default'"), ("paid_orders_only", "BOOLEAN DEFAULT false")):
+                         ("shop_id", "VARCHAR DEFAULT 'default'"), ("paid_orders_only", "BOOLEAN DEFAULT false"),
+                         ("file_lines", "BIGINT"), ("cell_line_breaks", "BIGINT DEFAULT 0")):
         con.execute(f"ALTER TABLE raw.load_audit ADD COLUMN IF NOT EXISTS {column} {kind}")
 
 
@@ -257,7 +261,10 @@ def _utf8_copy(found: DetectedFile, workdir: Path) -> Path:
 def scan_export_sql(found: DetectedFile, workdir: Path, options: str = "ignore_errors=true") -> str:
     """read_csv(...) over a detected export: columns c0..cN as VARCHAR, header rows skipped,
     no sniffing (the platforms' dialect is fixed; sniffing fails on header-only files)."""
-    path = _utf8_copy(found, workdir)
+    return _scan_sql(found, _utf8_copy(found, workdir), options)
+
+
+def _scan_sql(found: DetectedFile, path: Path, options: str) -> str:
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(found.header))) + "}"
     return (f"read_csv({sql_literal(str(path))}, header=false, skip={found.header_row + 1}, columns={columns}, "
             f"auto_detect=false, delim={sql_literal(found.delimiter)}, quote='\"', escape='\"', {options})")
@@ -663,7 +670,9 @@ class MonthLoader:
         mapped = [(i, cell) for i, cell in enumerate(header) if cell in by_zh and cell not in dropped]
         nul_column = ("CASE " + " ".join(f"WHEN contains(c{i}, chr(0)) THEN {sql_literal(cell)}" for i, cell in mapped)
                       + " END AS _nul_column")
-        scan = scan_export_sql(found, workdir, options=(
+        read_path = _utf8_copy(found, workdir)
+        counted = _checksums.submit(data_lines, read_path, found.header_row + 1)  # what the reader must account for
+        scan = _scan_sql(found, read_path, options=(
             "null_padding=false, strict_mode=true, ignore_errors=true, store_rejects=true, "
             "rejects_table='_rejects', rejects_scan='_reject_scans', max_line_size=4194304"))
         checked_first = bool(mapped) and found.encoding.startswith("utf-16")
@@ -671,7 +680,8 @@ class MonthLoader:
         stats.sha256, has_nul = scanned.result()
         if mapped and has_nul and not checked_first:
             checks = self._write_stage(found, scan, selects, present, addresses, nul_column)
-        self._number_and_insert(found, present, stats, checks)
+        stats.file_lines = counted.result()
+        self._number_and_insert(found, present, stats, checks, _scan_sql(found, read_path, "ignore_errors=true"))
         self.result.files.append(stats)
 
     def _write_stage(self, found: DetectedFile, scan: str, selects: list[str], present: set[str],
@@ -710,9 +720,11 @@ class MonthLoader:
         self.con.execute(f"CREATE TEMP TABLE _stage AS SELECT *, ({checks.bad}) AS _bad FROM {source}")
         return checks
 
-    def _number_and_insert(self, found: DetectedFile, present: set[str], stats: FileLoad, checks: RowChecks) -> None:
+    def _number_and_insert(self, found: DetectedFile, present: set[str], stats: FileLoad, checks: RowChecks,
+                           plain_scan: str) -> None:
         """Number the stage's rows as the file does, then quarantine the bad ones and insert the rest."""
         skip = found.header_row + 1
+        self._reconcile_lines(found, stats, plain_scan)
         # Rows the CSV parser could not read at all (wrong field count, bad UTF-8).
         # DuckDB numbers records from the file start; data row 1 follows the header.
         self.con.execute(
@@ -752,6 +764,44 @@ class MonthLoader:
             "DROP TABLE _rejected_gaps; DROP TABLE IF EXISTS _disagreeing; "
             "DROP TABLE IF EXISTS _rejects; DROP TABLE IF EXISTS _reject_scans"
         )
+
+    def _reconcile_lines(self, found: DetectedFile, stats: FileLoad, plain_scan: str) -> None:
+        """Refuse a file whose records do not account for its lines (`stats.file_lines`, counted by bytes):
+        a quote that opens a cell and never closes makes the CSV reader take the following lines into
+        one record, and rows would vanish while rows read = loaded + quarantined still balances."""
+        skip = found.header_row + 1
+        # An unreadable record spanning several lines is a quote that opened in it and closed later, or never.
+        spanning = self.con.execute(
+            """SELECT line, error_type, split_part(t, chr(10), 1), len(t) - len(replace(t, chr(10), ''))
+            FROM (SELECT *, rtrim(csv_line, chr(13) || chr(10)) AS t FROM _rejects)
+            WHERE contains(t, chr(10)) ORDER BY line LIMIT 1""").fetchone()
+        if spanning:
+            line, error_type, first_line, breaks = spanning
+            # the cell whose quote opens and does not close on its line (its content is never shown)
+            cells = first_line.split(found.delimiter)
+            opened = next((i for i, cell in enumerate(cells) if cell.startswith('"') and not cell.rstrip().endswith('"')),
+                          None)
+            column = found.header[opened] if opened is not None and opened < len(found.header) else "unknown"
+            raise IngestError(
+                f"{found.source_name}: row {line - skip}, column {column}: a quote opens a cell and does not close "
+                f"where the row ends, so the CSV reader takes the next {breaks} line(s) into this row "
+                f"({error_type}); nothing of {self.month} was loaded (remove the stray quote, or quote the whole cell)")
+        (records,) = self.con.execute("SELECT (SELECT count(*) FROM _stage) + (SELECT count(DISTINCT line) FROM _rejects)"
+                                      ).fetchone()
+        if records >= stats.file_lines:
+            return
+        # Quoted cells may hold line breaks; those followed by a blank line are not counted (nor is the blank line).
+        cells = [f"c{i}" for i in range(len(found.header))]
+        collapsed = {c: f"regexp_replace({c}, '\\n[\\r\\n]*\\n', chr(10), 'g')" for c in cells}
+        breaks = " + ".join(f"coalesce(len({x}) - len(replace({x}, chr(10), '')), 0)" for x in collapsed.values())
+        (stats.cell_line_breaks,) = self.con.execute(
+            f"SELECT coalesce(sum({breaks}), 0) FROM {plain_scan} WHERE {' OR '.join(f'contains({c}, chr(10))' for c in cells)}"
+        ).fetchone()
+        if records + stats.cell_line_breaks < stats.file_lines:
+            raise IngestError(
+                f"{found.source_name}: {stats.file_lines} lines of data, but the CSV reader's {records} rows and the "
+                f"{stats.cell_line_breaks} line breaks inside their cells account for only "
+                f"{records + stats.cell_line_breaks}: rows would be lost; nothing of {self.month} was loaded")
 
     def _row_checks(self, found: DetectedFile, present: set[str], check_nul: bool) -> RowChecks:
         """The per-row checks of a file as SQL over the stage's columns."""
@@ -935,10 +985,11 @@ class MonthLoader:
         for s in (s for s in self.result.files if s.report_type == spec.report_type):
             self.con.execute(
                 "INSERT INTO raw.load_audit (month, report_type, source_file, file_sha256, encoding, rows_read, rows_loaded, "
-                "rows_quarantined, provinces_unrecognised, rows_merged, layout, platform, shop_id, paid_orders_only) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "rows_quarantined, provinces_unrecognised, rows_merged, layout, platform, shop_id, paid_orders_only, "
+                "file_lines, cell_line_breaks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [self.month, s.report_type, s.file, s.sha256, s.encoding, s.rows_read, s.rows_loaded, s.rows_quarantined,
-                 s.provinces_unrecognised, s.rows_merged, s.layout, s.platform, s.shop_id, s.paid_orders_only],
+                 s.provinces_unrecognised, s.rows_merged, s.layout, s.platform, s.shop_id, s.paid_orders_only,
+                 s.file_lines, s.cell_line_breaks],
             )
 
 

@@ -218,6 +218,32 @@ def formula_text(folder: Path) -> None:
     _plain(folder, mutate)
 
 
+def _raw_lines(folder: Path, mutate) -> None:
+    """The report written line by line, cells as given (no CSV quoting): for damage that quoting would repair."""
+    header, rows = real_order_report()
+    mutate(header, rows)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / ORDERS_FILE).write_bytes("".join(",".join(r) + "\n" for r in [header, *rows]).encode("utf-8-sig"))
+
+
+def stray_quote(folder: Path) -> None:
+    # row 5's address opens a quote that never closes: a CSV reader takes rows 5-20 as one row
+    _raw_lines(folder, lambda header, rows: set_cell(rows, header, 4, "收货地址", '"' + rows[4][col(header, "收货地址")]))
+
+
+def stray_quote_closed_later(folder: Path) -> None:
+    def mutate(header, rows):
+        set_cell(rows, header, 4, "收货地址", '"' + rows[4][col(header, "收货地址")])
+        set_cell(rows, header, 6, "买家留言", rows[6][col(header, "买家留言")] + '"')  # closes two lines later
+    _raw_lines(folder, mutate)
+
+
+def line_break_in_cell(folder: Path) -> None:
+    def mutate(header, rows):
+        set_cell(rows, header, 3, "买家留言", "请周末送货\n\n谢谢")  # quoted by the writer: one row over three lines
+    _plain(folder, mutate)
+
+
 def empty_file(folder: Path) -> None:
     _plain(folder)
     (folder / "宝贝报表.csv").write_bytes(b"")
@@ -270,6 +296,14 @@ CASES: list[Case] = [
     Case("truncated_last_line", "truncated last line", truncated_last_line,
          Outcome("quarantined", loaded=R - 1, quarantined=1, reason="unreadable row", rows=(R,))),
     Case("crlf", "CRLF line ends", crlf, Outcome("loaded", loaded=R)),
+    Case("stray_quote", "a quote that opens a cell and never closes", stray_quote,
+         Outcome("error", reason="row 5, column 收货地址: a quote opens a cell and does not close", column="收货地址"),
+         "refused: the file's 20 lines (counted by bytes) would be 4 rows + 1 unreadable row; nothing written"),
+    Case("stray_quote_closed_later", "a stray quote closed by another two lines down", stray_quote_closed_later,
+         Outcome("error", reason="row 5, column 收货地址: a quote opens a cell", column="收货地址"),
+         "refused: an unreadable row spanning 3 lines hides 2 orders"),
+    Case("line_break_in_cell", "a quoted cell holding line breaks and a blank line", line_break_in_cell,
+         Outcome("loaded", loaded=R), "one row over three lines: the line count allows the line breaks inside cells"),
     Case("huge_cell", "a 1 MB cell", huge_cell, Outcome("loaded", loaded=R), "cells up to 4 MB per line are read whole"),
     Case("formula_text", "spreadsheet-formula text in free-text fields", formula_text, Outcome("loaded", loaded=R),
          "kept verbatim in the warehouse (it is data); neutralised with a leading ' in every CSV/XLSX the project writes"),
