@@ -13,6 +13,13 @@ run fail on a lock. A crashed or failed run leaves the snapshot as it was.
 readers turn it into a note: being rebuilt since T, or a rebuild that did not
 complete. Inside the snapshot, `meta.month_builds` says when each month was
 completed and by which run (for BI tools). See DECISIONLOG "Rebuilds, reading".
+
+A month whose rows changed in the pipeline's file but did not complete (a failed blocking check, a
+run that died after its load) is listed in the pipeline's `meta.month_changes` (`mark_month_changed`,
+written by the load in its own transaction and by the transform). Handing readers another month
+copies the whole file, so the copy's rows of every listed month are replaced by those of the
+readers' previous copy (none, if that month never completed): readers keep each month's last
+completed state, whichever month completes next (`_keep_readers_months`).
 """
 
 from __future__ import annotations
@@ -34,7 +41,15 @@ from .workfiles import process_alive, remove_orphans
 
 MONTH_BUILDS_DDL = """create schema if not exists meta;
 create table if not exists meta.month_builds (
-    month varchar primary key, run_id varchar, completed_at timestamp)"""
+    month varchar primary key, run_id varchar, completed_at timestamp);
+create table if not exists meta.month_changes (
+    month varchar primary key, run_id varchar, changed_at timestamp)"""
+
+
+def mark_month_changed(con: duckdb.DuckDBPyConnection, month: str, run_id: str | None = None) -> None:
+    """Record, in the pipeline's file, that `month`'s rows are changing and not yet handed to readers."""
+    con.execute(MONTH_BUILDS_DDL)
+    con.execute("insert or replace into meta.month_changes values (?, ?, ?)", [month, run_id, _now()])
 
 
 def snapshot_path(warehouse: str | Path) -> Path:
@@ -209,7 +224,11 @@ def publish_snapshot(warehouse: str | Path, month: str, run_id: str) -> Path:
     warehouse = Path(warehouse).resolve()
     with warehouse_db.connect(warehouse) as con:
         con.execute(MONTH_BUILDS_DDL)
+        con.execute("begin")
         con.execute("insert or replace into meta.month_builds values (?, ?, ?)", [month, run_id, _now()])
+        con.execute("delete from meta.month_changes where month = ?", [month])
+        con.execute("commit")
+        unfinished = [m for (m,) in con.execute("select month from meta.month_changes order by month").fetchall()]
         con.execute("checkpoint")
     wal = _wal(warehouse)
     if wal.exists():  # closing checkpoints; a WAL left means someone else still has the file open
@@ -222,6 +241,8 @@ def publish_snapshot(warehouse: str | Path, month: str, run_id: str) -> Path:
             _bring_up_to_date(tmp, warehouse)
         else:
             _copy(warehouse, tmp)
+        if unfinished:
+            _keep_readers_months(tmp, target, unfinished)
         os.replace(tmp, target)  # readers holding the old copy open keep reading it
     finally:
         tmp.unlink(missing_ok=True)
@@ -229,6 +250,46 @@ def publish_snapshot(warehouse: str | Path, month: str, run_id: str) -> Path:
     if current is not None and current.run_id == run_id:
         build_state_path(warehouse).unlink(missing_ok=True)
     return target
+
+
+def _keep_readers_months(copy: Path, previous: Path, months: list[str]) -> None:
+    """In the readers' new `copy`, give `months` (changed in the pipeline's file, never completed since)
+    the rows of the readers' `previous` copy: every table with a month column, month_builds included.
+    On DuckDB, staging, intermediate views and fct_orders read raw, so they follow."""
+    from .ingest.load import sql_literal
+
+    months_sql = ", ".join(sql_literal(m) for m in months)
+    with warehouse_db.connect(copy) as con:
+        tables = con.execute(
+            """select t.schema_name, t.table_name from duckdb_tables() t
+            join duckdb_columns() c using (database_name, schema_name, table_name)
+            where t.database_name = current_database() and c.column_name = 'month'
+              and not (t.schema_name = 'meta' and t.table_name = 'month_changes')""").fetchall()
+        had_previous = previous.exists()
+        if had_previous:
+            con.execute(f"attach {sql_literal(str(previous))} as previous_copy (read_only)")
+            old_columns: dict[tuple[str, str], list[str]] = {}
+            for schema, table, column in con.execute(
+                    "select schema_name, table_name, column_name from duckdb_columns() "
+                    "where database_name = 'previous_copy' order by column_index").fetchall():
+                old_columns.setdefault((schema, table), []).append(column)
+        con.execute("begin")
+        for schema, table in tables:
+            con.execute(f'delete from "{schema}"."{table}" where month in ({months_sql})')
+            kept = old_columns.get((schema, table)) if had_previous else None
+            if kept:
+                new = {c for (c,) in con.execute(
+                    "select column_name from duckdb_columns() where database_name = current_database() "
+                    "and schema_name = ? and table_name = ?", [schema, table]).fetchall()}
+                names = ", ".join(f'"{c}"' for c in kept if c in new)
+                con.execute(f'insert into "{schema}"."{table}" by name select {names} '
+                            f'from previous_copy."{schema}"."{table}" where month in ({months_sql})')
+        con.execute("commit")
+        if had_previous:
+            con.execute("detach previous_copy")
+        con.execute("checkpoint")
+    with open(copy, "rb") as copied:
+        os.fsync(copied.fileno())
 
 
 @dataclass(frozen=True)
@@ -268,10 +329,33 @@ def completed_at(con: duckdb.DuckDBPyConnection, month: str) -> dt.datetime | No
 def reader_note(warehouse: str | Path, con: duckdb.DuckDBPyConnection) -> str | None:
     """What a reader of the snapshot must be told about a rebuild going on or broken off."""
     build = read_build(warehouse)
-    if build is None:
-        return None
-    done = completed_at(con, build.month)
-    shown = f"as completed {done:%Y-%m-%d %H:%M} UTC" if done else "not at all (never completed)"
+    notes = [_unfinished_note(con, month, run_id, changed_at) for month, run_id, changed_at in _unfinished(con)
+             if build is None or month != build.month]
+    if build is not None:
+        notes.append(_build_note(con, build))
+    return "\n".join(notes) or None
+
+
+def _unfinished(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """Months whose rebuild did not complete when this copy was handed over (see _keep_readers_months)."""
+    if not warehouse_db.table_exists(con, "meta", "month_changes"):
+        return []
+    return con.execute("select month, run_id, changed_at from meta.month_changes order by month").fetchall()
+
+
+def _shown(con: duckdb.DuckDBPyConnection, month: str) -> str:
+    done = completed_at(con, month)
+    return f"as completed {done:%Y-%m-%d %H:%M} UTC" if done else "not at all (never completed)"
+
+
+def _unfinished_note(con: duckdb.DuckDBPyConnection, month: str, run_id: str | None, changed_at: dt.datetime) -> str:
+    run = f" (run {run_id[:8]})" if run_id else ""
+    return (f"note: a rebuild of {month} started {changed_at:%Y-%m-%d %H:%M} UTC{run} did not complete; you see "
+            f"{month} {_shown(con, month)}. Re-run `shopkpi materialize --month {month}`")
+
+
+def _build_note(con: duckdb.DuckDBPyConnection, build: Build) -> str:
+    shown = _shown(con, build.month)
     started = build.started_at.replace("T", " ")[:16]
     if build.running:
         return (f"note: {build.month} is being rebuilt (run {build.run_id[:8]}, since {started} UTC); "

@@ -122,3 +122,51 @@ def test_readers_see_the_last_completed_state_during_a_run_and_after_a_crash(dem
     assert read_count(warehouse) == (new_count, "")
     # The BI tool's open file is untouched by the swap; it sees the new month when it reconnects.
     assert bi_tool.communicate("\n", timeout=60)[0].split() == [str(before), str(new_count)]
+
+
+def test_a_month_that_failed_or_never_completed_stays_as_readers_last_saw_it_when_another_month_completes(tmp_path):
+    """The next hand-off copied the whole pipeline file: a month whose blocking check failed reached
+    readers with its rejected rows, and a month only loaded (a run that died after its load) with its
+    unchecked raw rows. Readers must see each month as last completed, or not at all."""
+    import duckdb
+
+    from shopkpi.ingest.load import load_month
+    from tests.helpers import TMALL_HEADER, environment, materialize_month, write_csv
+    from tests.helpers import query as read
+    from tests.tmall_months import JANUARY, write_tmall_months
+
+    exports, warehouse = tmp_path / "exports", tmp_path / "warehouse.duckdb"
+    readers = snapshot_path(warehouse)
+    write_tmall_months(exports)
+    with environment({"SHOPKPI_ALLOW_DEV_PII_KEY": "1"}):
+        january = materialize_month("2020-01", exports, warehouse)
+        assert january.success and materialize_month("2020-02", exports, warehouse).success
+        # January again: T1 refunded -5.00 (退款金额 >= 0 is a blocking check of raw/orders) and a third order
+        bad_t1 = [*JANUARY[0][:6], "-5.00"]
+        t3 = ["T3", "999.00", "999.00", "浙江省杭州市", "2020-01-20 10:00:00", "2020-01-20 10:01:00", "0.00"]
+        write_csv(exports / "2020-01" / "订单报表.csv", TMALL_HEADER, [bad_t1, JANUARY[1], t3])
+        assert not materialize_month("2020-01", exports, warehouse).success
+        # March: loaded by a run that then died (a daemon run that lost the warehouse's lock to this one)
+        write_csv(exports / "2020-03" / "订单报表.csv", TMALL_HEADER,
+                  [["M1", "70.00", "70.00", "浙江省杭州市", "2020-03-02 10:00:00", "2020-03-02 10:01:00", "0.00"]])
+        con = duckdb.connect(str(warehouse))
+        load_month(con, "2020-03", exports / "2020-03")
+        con.close()
+        assert materialize_month("2020-02", exports, warehouse).success  # another month completes
+
+    # January as its first run completed it: T1 100.00 (refund 0.00) and T2 50.00, by hand from tmall_months.JANUARY
+    assert read(readers, "select order_id, total_amount, refund_amount from marts.fct_orders where month = '2020-01' "
+                         "order by 1") == [("T1", 100, 0), ("T2", 50, 0)]
+    assert read(readers, "select value from marts.kpi_store_monthly where month = '2020-01' and kpi_id = 'gmv' "
+                         "and shop_id = 'all' and platform = 'all'") == [(150,)]
+    assert read(readers, "select run_id from meta.month_builds where month = '2020-01'") == [(january.run_id,)]
+    # March never completed: readers have none of its rows
+    for table in ("raw.orders", "staging.stg_orders", "marts.fct_orders"):
+        assert read(readers, f"select count(*) from {table} where month = '2020-03'") == [(0,)], table
+    # and are told
+    cli = run_cli("query", "select 1", "--warehouse", str(warehouse))
+    assert cli.returncode == 0
+    assert "a rebuild of 2020-01 started" in cli.stderr and "you see 2020-01 as completed" in cli.stderr
+    assert "a rebuild of 2020-03 started" in cli.stderr and "you see 2020-03 not at all" in cli.stderr
+    # The pipeline's file still holds both, for the run that will complete them.
+    assert read(warehouse, "select count(*) from raw.orders where month in ('2020-01', '2020-03')") == [(4,)]

@@ -27,6 +27,7 @@ from .detect import XLSX, DetectedFile, scan_folder, xlsx_rows
 from .layouts import normalise_header
 from .lines import data_lines
 from ..months import month_bounds
+from ..snapshot import mark_month_changed
 from ..shops import DEFAULT_SHOP, SHOPS_FILE, describe, shop_platform, shops
 from ..workfiles import work_dir
 from .specs import ORDERS, REPORT_SPECS, Column, ColumnType, Pii, ReportSpec
@@ -542,6 +543,7 @@ class MonthLoader:
         with work_dir(database) as workdir:  # beside the warehouse: transcoded copies hold the file's PII
             self.con.execute("BEGIN TRANSACTION")
             try:
+                mark_month_changed(self.con, self.month)  # readers keep its last completed state until hand-off
                 earlier = self._report_types_of_earlier_loads()
                 self._delete_month()
                 for spec in REPORT_SPECS:  # orders first: lines need the month's order ids

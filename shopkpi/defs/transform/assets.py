@@ -14,7 +14,7 @@ from ...dbt_process.parse_state import save_parse
 from ...lake import LAKE_ENV, attach_spark_tables, default_lake
 from ...months import month_of
 from ...scoring.config import validate_scoring_config
-from ...snapshot import begin_build, start_copy as start_snapshot_copy
+from ...snapshot import begin_build, mark_month_changed, start_copy as start_snapshot_copy
 from ...spark import engine
 from ...settings import DBT_PROJECT_DIR, MONTH_ENV, SEEDS_DIR, WAREHOUSE_ENV, dbt_executable
 from ..dagster_dbt_import import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
@@ -79,6 +79,8 @@ def shopkpi_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, ware
     # writing it was ~10% of a build (threads waiting on the log's lock). DBT_LOG_LEVEL_FILE=debug gets it back.
     os.environ.setdefault(DBT_LOG_LEVEL_FILE_ENV, "info")
     begin_build(warehouse.path, month_of(context.partition_key), context.run_id)
+    with warehouse.connect() as con:  # the marts of the month change: readers keep the last completed ones
+        mark_month_changed(con, month_of(context.partition_key), context.run_id)
     on_spark = engine() == "spark"
     if on_spark:  # profiles.yml's spark target reads the lake the raw asset wrote
         os.environ[LAKE_ENV] = str(default_lake())
