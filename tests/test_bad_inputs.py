@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from shopkpi.ingest.load import IngestError, MissingColumnError, load_month
+from shopkpi.ingest.load import DEV_PII_KEY, IngestError, MissingColumnError, load_month
 from tests.helpers import TMALL_HEADER, dagster_home, materialize_month, run_cli, write_csv
 
 MONTH = "2017-05"
@@ -217,9 +217,52 @@ def test_the_public_development_key_needs_an_opt_in(tmp_path, monkeypatch):
     monkeypatch.delenv("SHOPKPI_PII_KEY", raising=False)
     monkeypatch.delenv("SHOPKPI_ALLOW_DEV_PII_KEY", raising=False)
     con = duckdb.connect()
-    with pytest.raises(IngestError, match="SHOPKPI_PII_KEY is not set: buyer ids would be hashed with the public"):
+    with pytest.raises(IngestError, match="SHOPKPI_PII_KEY is not set: buyer ids would be hashed with a key anyone"):
         load_month(con, MONTH, tmp_path)
     assert con.execute("select count(*) from information_schema.tables where table_schema = 'raw'").fetchone()[0] == 0
+    # set, to the development key itself: said as it is (it used to say "not set")
+    monkeypatch.setenv("SHOPKPI_PII_KEY", DEV_PII_KEY)
+    with pytest.raises(IngestError, match="SHOPKPI_PII_KEY is set to the public development key: buyer ids"):
+        load_month(con, MONTH, tmp_path)
+
+
+@pytest.mark.parametrize("key, why", [
+    ("Z", "it has 1 characters, at least 32 are needed"),  # (Z appears nowhere in the message)
+    ("correct-horse-battery-staple-1", "it has 30 characters"),
+    ("ab" * 20, "about 40 bits of randomness"),  # 40 characters of 2 kinds: 40 x log2(2) = 40 bits
+])
+def test_a_weak_pii_key_is_refused_without_being_echoed(tmp_path, monkeypatch, key, why):
+    """SHOPKPI_PII_KEY=a was accepted: the key, then every buyer id, was recovered from query output in seconds."""
+    write_csv(tmp_path / "orders.csv", TMALL_HEADER, [GOOD])
+    monkeypatch.setenv("SHOPKPI_PII_KEY", key)
+    with pytest.raises(IngestError) as raised:
+        load_month(duckdb.connect(), MONTH, tmp_path)
+    message = str(raised.value)
+    assert "SHOPKPI_PII_KEY is too weak to protect buyer ids" in message and why in message
+    assert key not in message.replace("SHOPKPI_PII_KEY", "")
+
+
+def test_buyer_ids_are_an_hmac_under_a_key_stretched_by_scrypt(tmp_path, monkeypatch):
+    """The documented rule (DECISIONLOG, PII): buyer_hash = first 32 hex digits of HMAC-SHA256(k, buyer) with
+    k = scrypt(SHOPKPI_PII_KEY, salt 'shopkpi pii-key v2', n=2^14, r=8, p=1, 32 bytes); the key's fingerprint is
+    HMAC-SHA256(k, 'shopkpi pii-key fingerprint')[:16]. A guess of the key costs a scrypt to test, either way."""
+    import hmac
+    import secrets
+
+    from tests.bad_inputs.corpus import ORDERS_FILE, real_order_report
+
+    header, rows = real_order_report()
+    write_csv(tmp_path / ORDERS_FILE, [h.strip() for h in header], rows[:3])
+    key = secrets.token_hex(32)  # what `openssl rand -hex 32` gives: accepted
+    monkeypatch.setenv("SHOPKPI_PII_KEY", key)
+    con = duckdb.connect()
+    load_month(con, MONTH, tmp_path)
+    k = hashlib.scrypt(key.encode(), salt=b"shopkpi pii-key v2", n=2**14, r=8, p=1, dklen=32)
+    buyer = [h.strip() for h in header].index("买家会员名")
+    expected = {r[0].strip(): hmac.new(k, r[buyer].strip().encode(), hashlib.sha256).hexdigest()[:32] for r in rows[:3]}
+    assert dict(con.execute("select order_id, buyer_hash from raw.orders").fetchall()) == expected
+    assert con.execute("select key_fingerprint from raw.pii_key_fingerprints").fetchone()[0] == \
+        hmac.new(k, b"shopkpi pii-key fingerprint", hashlib.sha256).hexdigest()[:16]
 
 
 def test_months_hashed_with_different_keys_are_named(tmp_path, monkeypatch):
@@ -227,9 +270,9 @@ def test_months_hashed_with_different_keys_are_named(tmp_path, monkeypatch):
     write_csv(tmp_path / "2017-05" / "orders.csv", TMALL_HEADER, [GOOD])
     write_csv(tmp_path / "2017-06" / "orders.csv", TMALL_HEADER, [feb])
     con = duckdb.connect()
-    monkeypatch.setenv("SHOPKPI_PII_KEY", "first-secret-key-0123456789")
+    monkeypatch.setenv("SHOPKPI_PII_KEY", "first-secret-key-0123456789abcdefghij")
     assert load_month(con, "2017-05", tmp_path / "2017-05").months_with_another_key == []
-    monkeypatch.setenv("SHOPKPI_PII_KEY", "rotated-secret-key-9876543210")
+    monkeypatch.setenv("SHOPKPI_PII_KEY", "rotated-secret-key-9876543210zyxwvutsrq")
     june = load_month(con, "2017-06", tmp_path / "2017-06")
     assert june.months_with_another_key == ["2017-05"]
     rows = con.execute("select month, key_fingerprint, is_development_key from raw.pii_key_fingerprints order by 1").fetchall()

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import functools
 import hashlib
+import hmac
+import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -136,18 +139,51 @@ def pii_key() -> str:
 
 
 def checked_pii_key() -> str:
-    """The key to hash buyer ids with; the public development key only when opted in (demo, tests)."""
-    key = pii_key()
-    if key == DEV_PII_KEY and os.environ.get(ALLOW_DEV_KEY_ENV) != "1":
-        raise IngestError(f"{PII_KEY_ENV} is not set: buyer ids would be hashed with the public development key, "
-                          f"which anyone can reverse by guessing. Set {PII_KEY_ENV} to a long random secret "
-                          f"(or {ALLOW_DEV_KEY_ENV}=1 for demo data)")
+    """The key to hash buyer ids with: a long random secret; the public development key only when
+    opted in (demo, tests). The key is never echoed."""
+    key, allowed = pii_key(), os.environ.get(ALLOW_DEV_KEY_ENV) == "1"
+    if key == DEV_PII_KEY and not allowed:
+        how = "is not set" if not os.environ.get(PII_KEY_ENV) else "is set to the public development key"
+        raise IngestError(f"{PII_KEY_ENV} {how}: buyer ids would be hashed with a key anyone can read in the source "
+                          f"and reverse by guessing. Set {PII_KEY_ENV} to a long random secret "
+                          f"(`openssl rand -hex 32`), or {ALLOW_DEV_KEY_ENV}=1 for demo data")
+    weakness = None if key == DEV_PII_KEY else pii_key_weakness(key)
+    if weakness:
+        raise IngestError(f"{PII_KEY_ENV} is too weak to protect buyer ids: {weakness}. "
+                          f"Use a long random secret, e.g. `openssl rand -hex 32`")
     return key
+
+
+MIN_KEY_CHARS, MIN_KEY_BITS = 32, 128
+
+
+def pii_key_weakness(key: str) -> str | None:
+    """Why a key is too weak, or None. Its randomness is estimated generously, as length x log2(distinct
+    characters): 64 hex digits are 256 bits, 32 repeated letters 0."""
+    if len(key) < MIN_KEY_CHARS:
+        return f"it has {len(key)} characters, at least {MIN_KEY_CHARS} are needed"
+    bits = len(key) * math.log2(len(set(key))) if len(set(key)) > 1 else 0.0
+    if bits < MIN_KEY_BITS:
+        return f"it repeats a few characters (about {bits:.0f} bits of randomness, at least {MIN_KEY_BITS} are needed)"
+    return None
+
+
+@functools.lru_cache(maxsize=4)
+def pii_hash_key(key: str) -> bytes:
+    """The HMAC key buyer ids are hashed with: the secret stretched by scrypt, so that testing one guess of
+    the secret against a buyer id or a fingerprint costs a scrypt (~50 ms, 16 MB), not a SHA-256."""
+    return hashlib.scrypt(key.encode("utf-8"), salt=b"shopkpi pii-key v2", n=2**14, r=8, p=1, dklen=32)
+
+
+def hmac_pads(key: str) -> tuple[bytes, bytes]:
+    """HMAC-SHA256's inner and outer padded keys (RFC 2104), for the SQL in `_select_expr`."""
+    block = pii_hash_key(key).ljust(64, b"\0")
+    return bytes(b ^ 0x36 for b in block), bytes(b ^ 0x5C for b in block)
 
 
 def key_fingerprint(key: str) -> str:
     """Identifies the key a month was hashed with, without revealing it (never the key itself)."""
-    return hashlib.sha256(b"shopkpi pii-key fingerprint\0" + key.encode("utf-8")).hexdigest()[:16]
+    return hmac.new(pii_hash_key(key), b"shopkpi pii-key fingerprint", hashlib.sha256).hexdigest()[:16]
 
 
 def sql_literal(value: str) -> str:
@@ -318,7 +354,8 @@ def _select_expr(column: Column, source: str) -> str:
     """Expression that reads one mapped column; PII never leaves as clear text."""
     value = _cell_text(column, source)
     if column.pii is Pii.HASH:
-        return f"left(sha256(getvariable('pii_key') || '|' || {value}), 32)"
+        # HMAC-SHA256 (RFC 2104) under pii_hash_key, in SQL: H(opad || H(ipad || value)), first 32 hex digits
+        return (f"left(sha256(getvariable('pii_opad') || unhex(sha256(getvariable('pii_ipad') || encode({value})))), 32)")
     if column.pii is Pii.PROVINCE:
         return province_expr(value)
     return value
@@ -534,7 +571,9 @@ class MonthLoader:
 
         key = checked_pii_key()
         ensure_raw_schema(self.con)
-        self.con.execute("SET VARIABLE pii_key = ?", [key])
+        inner, outer = hmac_pads(key)
+        self.con.execute("SET VARIABLE pii_ipad = ?", [inner])
+        self.con.execute("SET VARIABLE pii_opad = ?", [outer])
         # Shop time (Asia/Shanghai, naive like the exports): an order cannot be created or paid after it.
         now = dt.datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None, microsecond=0)
         self.con.execute("SET VARIABLE load_time = ?", [now])
