@@ -8,6 +8,7 @@ being those of `seeds/shops.csv`. An exports root that holds `YYYY-MM/` folders 
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,8 +20,22 @@ COMPANY = "all"  # shop_id and platform of the company-wide rows of the KPI mart
 SHOPS_FILE = SEEDS_DIR / "shops.csv"
 
 
-class ExportsLayoutError(ValueError):
+class ShopsError(ValueError):
+    """A problem with the shops' set-up, in one line: the run stops before writing anything."""
+
+
+class ExportsLayoutError(ShopsError):
     """An exports root whose layout is ambiguous (one line, naming the folders)."""
+
+
+class ShopsFileError(ShopsError):
+    """A row of seeds/shops.csv that cannot be used (names file, row and column)."""
+
+
+# A shop's platform decides which exports it may hold and is shown in every report and Data Docs page:
+# only these values (seeds/shops.csv); `any` is the single-folder layout's shop.
+SHOP_PLATFORMS = ("taobao", "tmall", "jd", "pinduoduo", "douyin", "any")
+_SHOP_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
 
 @dataclass(frozen=True)
@@ -33,9 +48,33 @@ class Shop:
 
 @lru_cache(maxsize=1)
 def shops() -> dict[str, Shop]:
-    with SHOPS_FILE.open(encoding="utf-8", newline="") as fh:
-        return {row["shop_id"]: Shop(row["shop_id"], row["platform"], row["name_zh"], row["name_en"])
-                for row in csv.DictReader(fh)}
+    return read_shops(SHOPS_FILE)
+
+
+def read_shops(path: Path) -> dict[str, Shop]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        found = {}
+        for line, row in enumerate(csv.DictReader(fh), start=2):
+            shop = Shop(row["shop_id"], row["platform"], row["name_zh"], row["name_en"])
+            _check_shop(shop, f"{path.name} row {line}")
+            found[shop.shop_id] = shop
+        return found
+
+
+def _check_shop(shop: Shop, where: str) -> None:
+    """Ids and platforms are keys, folder names and labels: only the plain values they are documented as."""
+    if not _SHOP_ID.fullmatch(shop.shop_id or ""):
+        raise ShopsFileError(f"{where}, column shop_id: {_shown(shop.shop_id)} is not a shop id "
+                             f"(lower-case letters, digits, _ and -, up to 64)")
+    if shop.platform not in SHOP_PLATFORMS:
+        raise ShopsFileError(f"{where}, column platform: {_shown(shop.platform)} is not a platform "
+                             f"({', '.join(SHOP_PLATFORMS)})")
+
+
+def _shown(value: str | None) -> str:
+    """A configuration value in an error: printable characters only, cut short."""
+    text = "".join(ch for ch in (value or "") if ch.isprintable())
+    return repr(text[:40] + ("…" if len(text) > 40 else ""))
 
 
 def shop_platform(shop_id: str, layout_platform: str) -> str:

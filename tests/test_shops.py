@@ -425,3 +425,19 @@ def test_the_audit_lists_every_shop_with_its_rows(shops_month, tmp_path):
     assert shops["pdd_shop"]["rows_read"] == len(PDD_MAY)
     assert all(r["reconciles"] for r in shops.values())
     assert "Shops 店铺" in (tmp_path / "pub" / MONTH / "data-docs" / "audit.html").read_text(encoding="utf-8")
+
+
+def test_a_shops_file_with_an_unknown_platform_or_a_markup_id_is_refused_in_one_line(tmp_path):
+    """A platform of `<img src=x onerror=…>` in seeds/shops.csv reached GX's result pages as markup (stored XSS)."""
+    from shopkpi.shops import SHOPS_FILE, ShopsFileError, read_shops
+
+    assert set(read_shops(SHOPS_FILE)) >= {"taobao_toyshop", "jd_shop"}  # the project's own file passes
+    bad = tmp_path / "shops.csv"
+    bad.write_text("shop_id,platform,name_zh,name_en\njd_shop,jd,京东店,JD\n"
+                   "evil,<img src=x onerror=alert(1)>,店,Shop\n", encoding="utf-8")
+    with pytest.raises(ShopsFileError) as raised:
+        read_shops(bad)
+    assert str(raised.value).startswith("shops.csv row 3, column platform: '<img src=x onerror=alert(1)>' is not a platform")
+    bad.write_text("shop_id,platform,name_zh,name_en\n<b>x\x1b[31m,jd,京东店,JD\n", encoding="utf-8")
+    with pytest.raises(ShopsFileError, match=r"shops.csv row 2, column shop_id: '<b>x\[31m' is not a shop id"):
+        read_shops(bad)

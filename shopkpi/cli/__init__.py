@@ -10,7 +10,7 @@ from .errors import CliError
 
 
 def main(argv: list[str] | None = None) -> int:
-    from ..shops import ExportsLayoutError
+    from ..shops import ShopsError
     from .parser import build_parser
 
     warnings.filterwarnings("ignore")
@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as exc:
         print(f"shopkpi: error: {exc}", file=sys.stderr)
         return exc.code
-    except ExportsLayoutError as exc:
+    except ShopsError as exc:
         print(f"shopkpi: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -24,7 +24,7 @@ def use_project_dagster_instance() -> None:
 
 
 # Errors that mean the month's downloads are unusable as given: bad input, exit code 2 (README).
-BAD_INPUT_ERRORS = ("IngestError", "MissingColumnError", "FileNotFoundError")
+BAD_INPUT_ERRORS = ("IngestError", "MissingColumnError", "FileNotFoundError", "ShopsFileError", "ExportsLayoutError")
 
 
 def innermost_error(result):

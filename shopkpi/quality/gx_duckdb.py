@@ -10,6 +10,8 @@ shim is tested both ways in tests/test_gx_duckdb.py.
 
 from __future__ import annotations
 
+import html
+import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,8 +133,39 @@ def build_data_docs(outcomes: list[SuiteOutcome], specs: list[dict], directory: 
         context.suites.add(expectation_suite(spec))
     for outcome in outcomes:
         key = ValidationResultIdentifier.from_tuple(tuple(outcome.result_key))
-        context.validation_results_store.set(key, expectationSuiteValidationResultSchema.load(outcome.result_json))
+        context.validation_results_store.set(
+            key, expectationSuiteValidationResultSchema.load(_unexpected_values_as_text(outcome.result_json)))
     context.build_data_docs(site_names=["audit"])
+
+
+# The values GX writes into its "Unexpected Value" tables as HTML, unescaped (a platform of
+# `<img src=x onerror=…>` ran in the auditor's browser); its string templates escape their own values.
+_UNEXPECTED_LISTS = ("partial_unexpected_list", "unexpected_list", "partial_unexpected_index_list", "unexpected_index_list")
+
+
+def _unexpected_values_as_text(result_json: dict) -> dict:
+    """A copy of a stored validation result whose unexpected values are HTML-escaped, for rendering only:
+    the page shows them as the text they are."""
+    def escaped(value):
+        if isinstance(value, str):
+            return html.escape(value)
+        if isinstance(value, dict):
+            return {k: escaped(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [escaped(v) for v in value]
+        return value
+
+    copy = json.loads(json.dumps(result_json))
+    for result in copy.get("results", []):
+        found = result.get("result")
+        if isinstance(found, dict):
+            for name in _UNEXPECTED_LISTS:
+                if name in found:
+                    found[name] = escaped(found[name])
+            if "partial_unexpected_counts" in found:
+                found["partial_unexpected_counts"] = [{**c, "value": escaped(c.get("value"))}
+                                                      for c in found["partial_unexpected_counts"]]
+    return copy
 
 
 def ephemeral_context():
