@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -184,14 +185,20 @@ def test_a_month_with_a_trailing_newline_is_not_a_month():
     assert proc.returncode == 2 and "month must look like YYYY-MM" in proc.stderr
 
 
-def test_query_csv_neutralises_formula_cells(tmp_path):
+def empty_warehouse(tmp_path) -> Path:
+    """A warehouse whose readers' copy has the schemas and no data: enough for queries on constants."""
     import duckdb
 
     warehouse = tmp_path / "w.duckdb"
     con = duckdb.connect(str(snapshot_path(warehouse)))  # what readers open
-    for schema in ("marts", "intermediate", "staging", "reference", "raw"):  # a warehouse's schemas, no data needed
+    for schema in ("marts", "intermediate", "staging", "reference", "raw"):
         con.execute(f"create schema {schema}")
     con.close()
+    return warehouse
+
+
+def test_query_csv_neutralises_formula_cells(tmp_path):
+    warehouse = empty_warehouse(tmp_path)
     out = run_cli("query", "select '=HYPERLINK(\"http://x\")' as cell, -5.5 as amount", "--warehouse", str(warehouse),
                   "--format", "csv")
     assert out.returncode == 0, out.stderr
@@ -223,15 +230,49 @@ def test_the_loader_and_dbt_default_to_the_same_memory_cap():
 def test_query_prints_markup_and_escape_sequences_as_text(tmp_path):
     """A roster name like [/x] crashed the table (rich MarkupError); [link=…] became a hyperlink; an ESC
     sequence recoloured the terminal. Now data is text: markup shown as typed, control characters removed."""
-    import duckdb
-
-    warehouse = tmp_path / "w.duckdb"
-    con = duckdb.connect(str(snapshot_path(warehouse)))
-    for schema in ("marts", "intermediate", "staging", "reference", "raw"):
-        con.execute(f"create schema {schema}")
-    con.close()
+    warehouse = empty_warehouse(tmp_path)
     out = run_cli("query", "select '[/x]' as name, '[link=http://evil.example]click[/link]' as link, "
                            "chr(27) || '[31mred' as colour", "--warehouse", str(warehouse))
     assert out.returncode == 0, out.stderr
     assert "[/x]" in out.stdout and "[link=http://evil.example]click[/link]" in out.stdout
     assert "\x1b" not in out.stdout and "[31mred" in out.stdout
+
+
+def test_a_runaway_query_stops_at_its_time_and_memory_limits(tmp_path):
+    """A recursive CTE without end ran until killed; a query needing more memory than the machine has ended in
+    a traceback. Now each is one line, exit 2."""
+    warehouse = empty_warehouse(tmp_path)
+    endless = "with recursive t(n) as (select 1 union all select n + 1 from t) select count(*) from t"
+    stopped = run_cli("query", endless, "--timeout", "1", "--warehouse", str(warehouse))
+    assert stopped.returncode == 2
+    assert stopped.stderr.strip() == ("shopkpi: error: the query ran longer than 1 s and was stopped "
+                                      "(--timeout SECONDS or SHOPKPI_QUERY_TIMEOUT allows more; 0: no limit)")
+    # a list of 50M integers is 400 MB that cannot spill to disk
+    with environment({"SHOPKPI_QUERY_MEMORY_LIMIT": "64MB"}):
+        big = run_cli("query", "select len(list(range)) as n from range(50000000)", "--warehouse", str(warehouse))
+    assert big.returncode == 2
+    assert big.stderr.strip() == ("shopkpi: error: the query needs more memory than its limit of 64MB "
+                                  "(SHOPKPI_QUERY_MEMORY_LIMIT raises it)")
+    with environment({"SHOPKPI_QUERY_MEMORY_LIMIT": "1e9; attach 'x'"}):
+        odd = run_cli("query", "select 1", "--warehouse", str(warehouse))
+    assert odd.returncode == 2 and "is not a size such as 4GB" in odd.stderr
+
+
+def test_query_streams_rows_up_to_its_limit(tmp_path):
+    """`--limit 5` on 20M rows held every row in Python first (~1.7 GB for 20M one-integer rows: a 48-byte
+    tuple, a 28-byte integer and an 8-byte list slot each). Now it fetches six rows; csv streams in batches."""
+    warehouse = empty_warehouse(tmp_path)
+    sql = "select range as n from range(20000000)"
+    proc = subprocess.Popen([sys.executable, "-m", "shopkpi.cli", "query", sql, "--limit", "5", "--warehouse",
+                             str(warehouse)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    stdout, stderr = proc.stdout.read(), proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)  # this process's own peak memory
+    assert os.waitstatus_to_exitcode(status) == 0, stderr
+    assert "the first 5 rows; more not shown" in stdout
+    assert usage.ru_maxrss / 1024 < 600, f"{usage.ru_maxrss / 1024:.0f} MB held for 5 rows"
+    out = run_cli("query", "select range as n from range(25000)", "--format", "csv", "--warehouse", str(warehouse))
+    assert out.stdout.splitlines() == ["n", *map(str, range(25000))]  # across three batches of 10,000
+    as_json = run_cli("query", "select range as n from range(3)", "--format", "json", "--warehouse", str(warehouse))
+    assert json.loads(as_json.stdout) == [{"n": 0}, {"n": 1}, {"n": 2}]
+    none = run_cli("query", "select 1 as n where false", "--format", "json", "--warehouse", str(warehouse))
+    assert json.loads(none.stdout) == []

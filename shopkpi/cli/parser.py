@@ -110,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "(numbers as numbers)")
     q.add_argument("--limit", type=int, default=DEFAULT_LIMIT,
                    help=f"rows the table shows (default {DEFAULT_LIMIT}; 0: all); csv and json carry every row")
+    q.add_argument("--timeout", type=float, default=None,
+                   help="seconds the query may run before it is stopped (default $SHOPKPI_QUERY_TIMEOUT or 300; 0: "
+                        "no limit); its memory is capped by $SHOPKPI_QUERY_MEMORY_LIMIT (default 4GB)")
     _common(q)
     q.set_defaults(func=cmd_query)
 

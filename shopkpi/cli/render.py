@@ -46,18 +46,31 @@ def _cell(value, width: int) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-def print_rows(columns: list[str], rows: list[tuple], fmt: str, limit: int | None = None, max_cell: int = MAX_CELL
-               ) -> None:
-    """Rows as a table (wide results as one record per block), CSV or JSON. `limit` caps the rows
-    the terminal shows (0: all); csv and json always carry every row."""
-    if fmt == "json":
-        print(json.dumps([{c: json_value(v) for c, v in zip(columns, r)} for r in rows], ensure_ascii=False,
-                         default=str, indent=1))
-        return
+def print_stream(columns: list[str], batches, fmt: str) -> None:
+    """Every row as CSV or JSON, written batch by batch as the rows arrive (never held whole)."""
     if fmt == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow(columns)
-        writer.writerows([[neutralise_formula(plain(v)) for v in r] for r in rows])  # like every CSV we write
+        for rows in batches:
+            writer.writerows([[neutralise_formula(plain(v)) for v in r] for r in rows])  # like every CSV we write
+        return
+    out, first = sys.stdout, True
+    out.write("[")
+    for rows in batches:
+        for r in rows:
+            item = json.dumps({c: json_value(v) for c, v in zip(columns, r)}, ensure_ascii=False, default=str, indent=1)
+            out.write(("\n" if first else ",\n") + item)
+            first = False
+    out.write("]\n" if first else "\n]\n")
+
+
+def print_rows(columns: list[str], rows: list[tuple], fmt: str, limit: int | None = None, max_cell: int = MAX_CELL,
+               more: bool = False) -> None:
+    """Rows as a table (wide results as one record per block), CSV or JSON. `limit` caps the rows
+    the terminal shows (0: all); csv and json always carry every row. `more`: the result had rows
+    after these, not fetched (`shopkpi query --limit`)."""
+    if fmt in ("csv", "json"):
+        print_stream(columns, [rows], fmt)
         return
     shown = rows if not limit else rows[:limit]
     cells = [[_cell(v, max_cell) for v in r] for r in shown]
@@ -79,7 +92,9 @@ def print_rows(columns: list[str], rows: list[tuple], fmt: str, limit: int | Non
         for r in cells:  # data is text, never rich markup ([/x] crashed, [link=…] made a hyperlink)
             table.add_row(*(escape(c) for c in r))
         out.print(table)
-    if len(shown) < len(rows):
+    if more:
+        print(f"(the first {len(shown)} rows; more not shown: use --limit 0 for all, or --format csv)")
+    elif len(shown) < len(rows):
         print(f"({len(rows)} rows; {len(rows) - len(shown)} more not shown: use --limit 0 for all, or --format csv)")
     else:
         print(f"({len(rows)} rows)")

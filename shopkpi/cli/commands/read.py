@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import re
 import sys
+import threading
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Iterator
 
 from ...scoring.config import STATUS_LABELS
 from ..errors import CliError, checked_month, first_line
-from ..render import console, plain, print_rows
+from ..render import console, plain, print_rows, print_stream
 
 SEARCH_PATH = "marts,intermediate,staging,reference,raw,main"
 
@@ -44,17 +50,62 @@ def spark_table_dirs() -> list[str]:
     return [str(p) + "/" for p in spark_read_dirs(default_lake()) if p.is_dir()]
 
 
-def query(warehouse: Path, sql: str, params: list | None = None) -> tuple[list[str], list[tuple]]:
+# Limits of a reader's query (`shopkpi query`, `scorecard`, …): a runaway statement (a recursive CTE
+# without end, a cross join) stops with a one-line error instead of running until killed.
+TIMEOUT_ENV, DEFAULT_TIMEOUT_S = "SHOPKPI_QUERY_TIMEOUT", 300.0
+MEMORY_ENV, DEFAULT_QUERY_MEMORY = "SHOPKPI_QUERY_MEMORY_LIMIT", "4GB"
+_MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.I)
+FETCH_BATCH = 10_000  # rows fetched at a time: a result streams, it is never held whole for csv and json
+
+
+def query_timeout(given: float | None = None) -> float:
+    """Seconds a query may run (0: no limit): --timeout, else $SHOPKPI_QUERY_TIMEOUT, else 300."""
+    if given is not None:
+        return given
+    text = os.environ.get(TIMEOUT_ENV, "")
+    try:
+        return float(text) if text else DEFAULT_TIMEOUT_S
+    except ValueError:
+        raise CliError(f"{TIMEOUT_ENV}={text!r} is not a number of seconds") from None
+
+
+def query_memory_limit() -> str:
+    text = os.environ.get(MEMORY_ENV, DEFAULT_QUERY_MEMORY).strip()
+    if not _MEMORY_SIZE.fullmatch(text):
+        raise CliError(f"{MEMORY_ENV}={text!r} is not a size such as 4GB or 512MB")
+    return text
+
+
+@dataclass
+class QueryResult:
+    columns: list[str]
+    cursor: Any
+
+    def first(self, count: int) -> tuple[list[tuple], bool]:
+        """At most `count` rows, and whether the result has more."""
+        rows = self.cursor.fetchmany(count + 1) if self.columns else []
+        return rows[:count], len(rows) > count
+
+    def batches(self) -> Iterator[list[tuple]]:
+        while self.columns and (rows := self.cursor.fetchmany(FETCH_BATCH)):
+            yield rows
+
+
+@contextlib.contextmanager
+def open_query(warehouse: Path, sql: str, params: list | None = None,
+               timeout: float | None = None) -> Iterator[QueryResult]:
     """Run one read statement on the warehouse's reader snapshot (the last completed state; a run
     never locks it), opened read-only with external access disabled (no ATTACH, COPY … TO, file
-    readers or extension installs; on Spark only the files of Spark's tables are readable) and its
-    configuration locked; values the user typed go in as parameters. A rebuild going on or broken
-    off is noted on stderr."""
+    readers or extension installs; on Spark only the files of Spark's tables are readable), a memory
+    cap and its configuration locked; values the user typed go in as parameters. Rows are fetched as
+    they are read, and the statement is interrupted after the time limit, fetching included. A
+    rebuild going on or broken off is noted on stderr."""
     import duckdb
 
     from ...snapshot import reader_note, snapshot_path
 
     check_read_only_statement(sql)
+    seconds, memory = query_timeout(timeout), query_memory_limit()
     snapshot = snapshot_path(warehouse)
     if not snapshot.exists():
         raise CliError(f"no completed build of {warehouse} yet ({snapshot.name} is written when a run completes): "
@@ -67,24 +118,49 @@ def query(warehouse: Path, sql: str, params: list | None = None) -> tuple[list[s
         con.execute("SET enable_external_access = false")
     except duckdb.Error as exc:
         raise CliError(f"cannot open {snapshot}: {exc}") from None
+    timer = threading.Timer(seconds, con.interrupt) if seconds > 0 else None
     try:
         note = reader_note(warehouse, con)
         if note:
             print(note, file=sys.stderr)
         con.execute(f"SET search_path = '{SEARCH_PATH}'")
+        con.execute(f"SET memory_limit = '{memory}'")  # checked against _MEMORY_SIZE above
         con.execute("SET lock_configuration = true")
+        if timer is not None:
+            timer.daemon = True
+            timer.start()
         cursor = con.execute(sql, params or [])
-        if cursor.description is None:
-            return [], []
-        return [d[0] for d in cursor.description], cursor.fetchall()
+        yield QueryResult([d[0] for d in cursor.description] if cursor.description else [], cursor)
+    except duckdb.InterruptException:
+        raise CliError(f"the query ran longer than {seconds:g} s and was stopped "
+                       f"(--timeout SECONDS or {TIMEOUT_ENV} allows more; 0: no limit)") from None
+    except duckdb.OutOfMemoryException:
+        raise CliError(f"the query needs more memory than its limit of {memory} "
+                       f"({MEMORY_ENV} raises it)") from None
     except duckdb.Error as exc:
         raise CliError(first_line(str(exc))) from None
     finally:
+        if timer is not None:
+            timer.cancel()
         con.close()
 
 
+def query(warehouse: Path, sql: str, params: list | None = None,
+          timeout: float | None = None) -> tuple[list[str], list[tuple]]:
+    """`open_query`'s columns and every row (for results known to be small: the CLI's own queries)."""
+    with open_query(warehouse, sql, params, timeout) as result:
+        return result.columns, [row for batch in result.batches() for row in batch]
+
+
 def cmd_query(args: argparse.Namespace) -> int:
-    print_rows(*query(Path(args.warehouse).resolve(), args.sql), fmt=args.format, limit=args.limit)
+    with open_query(Path(args.warehouse).resolve(), args.sql, timeout=args.timeout) as result:
+        if args.format in ("csv", "json"):
+            print_stream(result.columns, result.batches(), fmt=args.format)
+        elif args.limit:
+            rows, more = result.first(args.limit)
+            print_rows(result.columns, rows, fmt=args.format, more=more)
+        else:
+            print_rows(result.columns, [row for batch in result.batches() for row in batch], fmt=args.format)
     return 0
 
 
