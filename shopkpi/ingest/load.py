@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from .detect import XLSX, DetectedFile, scan_folder, xlsx_rows
+from .detect import XLSX, DetectedFile, scan_folder, xlsx_to_csv
 from .layouts import normalise_header
 from .lines import data_lines
 from ..months import month_bounds
@@ -275,14 +275,11 @@ def file_sha256_and_nul(path: Path) -> tuple[str, bool]:
 
 
 def _utf8_copy(found: DetectedFile, workdir: Path) -> Path:
-    """DuckDB reads UTF-8 CSV only: stream-transcode GBK/GB18030, stream-convert XLSX."""
-    target = workdir / (found.path.stem + ".utf8.csv")
+    """DuckDB reads UTF-8 CSV only: stream-transcode GBK/GB18030, stream-convert XLSX (once: the scan
+    of a load converts it, `DetectedFile.converted`)."""
+    target = workdir / f"{found.shop_id}-{found.path.name}.utf8.csv"
     if found.encoding == XLSX:
-        import csv
-
-        with target.open("w", encoding="utf-8", newline="") as dst:
-            csv.writer(dst, lineterminator="\n").writerows(xlsx_rows(found.path))
-        return target
+        return found.converted or xlsx_to_csv(found.path, target)
     if found.encoding in ("utf-8", "utf-8-sig"):
         return found.path  # DuckDB reads it as is, and rejects rows with invalid UTF-8 itself
     # Undecodable bytes become byte 0xFF, never valid UTF-8: DuckDB rejects those rows, and they
@@ -533,7 +530,7 @@ class MonthLoader:
     def _scan(self) -> list[DetectedFile]:
         """Every shop's files; a shop without a folder this month is recorded, not an error."""
         if list(self.folders) == [DEFAULT_SHOP]:
-            return scan_folder(self.folders[DEFAULT_SHOP])  # one shop: a missing folder is an error
+            return scan_folder(self.folders[DEFAULT_SHOP], self.workdir)  # one shop: a missing folder is an error
         known = shops()
         unknown = sorted(set(self.folders) - set(known))
         if unknown:
@@ -544,7 +541,7 @@ class MonthLoader:
             if not folder.is_dir():
                 self.result.shops[shop_id] = "no folder for this month"
                 continue
-            files = scan_folder(folder)
+            files = scan_folder(folder, self.workdir / shop_id)
             for f in files:
                 f.shop_id = shop_id
             found += files
@@ -556,6 +553,14 @@ class MonthLoader:
 
     # -- public -----------------------------------------------------------
     def run(self) -> MonthLoad:
+        (database,) = self.con.execute(
+            "SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+        # Beside the warehouse: UTF-8 copies of GBK, UTF-16 and XLSX downloads hold the files' PII.
+        with work_dir(database) as workdir:
+            self.workdir = Path(workdir)
+            return self._run()
+
+    def _run(self) -> MonthLoad:
         found = self._scan()
         usable = [f for f in found if f.spec is not None]
         self.result.skipped = {f.source_name: f.problem or "" for f in found if f.spec is None}
@@ -577,26 +582,23 @@ class MonthLoader:
         # Shop time (Asia/Shanghai, naive like the exports): an order cannot be created or paid after it.
         now = dt.datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None, microsecond=0)
         self.con.execute("SET VARIABLE load_time = ?", [now])
-        (database,) = self.con.execute(
-            "SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
-        with work_dir(database) as workdir:  # beside the warehouse: transcoded copies hold the file's PII
-            self.con.execute("BEGIN TRANSACTION")
-            try:
-                mark_month_changed(self.con, self.month)  # readers keep its last completed state until hand-off
-                earlier = self._report_types_of_earlier_loads()
-                self._delete_month()
-                for spec in REPORT_SPECS:  # orders first: lines need the month's order ids
-                    for f in (f for f in usable if f.spec.report_type == spec.report_type):
-                        self._load_file(f, Path(workdir))
-                    self._quarantine_duplicates(spec)
-                    self._write_audit(spec)
-                self._record_missing_reports(earlier)
-                self._record_key(key)
-                self._record_shops()
-                self.con.execute("COMMIT")
-            except BaseException:
-                self.con.execute("ROLLBACK")
-                raise
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            mark_month_changed(self.con, self.month)  # readers keep its last completed state until hand-off
+            earlier = self._report_types_of_earlier_loads()
+            self._delete_month()
+            for spec in REPORT_SPECS:  # orders first: lines need the month's order ids
+                for f in (f for f in usable if f.spec.report_type == spec.report_type):
+                    self._load_file(f, self.workdir)
+                self._quarantine_duplicates(spec)
+                self._write_audit(spec)
+            self._record_missing_reports(earlier)
+            self._record_key(key)
+            self._record_shops()
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
         return self.result
 
     # -- steps ------------------------------------------------------------

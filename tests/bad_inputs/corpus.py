@@ -244,6 +244,16 @@ def line_break_in_cell(folder: Path) -> None:
     _plain(folder, mutate)
 
 
+def xlsx_bomb(folder: Path) -> None:
+    """Beside the report, a workbook whose sheet inflates 40 MiB from ~40 KiB (a zip bomb, scaled down)."""
+    import zipfile
+
+    _plain(folder)
+    with zipfile.ZipFile(folder / "宝贝报表.xlsx", "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"<c><v>0</v></c>" * (40 * 2**20 // 15))
+
+
 def empty_file(folder: Path) -> None:
     _plain(folder)
     (folder / "宝贝报表.csv").write_bytes(b"")
@@ -307,6 +317,9 @@ CASES: list[Case] = [
     Case("huge_cell", "a 1 MB cell", huge_cell, Outcome("loaded", loaded=R), "cells up to 4 MB per line are read whole"),
     Case("formula_text", "spreadsheet-formula text in free-text fields", formula_text, Outcome("loaded", loaded=R),
          "kept verbatim in the warehouse (it is data); neutralised with a leading ' in every CSV/XLSX the project writes"),
+    Case("xlsx_bomb", "an XLSX that inflates 1,000-fold (a decompression bomb)", xlsx_bomb,
+         Outcome("skipped", loaded=R, reason="refused as a decompression bomb"),
+         "listed as not used without being opened (its zip directory gives the sizes); the month loads"),
     Case("empty_file", "empty (0-byte) file beside the report", empty_file,
          Outcome("skipped", loaded=R, reason="empty file"), "listed as not used; the month loads"),
     Case("unrecognised_file", "a file that is no platform report", unrecognised_file,
