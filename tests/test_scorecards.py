@@ -364,3 +364,48 @@ def test_a_name_with_control_characters_still_makes_the_workbook():
                           {"customer_service": ("客服专员", "Customer-service agent")}, MONTH)
     sheet = load_workbook(io.BytesIO(data))["客服专员 customer_service"]
     assert sheet["B3"].value == "王[31m五"
+
+
+def test_an_edited_manifest_is_caught_by_verify_and_publish(month, tmp_path):
+    """The manifest itself (reason, time, checks marked passed) could be edited unnoticed: `verify` said ok."""
+    root, warehouse, published = month
+    copy = tmp_path / "published"
+    shutil.copytree(published, copy)
+    manifest_path = copy / MONTH / "v1" / "manifest.json"
+    os.chmod(manifest_path, 0o644)
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["reason"] = "approved by the board"
+    manifest["checks"] = [{**c, "passed": True} for c in manifest["checks"]]
+    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    bad = run_cli("verify", "--published", str(copy), "--month", MONTH)
+    assert bad.returncode == 1
+    assert f"{MONTH} v1  MISMATCH: manifest.json changed (its digest in index.json differs)" in bad.stdout
+    refused = run_cli("publish", "--month", MONTH, "--exports", str(root / "exports"), "--warehouse", str(warehouse),
+                      "--published", str(copy), env=dagster_home(tmp_path))
+    assert refused.returncode == 1 and "manifest.json changed" in refused.stderr
+    # the index edited to match: its chain of digests breaks
+    index_file = copy / "index.json"
+    chained = json.loads(index_file.read_text(encoding="utf-8"))
+    chained["versions"][0]["manifest_sha256"] = hashlib.sha256(manifest_path.read_bytes()).hexdigest()
+    index_file.write_text(json.dumps(chained), encoding="utf-8")
+    again = run_cli("verify", "--published", str(copy), "--month", MONTH)
+    assert again.returncode == 1 and "index.json was edited: its chain breaks at entry 1" in again.stdout
+
+
+def test_publish_runs_again_when_a_setting_that_changes_the_scorecards_changed(month, tmp_path):
+    """SHOPKPI_HIDE_EMPLOYEE_NAMES=1 after v1 was "already published as v1; nothing run or written"."""
+    shutil.copytree(month[0], tmp_path / "copy")
+    root = tmp_path / "copy"
+    warehouse, published = root / "warehouse.duckdb", root / "published"
+    home = dagster_home(tmp_path)
+    hidden = run_cli("publish", "--month", MONTH, "--exports", str(root / "exports"), "--warehouse", str(warehouse),
+                     "--published", str(published), env={**home, "SHOPKPI_HIDE_EMPLOYEE_NAMES": "1"})
+    assert hidden.returncode == 1, hidden.stdout
+    assert "published as v1 and its inputs changed (setting SHOPKPI_HIDE_EMPLOYEE_NAMES changed)" in hidden.stderr
+    written = run_cli("publish", "--month", MONTH, "--exports", str(root / "exports"), "--warehouse", str(warehouse),
+                      "--published", str(published), "--reason", "names hidden for the board",
+                      env={**home, "SHOPKPI_HIDE_EMPLOYEE_NAMES": "1"})
+    assert written.returncode == 0, written.stderr
+    with (published / MONTH / "v2" / "scorecard_employee.csv").open(encoding="utf-8-sig") as fh:
+        assert {r["employee_name"] for r in csv.DictReader(fh)} == {""}
+    assert run_cli("verify", "--published", str(published)).stdout.splitlines()[-1].startswith("2/2 published versions")

@@ -5,8 +5,12 @@ A version is never rewritten. Publishing again with the same fingerprint
 nothing; with a different fingerprint it needs a reason and writes vN+1.
 
 `unchanged_since_last` answers before anything runs: when the month's download
-folder, the code and the package versions are those of the last version, the
-pipeline would rebuild the same scorecards, so nothing is run or written.
+folder, the code, the package versions and the settings that change what is
+published are those of the last version, the pipeline would rebuild the same
+scorecards, so nothing is run or written.
+
+Each version's manifest digest is chained in `published/index.json` (index.py):
+`verify` and `publish` catch an edited manifest too.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import pandas as pd
 from ..ingest.load import file_sha256
 from ..settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR, PROJECT_ROOT, SEEDS_DIR
 from ..spreadsheets import neutralise_formula
+from . import index
 from .report import render_report
 from .workbook import write_workbook
 
@@ -51,6 +56,7 @@ class PublishOutcome:
     written: bool
     message: str
     changes: list[str] = field(default_factory=list)
+    index_head: str | None = None  # published/index.json's newest entry digest after this version
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -112,8 +118,22 @@ def unchanged_since_last(root: Path, month: str, folder: Path | dict[str, Path])
     refuse_if_tampered(root, month, last)
     same = (manifest.get("source_folder") == folder_checksums(folder)
             and manifest.get("code_fingerprint") == code_fingerprint()
-            and manifest.get("packages") == package_versions())
+            and manifest.get("packages") == package_versions()
+            and manifest.get("settings") == publish_settings())
     return (last, manifest) if same else None
+
+
+HIDE_NAMES_ENV = "SHOPKPI_HIDE_EMPLOYEE_NAMES"
+
+
+def publish_settings() -> dict:
+    """The settings outside the code and the downloads that change what is published: hidden employee
+    names, and the user's own layouts (SHOPKPI_LAYOUTS), by content."""
+    from ..ingest.layouts import layout_dirs
+
+    layouts = {f"{folder}/{p.name}": file_sha256(p) for folder in layout_dirs()[1:]
+               for p in sorted(folder.glob("*.y*ml")) if p.is_file()}
+    return {HIDE_NAMES_ENV: os.environ.get(HIDE_NAMES_ENV, "0") == "1", "user_layouts": layouts}
 
 
 def package_versions() -> dict[str, str]:
@@ -255,12 +275,13 @@ def verify_version(folder: Path) -> list[str]:
         expected = dict(manifest["outputs"])
     except (OSError, ValueError, KeyError):
         return ["manifest.json missing or unreadable"]
+    problems = index.manifest_problems(folder.parent.parent, folder.parent.name, int(folder.name[1:]),
+                                       (folder / "manifest.json").read_bytes())
     docs = manifest.get("data_docs_files")
     if docs is not None:
         expected.update({f"data-docs/{name}": digest for name, digest in docs.items()})
     actual = {name: digest for name, digest in _tree_checksums(folder).items()
               if name != "manifest.json" and (docs is not None or not name.startswith("data-docs/"))}
-    problems = []
     for name in sorted(expected.keys() | actual.keys()):
         if name not in actual:
             problems.append(f"{name} missing")
@@ -283,7 +304,7 @@ def refuse_if_tampered(root: Path, month: str, version: int) -> None:
                              "restore it before publishing again (`shopkpi verify`)")
 
 
-def _changes(old: dict, inputs: dict, new_fingerprint: str) -> list[str]:
+def _changes(old: dict, inputs: dict, new_fingerprint: str, settings: dict) -> list[str]:
     changes = []
     before = {(e["report_type"], e["source_file"]): e["file_sha256"] for e in old["inputs"]["exports"]}
     after = {(e["report_type"], e["source_file"]): e["file_sha256"] for e in inputs["exports"]}
@@ -294,6 +315,9 @@ def _changes(old: dict, inputs: dict, new_fingerprint: str) -> list[str]:
     for name, digest in inputs["config"].items():
         if old["inputs"]["config"].get(name) != digest:
             changes.append(f"config seeds/{name} changed")
+    for name, value in settings.items():
+        if (old.get("settings") or {}).get(name) != value:
+            changes.append(f"setting {'SHOPKPI_LAYOUTS (user layouts)' if name == 'user_layouts' else name} changed")
     if not changes and old["fingerprint"] != new_fingerprint:
         changes.append("scorecard content changed (code or upstream data)")
     return changes
@@ -315,12 +339,12 @@ def publish(warehouse: str, month: str, root: Path, reason: str | None = None, c
     root = Path(root)
     last, last_manifest = latest_version(root, month)
     files, inputs = build_artifacts(warehouse, month, last + 1)
-    new_fingerprint = fingerprint(inputs, files)
+    new_fingerprint, settings = fingerprint(inputs, files), publish_settings()
     if last_manifest is not None:
         refuse_if_tampered(root, month, last)
         if last_manifest["fingerprint"] == new_fingerprint:
             return PublishOutcome(month, last, root / month / f"v{last}", False, f"{month} already published as v{last}; nothing written")
-        changes = _changes(last_manifest, inputs, new_fingerprint)
+        changes = _changes(last_manifest, inputs, new_fingerprint, settings)
         if not reason:
             raise PublishRefused(f"{month} was published as v{last} and its inputs changed ({'; '.join(changes)}); "
                                  f"publish again with a reason (--reason) to write v{last + 1}")
@@ -339,6 +363,7 @@ def publish(warehouse: str, month: str, root: Path, reason: str | None = None, c
         "code_fingerprint": code_fingerprint(),
         "source_folder": folder_checksums(source_folder) if source_folder is not None else None,
         "packages": package_versions(),
+        "settings": settings,
         "fingerprint": new_fingerprint,
         "inputs": inputs,
         "outputs": {name: sha256_bytes(data) for name, data in sorted(files.items())},
@@ -359,8 +384,11 @@ def publish(warehouse: str, month: str, root: Path, reason: str | None = None, c
             for path in (staging / "data-docs").rglob("*"):
                 os.chmod(path, 0o555 if path.is_dir() else 0o444)
         os.chmod(staging, 0o755)
+        # the manifest's digest first: a version is never there without it (a dangling entry is harmless)
+        head = index.record(root, month, version, files["manifest.json"], manifest["published_at"])
         staging.rename(target)  # atomic: a version appears whole or not at all
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return PublishOutcome(month, version, target, True, f"published {month} as v{version} in {target}", changes)
+    return PublishOutcome(month, version, target, True, f"published {month} as v{version} in {target}", changes,
+                          index_head=head)

@@ -46,6 +46,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     if meta["written"].value:
         print(f"  report     {meta['report'].value}")
         print(f"  data docs  {meta['data_docs'].value}")
+        print(f"  index      {published / 'index.json'} (head {meta['index_head'].value[:16]}: keep it to check the chain)")
     return 0
 
 

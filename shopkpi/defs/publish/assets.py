@@ -86,6 +86,8 @@ def scorecard_publication(context: AssetExecutionContext, config: PublishConfig,
         "message": outcome.message,
         "path": MetadataValue.path(str(outcome.path)),
         "changes": MetadataValue.json(outcome.changes),
+        # a copy, outside the published folder, of published/index.json's head (its chain of manifest digests)
+        "index_head": outcome.index_head or "",
         "checks_run": len(checks),
         "report": MetadataValue.path(str(outcome.path / "report.html")),
         "data_docs": MetadataValue.path(str(outcome.path / "data-docs" / "index.html")),
