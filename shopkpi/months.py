@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+from zoneinfo import ZoneInfo
 
 SHOP_TIMEZONE = "Asia/Shanghai"
 
@@ -15,6 +17,33 @@ def check_month(month: str) -> str:
     if not isinstance(month, str) or not _MONTH.fullmatch(month):  # fullmatch: "2017-05\n" is not a month
         raise ValueError(f"month must look like YYYY-MM, got {month!r}")
     return month
+
+
+FIRST_MONTH_ENV = "SHOPKPI_FIRST_MONTH"
+DEFAULT_FIRST_MONTH = "2017-01"
+
+
+def first_month() -> str:
+    """The first monthly partition (the Dagster UI does not list years of empty months)."""
+    return check_month(os.environ.get(FIRST_MONTH_ENV) or DEFAULT_FIRST_MONTH)
+
+
+def last_closed_month(today: dt.date | None = None) -> str:
+    """The month before today's in the shop's time zone: the last monthly partition."""
+    today = today or dt.datetime.now(ZoneInfo(SHOP_TIMEZONE)).date()
+    return f"{today.year - (today.month == 1)}-{(today.month - 2) % 12 + 1:02d}"
+
+
+def partition_problem(month: str) -> str | None:
+    """Why `month` is not a monthly partition (before SHOPKPI_FIRST_MONTH, or not over yet), or None."""
+    first, last = first_month(), last_closed_month()
+    if check_month(month) < first:
+        return (f"{month} is before the first month {first} ({FIRST_MONTH_ENV}): "
+                f"set {FIRST_MONTH_ENV}={month} to run it")
+    if month > last:
+        return (f"{month} is not over yet ({SHOP_TIMEZONE}): a month runs once it has closed; "
+                f"the latest that can run is {last}")
+    return None
 
 
 def month_of(partition_key: str) -> str:

@@ -276,3 +276,66 @@ def test_query_streams_rows_up_to_its_limit(tmp_path):
     assert json.loads(as_json.stdout) == [{"n": 0}, {"n": 1}, {"n": 2}]
     none = run_cli("query", "select 1 as n where false", "--format", "json", "--warehouse", str(warehouse))
     assert json.loads(none.stdout) == []
+
+
+def test_a_month_that_is_not_a_partition_is_a_one_line_error(tmp_path):
+    """The current month, or one before SHOPKPI_FIRST_MONTH, ended in DagsterUnknownPartitionError's traceback."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    this_month = dt.datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m")
+    exports = tmp_path / "exports"
+    for month in (this_month, "2016-12"):
+        write_csv(exports / month / "orders.csv", TMALL_HEADER, [])
+    common = ["--exports", str(exports), "--warehouse", str(tmp_path / "w.duckdb")]
+    for command in (["materialize", "--month", this_month], ["publish", "--month", this_month],
+                    ["backfill", "--from", "2017-01", "--to", this_month]):
+        proc = run_cli(*command, *common)
+        assert proc.returncode == 2, command
+        assert proc.stderr.strip().splitlines() == [
+            f"shopkpi: error: {this_month} is not over yet (Asia/Shanghai): a month runs once it has closed; "
+            f"the latest that can run is {(dt.date.fromisoformat(this_month + '-01') - dt.timedelta(days=1)):%Y-%m}"]
+    early = run_cli("materialize", "--month", "2016-12", *common)
+    assert early.returncode == 2 and early.stderr.strip() == (
+        "shopkpi: error: 2016-12 is before the first month 2017-01 (SHOPKPI_FIRST_MONTH): "
+        "set SHOPKPI_FIRST_MONTH=2016-12 to run it")
+
+
+def test_a_full_disk_during_a_run_is_one_line_naming_the_file(tmp_path):
+    """A write that fails for space (here a 2 MB file-size limit: the warehouse outgrows it during the load) was
+    reported as "cannot rollback - no transaction is active", DuckDB's error about the failed rollback."""
+    import resource
+
+    from tests.helpers import REAL_EXPORTS
+
+    shutil.copytree(REAL_EXPORTS, tmp_path / "exports" / "2017-05")  # orders and lines: the load outgrows 2 MB
+    limit = lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (2 * 2**20, 2 * 2**20))  # noqa: E731
+    proc = subprocess.run([sys.executable, "-m", "shopkpi.cli", "materialize", "--month", "2017-05", "--exports",
+                           str(tmp_path / "exports"), "--warehouse", str(tmp_path / "w.duckdb")],
+                          env={**os.environ, **dagster_home(tmp_path), "SHOPKPI_ALLOW_DEV_PII_KEY": "1"},
+                          capture_output=True, text=True, preexec_fn=limit, timeout=600)
+    assert proc.returncode == 1
+    (last,) = [line for line in proc.stderr.splitlines() if line.startswith("shopkpi: error:")]
+    assert "Traceback" not in proc.stderr
+    assert "step raw_exports failed: the disk is full (or a file-size limit was reached) writing " \
+           f"{tmp_path / 'w.duckdb'}" in last
+
+
+def test_audit_of_a_fresh_warehouse_or_into_a_folder_it_cannot_write_is_one_line(tmp_path):
+    """A fresh warehouse gave DuckDB's CatalogException; an unwritable published folder a traceback."""
+    warehouse = empty_warehouse(tmp_path)
+    fresh = run_cli("audit", "--month", "2017-05", "--warehouse", str(warehouse), "--published", str(tmp_path / "p"))
+    assert fresh.returncode == 2 and fresh.stderr.strip() == (
+        f"shopkpi: error: 2017-05 is not loaded in {warehouse}: run `shopkpi materialize --month 2017-05` first")
+    import duckdb
+
+    con = duckdb.connect(str(snapshot_path(warehouse)))
+    con.execute("create table raw.load_audit (month varchar)")
+    con.execute("insert into raw.load_audit values ('2017-05')")
+    con.close()
+    in_the_way = tmp_path / "a-file"
+    in_the_way.write_text("", encoding="utf-8")  # (as root, a read-only folder is still writable: a file is in the way)
+    blocked = run_cli("audit", "--month", "2017-05", "--warehouse", str(warehouse), "--published", str(in_the_way / "p"))
+    assert blocked.returncode == 2 and blocked.stderr.strip() == (
+        f"shopkpi: error: cannot write the audit into {in_the_way / 'p' / '2017-05'}: Not a directory; "
+        "--published (or SHOPKPI_PUBLISHED) sets a folder you can write")

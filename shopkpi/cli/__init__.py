@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 import warnings
 
-from .errors import CliError
+from .errors import CliError, disk_full_reason
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,6 +23,12 @@ def main(argv: list[str] | None = None) -> int:
     except ShopsError as exc:
         print(f"shopkpi: error: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # a full disk under Dagster's own storage, before or after a run's steps
+        full = disk_full_reason(f"{exc} {exc.__cause__ or ''}")
+        if full is None:
+            raise
+        print(f"shopkpi: error: {full}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

@@ -20,6 +20,32 @@ def checked_month(month: str) -> str:
         raise CliError(str(exc)) from None
 
 
+def checked_partition(month: str) -> str:
+    """A month that is a monthly partition: not before SHOPKPI_FIRST_MONTH, and over."""
+    from ..months import partition_problem
+
+    problem = partition_problem(checked_month(month))
+    if problem:
+        raise CliError(problem)
+    return month
+
+
+# What a full disk (or a file-size limit) looks like from DuckDB, SQLite (Dagster's storage) and the OS.
+_DISK_FULL = re.compile(r"No space left on device|File too large|database or disk is full|disk I/O error|"
+                        r"Disk quota exceeded|\[Errno (28|27|122)\]")
+_WRITTEN_FILE = re.compile(r'(?:Could not write file|write to file) "([^"]+)"')
+
+
+def disk_full_reason(message: str) -> str | None:
+    """One line for an error that a full disk caused, naming the file being written when known; None otherwise."""
+    if not _DISK_FULL.search(message or ""):
+        return None
+    written = _WRITTEN_FILE.search(message)
+    where = f"writing {written.group(1)}" if written else "writing the warehouse, a work file or Dagster's storage"
+    return (f"the disk is full (or a file-size limit was reached) {where}: free space there and run again; "
+            "nothing of the run was kept and readers keep the last completed state")
+
+
 ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 DBT_NODE_ERROR = re.compile(r"^(?P<kind>[\w ]*(?:Error|Failure)) in (?P<node>(?:model|test|seed|unit_test|snapshot) \S+)")
 

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from ..settings import DAGSTER_STORAGE_ENV, DATA_DIR, PROJECT_ROOT
-from .errors import dbt_error, first_line
+from .errors import dbt_error, disk_full_reason, first_line
 
 COMPUTE_LOGS_ENV = "SHOPKPI_DAGSTER_COMPUTE_LOGS"
 # The module `shopkpi ui` serves: Dagster names the code location after it.
@@ -55,6 +55,9 @@ def failure_reason(result) -> str:
         if error.cls_name == "DagsterAssetCheckFailedError":  # the checks are on the lines after the count
             checks = [line.strip() for line in error.message.split("\n\n")[0].splitlines()[1:] if line.strip()]
             first = f"{first.rstrip(':')}: {', '.join(checks)}" if checks else first
+        full = disk_full_reason(error.message)
+        if full:
+            return f"step {step} failed: {full}"
         if error.cls_name == "OutOfMemoryException" or "Out of Memory" in first:
             from ..settings import MEMORY_LIMIT_ENV, duckdb_memory_limit
 

@@ -4,18 +4,9 @@ does not list years of empty months."""
 
 from __future__ import annotations
 
-import os
-
 from dagster import MonthlyPartitionsDefinition
 
-from ..months import SHOP_TIMEZONE, check_month
-
-FIRST_MONTH_ENV = "SHOPKPI_FIRST_MONTH"
-DEFAULT_FIRST_MONTH = "2017-01"
-
-
-def first_month() -> str:
-    return check_month(os.environ.get(FIRST_MONTH_ENV) or DEFAULT_FIRST_MONTH)
+from ..months import SHOP_TIMEZONE, first_month
 
 
 monthly_partitions = MonthlyPartitionsDefinition(start_date=f"{first_month()}-01", timezone=SHOP_TIMEZONE)

@@ -13,6 +13,7 @@ two runs leave identical tables.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -597,7 +598,8 @@ class MonthLoader:
             self._record_shops()
             self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            with contextlib.suppress(duckdb.Error):  # a COMMIT that failed (a full disk) has rolled back already
+                self.con.execute("ROLLBACK")
             raise
         return self.result
 

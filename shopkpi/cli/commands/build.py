@@ -12,7 +12,7 @@ from ...ingest.load import missing_reports_warning
 from ...months import months_between
 from ...settings import DATA_DIR, DEMO_MONTH, DEMO_ORDERS
 from ...shops import describe, shop_month_folders
-from ..errors import CliError, checked_month
+from ..errors import CliError, checked_month, checked_partition
 from ..progress import reporting
 from ..render import print_rows
 from ..runs import check_evaluations, exit_code, failure_reason, log_hint, run_month
@@ -30,7 +30,7 @@ def existing_exports(path: str) -> Path:
 
 
 def cmd_materialize(args: argparse.Namespace) -> int:
-    checked_month(args.month)
+    checked_partition(args.month)
     exports, warehouse = existing_exports(args.exports), Path(args.warehouse).resolve()
     log_file = None if args.verbose else DATA_DIR / "logs" / f"materialize-{args.month}.log"
     started = time.perf_counter()
@@ -68,6 +68,8 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     """One Dagster run per month, oldest first, here and now; or, with --submit, a Dagster asset
     backfill of the range that the daemon runs (see DECISIONLOG: why not a single-run range)."""
     months = months_between(checked_month(args.start), checked_month(args.end))
+    for month in {months[0], months[-1]} if months else ():  # the range's ends: the months between are partitions then
+        checked_partition(month)
     if not months:
         raise CliError(f"--from {args.start} is after --to {args.end}")
     exports, warehouse = existing_exports(args.exports), Path(args.warehouse).resolve()

@@ -10,7 +10,7 @@ from pathlib import Path
 from ... import warehouse as warehouse_db
 from ...settings import DATA_DIR
 from ...shops import shop_month_folders
-from ..errors import CliError, checked_month
+from ..errors import CliError, checked_month, checked_partition
 from ..progress import reporting
 from ..render import compact, console
 from ..runs import exit_code, failure_reason, log_hint, run_month
@@ -21,7 +21,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from ...defs.jobs import PUBLISH_JOB_NAME
     from ...publish.publisher import PublishRefused, unchanged_since_last
 
-    checked_month(args.month)
+    checked_partition(args.month)
     exports, warehouse, published = existing_exports(args.exports), Path(args.warehouse).resolve(), Path(args.published).resolve()
     # The fingerprint first: same downloads, code and packages as the last version -> nothing to run or write.
     try:
@@ -74,6 +74,19 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
+def writable_or_error(folder: Path, what: str) -> None:
+    """Fail before any work when `folder` cannot be written (a read-only share, a file in the way)."""
+    import tempfile
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise CliError(f"cannot write {what} into {folder}: {exc.strerror or exc}; "
+                       "--published (or SHOPKPI_PUBLISHED) sets a folder you can write") from None
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     from ...quality.audit import audit_month
     from ...snapshot import read_build, snapshot_path
@@ -90,10 +103,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
               "readers still see its last completed state", file=sys.stderr)
     if not source.exists():
         raise CliError(f"no completed build of {warehouse} yet: run `shopkpi materialize --month {args.month}` first")
-    with warehouse_db.connect(source, read_only=True) as con:
-        (loaded,) = con.execute("select count(*) from raw.load_audit where month = ?", [args.month]).fetchone()
+    with warehouse_db.connect(source, read_only=True) as con:  # a fresh warehouse has no load audit yet
+        loaded = warehouse_db.table_exists(con, "raw", "load_audit") and con.execute(
+            "select count(*) from raw.load_audit where month = ?", [args.month]).fetchone()[0]
     if not loaded:
         raise CliError(f"{args.month} is not loaded in {warehouse}: run `shopkpi materialize --month {args.month}` first")
+    writable_or_error(Path(args.published).resolve() / args.month, "the audit")
     with reporting() as progress:
         report = audit_month(source, args.month, Path(args.published).resolve(), revalidate=args.revalidate,
                              say=progress.say)
