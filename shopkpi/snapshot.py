@@ -95,7 +95,7 @@ def mark_build_failed(warehouse: str | Path, run_id: str) -> None:
 
 # Written after the transform by the checks of the same run (their stored results) and by the
 # hand-off itself: what an early copy (`start_copy`) is brought up to date with.
-LATE_TABLES = (("quality", "check_results"), ("meta", "month_builds"))
+LATE_TABLES = (("quality", "check_results"), ("meta", "month_builds"), ("meta", "month_changes"))
 
 
 @dataclass

@@ -168,5 +168,6 @@ def test_a_month_that_failed_or_never_completed_stays_as_readers_last_saw_it_whe
     assert cli.returncode == 0
     assert "a rebuild of 2020-01 started" in cli.stderr and "you see 2020-01 as completed" in cli.stderr
     assert "a rebuild of 2020-03 started" in cli.stderr and "you see 2020-03 not at all" in cli.stderr
+    assert "2020-02" not in cli.stderr  # the month just handed over has no note
     # The pipeline's file still holds both, for the run that will complete them.
     assert read(warehouse, "select count(*) from raw.orders where month in ('2020-01', '2020-03')") == [(4,)]

@@ -110,7 +110,7 @@ def test_query_shows_wide_results_as_records_with_a_row_limit(demo_run):
                                                                      "-[ row 2 ]-" + "-" * (len(lines[1].split("|")[0]) - 8),
                                                                      "-[ row 3 ]-" + "-" * (len(lines[1].split("|")[0]) - 8)]
     assert lines[-2] == "(too wide for the terminal: one record per block; --format csv keeps every column on a line)"
-    assert lines[-1] == f"({total} rows; {total - 3} more not shown: use --limit 0 for all, or --format csv)"
+    assert total > 3 and lines[-1] == "(the first 3 rows; more not shown: use --limit 0 for all, or --format csv)"
     # a long cell is cut in the table, never in csv
     narrow = run_cli("query", "select repeat('很', 60) as long_text", "--warehouse", str(warehouse))
     assert "很" * 39 + "…" in narrow.stdout and "很" * 40 not in narrow.stdout
