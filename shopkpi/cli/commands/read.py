@@ -125,6 +125,7 @@ def open_query(warehouse: Path, sql: str, params: list | None = None,
             print(note, file=sys.stderr)
         con.execute(f"SET search_path = '{SEARCH_PATH}'")
         con.execute(f"SET memory_limit = '{memory}'")  # checked against _MEMORY_SIZE above
+        con.execute("SET enable_progress_bar = false")  # it would write into stdout: the result, csv or json
         con.execute("SET lock_configuration = true")
         if timer is not None:
             timer.daemon = True
