@@ -126,14 +126,19 @@ def test_one_corrupted_staged_cent_fails_the_audit_naming_the_reconciliation(war
     ]
 
 
-def test_a_lost_raw_row_breaks_the_load_reconciliation(warehouse_copy, tmp_path):
-    con = duckdb.connect(str(snapshot_path(warehouse_copy)))
-    con.execute("delete from raw.order_lines where source_row = 7")
+def audit_after(warehouse: Path, tmp_path: Path, change: str) -> dict:
+    """`shopkpi audit --format json` of 2017-05 after `change` (SQL) to the readers' copy; it must fail."""
+    con = duckdb.connect(str(snapshot_path(warehouse)))
+    con.execute(change)
     con.close()
-    proc = shopkpi("audit", "--month", "2017-05", "--warehouse", str(warehouse_copy), "--published", str(tmp_path / "pub"),
+    proc = shopkpi("audit", "--month", "2017-05", "--warehouse", str(warehouse), "--published", str(tmp_path / "pub"),
                    "--format", "json")
     assert proc.returncode == 1
-    summary = json.loads(proc.stdout)
+    return json.loads(proc.stdout)
+
+
+def test_a_lost_raw_row_breaks_the_load_reconciliation(warehouse_copy, tmp_path):
+    summary = audit_after(warehouse_copy, tmp_path, "delete from raw.order_lines where source_row = 7")
     assert "load_reconciliation" in summary["severities"]["blocking"]["failed"]
     assert set(summary["sources"].values()) == {"validated now: the warehouse changed since the checks ran"}
     (finding,) = [f for f in summary["findings"] if f["suite"] == "load_reconciliation"]
@@ -144,14 +149,9 @@ def test_a_file_with_more_lines_than_its_rows_account_for_breaks_the_load_reconc
     # The lines of the real order report, counted here by Python (blank lines aside): the header and one line per order.
     lines = [line for line in read_real_orders_text().splitlines() if line.strip()]
     orders = len(lines) - 1
-    con = duckdb.connect(str(snapshot_path(warehouse_copy)))
     # as if a stray quote had taken the last line into the row before it, and the loader had let it pass
-    con.execute("update raw.load_audit set file_lines = file_lines + 1 where source_file = 'ExportOrderList.csv'")
-    con.close()
-    proc = shopkpi("audit", "--month", "2017-05", "--warehouse", str(warehouse_copy), "--published", str(tmp_path / "pub"),
-                   "--format", "json")
-    assert proc.returncode == 1
-    summary = json.loads(proc.stdout)
+    summary = audit_after(warehouse_copy, tmp_path,
+                          "update raw.load_audit set file_lines = file_lines + 1 where source_file = 'ExportOrderList.csv'")
     (finding,) = [f for f in summary["findings"] if f["suite"] == "load_reconciliation"]
     assert finding["rows"] == [f"orders · ExportOrderList.csv: {orders + 1} lines of data, read {orders} rows"]
 
