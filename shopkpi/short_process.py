@@ -34,16 +34,8 @@ def exit_quietly(code) -> NoReturn:
 
 def dbt() -> None:
     """The `shopkpi-dbt` console script: dbt's own command line, as a short process that keeps
-    partial parsing across warehouse paths (shopkpi/dbt_process/parse_state.py). With a
-    server started for the run (shopkpi/dbt_process/warm.py), the command is handed to it;
-    `shopkpi-dbt serve <socket fd> <parent pid>` is that server."""
+    partial parsing across warehouse paths (shopkpi/dbt_process/parse_state.py)."""
     collect_less()
-    from .dbt_process import warm as warm_dbt
-
-    if sys.argv[1:2] == ["serve"]:
-        exit_quietly(warm_dbt.serve(int(sys.argv[2]), int(sys.argv[3])))
-    if (handed_over := warm_dbt.hand_over(sys.argv[1:])) is not None:
-        exit_quietly(handed_over)
     from dbt.cli.main import cli
 
     from .dbt_process.event_lines import skip_lines_no_handler_takes

@@ -60,26 +60,3 @@ def test_the_memory_cap_is_shared():
     assert gx_workers._share_of("3GiB", 2) == "1.5GiB"
     assert gx_workers._share_of("3500MB", 1) == "3500MB"
     assert gx_workers._share_of("80%", 2) == "80%"  # not a size DuckDB's units describe: left as given
-
-
-def _imported(*modules: str) -> list[bool]:
-    import sys
-
-    return [m in sys.modules for m in modules]
-
-
-def test_the_workers_import_gx_without_pyspark():
-    imported = gx_workers._pool_of_workers().submit(_imported, "great_expectations", "pyspark", "sqlalchemy").result()
-    assert imported == [True, False, True]
-
-
-def test_gx_imports_pyspark_where_it_is_installed_and_not_hidden():
-    # What the workers are spared: with the spark extra installed (as in CI), a plain GX import takes pyspark.
-    import importlib.util
-    import subprocess
-    import sys
-
-    if importlib.util.find_spec("pyspark") is None:
-        pytest.skip("pyspark is not installed (the spark extra): nothing to hide")
-    script = "import sys, great_expectations; print('pyspark' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.strip() == "True"

@@ -132,15 +132,13 @@ def run_month(month: str, exports: Path, warehouse: Path, log_file: Path | None 
     With `log_file`, dbt's console output and Dagster's debug log go to that file
     instead of the terminal (the run's full event log stays in Dagster).
     """
-    from ..dbt_process import warm as warm_dbt
     from ..quality.gx_workers import warm as warm_gx_workers
     from .progress import active
 
     progress = active()
     if progress:
-        progress.status(f"{month}: starting Dagster and dbt …")
+        progress.status(f"{month}: starting Dagster …")
     warm_gx_workers()  # GX's workers import it on the other core while Dagster starts
-    warm_dbt.start(str(warehouse), month)  # and dbt starts and parses the project for the dbt step
     use_project_dagster_instance()
     from dagster import DagsterInstance
 
@@ -156,7 +154,6 @@ def run_month(month: str, exports: Path, warehouse: Path, log_file: Path | None 
     if job.name == PUBLISH_JOB_NAME:
         run_config["ops"] = {"published__scorecards": {"config": {"reason": reason}}}
     with contextlib.ExitStack() as stack:
-        stack.callback(warm_dbt.stop)  # a run that ended before its dbt step does not leave dbt waiting
         if log_file is not None:
             log_file.parent.mkdir(parents=True, exist_ok=True)
             # the run's own output (dbt's console, Dagster's log with its tracebacks) goes to the log;

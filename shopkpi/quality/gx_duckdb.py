@@ -169,17 +169,10 @@ def _unexpected_values_as_text(result_json: dict) -> dict:
 
 
 def ephemeral_context():
-    """An in-memory GX context, quiet: no progress bars, warnings only; expectations' kwargs
-    looked up without rebuilding their configuration per kwarg (gx_configuration_once), and an
-    unexpected-rows query run once for its rows and their count (gx_query_once)."""
+    """An in-memory GX context, quiet: no progress bars, warnings only."""
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    from .gx_configuration_once import build_configuration_once_per_lookup
-    from .gx_query_once import run_unexpected_rows_queries_once
-
-    build_configuration_once_per_lookup()
-    run_unexpected_rows_queries_once()
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
@@ -222,14 +215,9 @@ def validate_batch(batch, spec: dict, run_id, batch_parameters: dict | None = No
     )
     from great_expectations.validator.v1_validator import Validator
 
-    from .gx_query_once import forget_pending
-
     suite = expectation_suite(spec)
-    try:
-        result = Validator(batch_definition=batch, batch_parameters=batch_parameters,
-                           result_format=RESULT_FORMAT).validate_expectation_suite(suite)
-    finally:
-        forget_pending()
+    result = Validator(batch_definition=batch, batch_parameters=batch_parameters,
+                       result_format=RESULT_FORMAT).validate_expectation_suite(suite)
     shown_parameters = ({k: DATAFRAME_REPLACEMENT_STR if k == "dataframe" else v for k, v in batch_parameters.items()}
                         if batch_parameters else None)
     result.meta.update({"validation_id": None, "checkpoint_id": None, "run_id": run_id,

@@ -3,12 +3,10 @@
 
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, BackfillPolicy, MaterializeResult, MetadataValue, multi_asset
 
-from ...dbt_process import warm as warm_dbt
 from ...ingest.load import DEV_PII_KEY, load_month, missing_reports_warning, other_key_warning, pii_key
 from ...ingest.specs import REPORT_SPECS
 from ...lake import default_lake, export_month
 from ...months import month_of
-from ...quality.gx_workers import warm as warm_gx_workers
 from ...shops import describe
 from ...snapshot import begin_build
 from ...spark import engine
@@ -60,8 +58,6 @@ def raw_exports(context: AssetExecutionContext, warehouse: WarehouseResource, ex
     if pii_key() == DEV_PII_KEY:
         context.log.warning("SHOPKPI_PII_KEY is not set: hashing PII with the public development key (opted in)")
     begin_build(warehouse.path, month, context.run_id)
-    warm_gx_workers()  # GX's workers import it on the other core while this loads (a run from the UI)
-    warm_dbt.start(warehouse.path, month)  # and dbt starts for the dbt step (once per process)
     with warehouse.connect() as con:
         result = load_month(con, month, folders)
         if engine() == "spark":  # the engine reads the lake: the loaded month goes there too

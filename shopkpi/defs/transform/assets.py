@@ -9,7 +9,6 @@ from typing import Any, Mapping, Optional
 
 from dagster import AssetExecutionContext, BackfillPolicy
 
-from ...dbt_process import warm as warm_dbt
 from ...dbt_process.parse_state import save_parse
 from ...lake import LAKE_ENV, attach_spark_tables, default_lake
 from ...months import month_of
@@ -89,9 +88,8 @@ def shopkpi_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, ware
     # --no-write-json: the run's manifest.json and run_results.json, written after the last node
     # (~0.4 s), are read by nobody: the events are in Dagster, a failed run's dbt.log has every
     # node's outcome and its target dir the compiled SQL (DECISIONLOG "dbt from Dagster").
-    with warm_dbt.serving(warehouse.path, month_of(context.partition_key)):  # dbt started with the run
-        invocation = dbt.cli(["build", "--no-write-json", "--exclude-resource-type", "unit_test"], context=context)
-        yield from invocation.stream()
+    invocation = dbt.cli(["build", "--no-write-json", "--exclude-resource-type", "unit_test"], context=context)
+    yield from invocation.stream()
     if on_spark:
         # The checks, the CLI and publishing read Spark's tables through the warehouse file
         with warehouse.connect() as con:
