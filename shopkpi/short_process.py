@@ -33,17 +33,19 @@ def exit_quietly(code) -> NoReturn:
 
 
 def dbt() -> None:
-    """The `shopkpi-dbt` console script: dbt's own command line, as a short process that keeps
-    partial parsing across warehouse paths (shopkpi/dbt_process/parse_state.py)."""
+    """The `shopkpi-dbt` console script: dbt's own command line, as a short process, with the dbt
+    speed-ups (shopkpi/speedups/: partial parsing across warehouse paths, no discarded log lines)."""
     collect_less()
     from dbt.cli.main import cli
 
-    from .dbt_process.event_lines import skip_lines_no_handler_takes
-    from .dbt_process.parse_state import ignore_warehouse_path_in_parse_state, seed_parse
+    from . import speedups
+    from .dbt_process.parse_state import seed_parse
     from .settings import WAREHOUSE_ENV
+    from .speedups.dbt_event_lines import skip_lines_no_handler_takes
+    from .speedups.dbt_parse_state import ignore_warehouse_path_in_parse_state
 
-    ignore_warehouse_path_in_parse_state()
-    skip_lines_no_handler_takes()
+    speedups.apply("dbt_parse_state", ignore_warehouse_path_in_parse_state)
+    speedups.apply("dbt_event_lines", skip_lines_no_handler_takes)
     if (run_target := os.environ.get("DBT_TARGET_PATH")) and (warehouse := os.environ.get(WAREHOUSE_ENV)):
         seed_parse(Path(run_target), warehouse)
 

@@ -111,6 +111,7 @@ def test_every_command_defaults_to_one_exports_root(tmp_path, monkeypatch):
     assert build_parser().parse_args(["materialize"]).exports == str((DATA_DIR / "exports").resolve())
 
 
+@pytest.mark.canary
 def test_backfill_submit_records_a_dagster_asset_backfill_for_the_daemon(tmp_path):
     from shopkpi.settings import PROJECT_ROOT
 

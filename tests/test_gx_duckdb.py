@@ -10,6 +10,8 @@ import pytest
 from shopkpi.quality.gx_duckdb import run_suite
 from shopkpi.quality.suites import load_suites
 
+pytestmark = pytest.mark.canary  # guards private APIs (docs/upgrading.md)
+
 SUITE = next(s.for_month("2017-05") for s in load_suites() if s.name == "fct_orders")
 
 

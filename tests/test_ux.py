@@ -173,6 +173,7 @@ def test_data_docs_work_offline(demo_run, tmp_path):
     assert re.search(r"<td>\d{1,3}(,\d{3})+</td>", audit)
 
 
+@pytest.mark.canary
 def test_the_dagster_ui_shows_the_assets_and_the_cli_runs_and_stops_on_ctrl_c(tmall_months, tmp_path):
     """`shopkpi ui` on the instance that `shopkpi backfill` ran in (conftest: tmall_months, copied here:
     this test adds a run and rewrites a month): the asset page lists the pipeline's assets, the job's

@@ -9,16 +9,20 @@ adapter (`resources.DbtResource` already skips it). dbt itself runs in its own p
 (`shopkpi-dbt`), which imports dbt as always.
 
 dagster-dbt supports a Dagster process without dbt-core (its dbt Fusion path); hiding dbt-core
-while dagster-dbt is first imported selects it (`shopkpi.hidden_imports`). The definitions are
-the same either way: `tests/test_dagster_dbt_import.py` compares every asset and check spec.
+while dagster-dbt is first imported selects it (`shopkpi.speedups.hidden_imports`; off with
+SHOPKPI_SPEEDUPS=0). The definitions are the same either way:
+`tests/test_speedup_dagster_dbt_import.py` compares every asset and check spec.
 DECISIONLOG "dagster-dbt without dbt-core".
 """
 
 from __future__ import annotations
 
-from ..hidden_imports import packages_hidden
+import contextlib
 
-with packages_hidden("dbt"):
+from .. import speedups
+from ..speedups.hidden_imports import packages_hidden
+
+with packages_hidden("dbt") if speedups.enabled() else contextlib.nullcontext():
     from dagster_dbt import (  # noqa: E402
         DagsterDbtTranslator,
         DagsterDbtTranslatorSettings,

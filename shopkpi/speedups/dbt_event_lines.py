@@ -15,16 +15,13 @@ _PATCHED = "_shopkpi_skips_discarded_lines"
 
 
 def skip_lines_no_handler_takes() -> None:
-    """Patch dbt_common's loggers (once per process; a no-op if dbt_common's internals moved)."""
-    try:
-        from dbt_common.events import logger as dbt_logger
-        from dbt_common.events.base_types import EventLevel
-    except ImportError:
-        return
-    base = getattr(dbt_logger, "_Logger", None)
-    level_numbers = getattr(dbt_logger, "_log_level_map", None)
-    is_print_event = getattr(dbt_logger, "_is_print_event", None)
-    if base is None or level_numbers is None or is_print_event is None or getattr(base, _PATCHED, False):
+    """Patch dbt_common's loggers (once per process). Private: `dbt_common.events.logger._Logger.write_line`,
+    `_log_level_map`, `_is_print_event` (docs/upgrading.md); raises when they moved (speedups.apply decides)."""
+    from dbt_common.events import logger as dbt_logger
+    from dbt_common.events.base_types import EventLevel
+
+    base, level_numbers, is_print_event = dbt_logger._Logger, dbt_logger._log_level_map, dbt_logger._is_print_event
+    if getattr(base, _PATCHED, False):
         return
     write_line = base.write_line
 

@@ -1,15 +1,19 @@
 """The project's Dagster instance (dagster.yaml): Dagster's SQLite storage with the pooled event
-log of shopkpi/defs/dagster_storage.py. A run's events are all stored, read back in order, and
+log of shopkpi/speedups/dagster_storage.py. A run's events are all stored, read back in order, and
 the UI's other readers (a second instance on the same files) see them."""
 
 from __future__ import annotations
+
+import pytest
 
 import shutil
 
 from dagster import AssetCheckResult, AssetSpec, DagsterInstance, Definitions, asset, asset_check, define_asset_job
 
-from shopkpi.defs.dagster_storage import OPEN_DATABASES, PooledSqliteEventLogStorage
+from shopkpi.speedups.dagster_storage import OPEN_DATABASES, PooledSqliteEventLogStorage
 from shopkpi.settings import PROJECT_ROOT
+
+pytestmark = pytest.mark.canary  # guards private APIs (docs/upgrading.md)
 
 
 @asset

@@ -7,6 +7,10 @@ materialisation or check result per dbt model and test, per GX suite), which too
 demo month's 37. Here each database file keeps one engine (a few at most, least recently used
 first out), and SQLite syncs in WAL's NORMAL mode: a power cut may lose the last events, never
 corrupt the file (DECISIONLOG "Dagster's event log").
+
+Private: `SqliteEventLogStorage` (subclassed: `_connect`, `_initdb`, `_initialized_dbs`,
+`_db_lock`, `has_table`), `DagsterSqliteStorage` and its `_event_log_storage`,
+`_event_logs_directory` (docs/upgrading.md). With SHOPKPI_SPEEDUPS=0 the storage is Dagster's own.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ import sqlalchemy as db
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SQLITE_BUSY_TIMEOUT_SECONDS, SqliteEventLogStorage
 from dagster._core.storage.sqlite_storage import DagsterSqliteStorage, _event_logs_directory
 from dagster._serdes import ConfigurableClassData
+
+from . import apply
 
 OPEN_DATABASES = 8  # the index, the assets and the runs being written; more would only hold file handles
 
@@ -79,7 +85,8 @@ class ShopkpiSqliteStorage(DagsterSqliteStorage):
 
     def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None):
         super().__init__(base_dir, inst_data)
-        self._event_log_storage = PooledSqliteEventLogStorage(_event_logs_directory(base_dir))
+        apply("dagster_event_log", lambda: setattr(
+            self, "_event_log_storage", PooledSqliteEventLogStorage(_event_logs_directory(base_dir))))
 
     @classmethod
     def from_config_value(cls, inst_data: ConfigurableClassData, config_value) -> ShopkpiSqliteStorage:

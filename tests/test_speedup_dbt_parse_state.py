@@ -1,5 +1,6 @@
-"""dbt keeps its partial parse across warehouse files of the same name (parse_state.py): a new
-path alone must not cost a full parse, a different database name must."""
+"""dbt keeps its partial parse across warehouse files of the same name (speedups/dbt_parse_state.py):
+a new path alone must not cost a full parse, a different database name must. A canary of the
+private dbt APIs it patches (docs/upgrading.md)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import json
 import os
 import subprocess
 from pathlib import Path
+
+import pytest
 
 from shopkpi.dbt_process.parse_state import PROJECT_TARGET, SAVED_PARSE, save_parse
 from shopkpi.defs.transform.assets import DBT_PROJECT
@@ -24,6 +27,7 @@ def parse(warehouse: Path, target: Path, env: dict | None = None) -> list[str]:
     return [e["msg"] for e in events if e["name"] == "UnableToPartialParse"]
 
 
+@pytest.mark.canary
 def test_a_new_warehouse_path_keeps_partial_parsing_and_a_new_database_name_does_not(tmp_path):
     target = tmp_path / "target"
     assert parse(tmp_path / "a" / "warehouse.duckdb", target) == [
@@ -35,6 +39,9 @@ def test_a_new_warehouse_path_keeps_partial_parsing_and_a_new_database_name_does
         "Unable to do partial parsing because profile has changed"]
     manifest = json.loads((target / "manifest.json").read_text())
     assert {n["database"] for n in manifest["nodes"].values() if n["resource_type"] == "model"} == {"ledger"}
+    # Without the speed-ups, dbt's own rule: a new path is a changed profile.
+    assert parse(tmp_path / "c" / "ledger.duckdb", target, {"SHOPKPI_SPEEDUPS": "0"}) == [
+        "Unable to do partial parsing because profile has changed"]
 
 
 def test_each_warehouse_name_keeps_its_own_saved_parse(tmp_path):

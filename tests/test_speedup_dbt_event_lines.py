@@ -1,4 +1,4 @@
-"""dbt builds a log line only for a logger that will write it (shopkpi/dbt_process/event_lines.py):
+"""dbt builds a log line only for a logger that will write it (shopkpi/speedups/dbt_event_lines.py):
 the same lines come out, and a debug event costs no JSON conversion under an info-level logger."""
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from dbt_common.events import logger as dbt_logger
 from dbt_common.events.base_types import EventLevel, msg_from_base_event
 from dbt_common.events.types import Formatting, PrintEvent
 
-from shopkpi.dbt_process.event_lines import skip_lines_no_handler_takes
+from shopkpi.speedups.dbt_event_lines import skip_lines_no_handler_takes
+
+pytestmark = pytest.mark.canary  # guards private APIs (docs/upgrading.md)
 
 
 def logger_at(level: EventLevel, stream: io.StringIO, name: str):
