@@ -9,7 +9,7 @@ or not: a file with no rows still carries the table's schema, so Spark can read 
 no shop has downloaded yet.
 
 The lake path is a local folder here; on a cluster it is whatever the engine reads (s3a://,
-hdfs://): DuckDB writes local paths only, so such a deployment syncs the folder (see README).
+hdfs://): DuckDB writes local paths only, so such a deployment syncs the folder (docs/spark.md).
 """
 
 from __future__ import annotations

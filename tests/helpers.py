@@ -12,14 +12,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import duckdb
 import pandas as pd
 import pytest
-from dagster import DagsterInstance, materialize
 
-from shopkpi.definitions import ASSET_CHECKS, ASSETS, build_resources
-from shopkpi.defs.publish.assets import scorecard_publication
 from shopkpi.settings import DEMO_ORDERS
+
+if TYPE_CHECKING:
+    from dagster import DagsterInstance
 
 REAL_EXPORTS = DEMO_ORDERS
 REAL_ORDERS = REAL_EXPORTS / "ExportOrderList.csv"
@@ -33,6 +35,11 @@ def materialize_month(month: str, exports: Path, warehouse: Path, instance: Dags
 
     With `published`, the scorecard publication runs too, into that folder.
     """
+    from dagster import DagsterInstance, materialize  # here: a test file that builds no month never imports Dagster
+
+    from shopkpi.definitions import ASSET_CHECKS, ASSETS, build_resources
+    from shopkpi.defs.publish.assets import scorecard_publication
+
     assets = [a for a in ASSETS if published is not None or a is not scorecard_publication]
     run_config = {"ops": {"published__scorecards": {"config": {"reason": reason}}}} if published is not None else None
     return materialize(

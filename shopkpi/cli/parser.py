@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="shopkpi",
         description="E-commerce team KPI warehouse: platform exports -> DuckDB -> dbt KPI marts, run by Dagster.",
-        epilog="Exit codes: 0 ok, 1 a run or check failed, 2 bad input. Docs: README.md, DECISIONLOG.md.",
+        epilog="Exit codes: 0 ok, 1 a run or check failed, 2 bad input. Docs: README.md, docs/, DECISIONLOG.md.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

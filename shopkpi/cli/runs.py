@@ -23,7 +23,7 @@ def use_project_dagster_instance() -> None:
     storage.mkdir(parents=True, exist_ok=True)
 
 
-# Errors that mean the month's downloads are unusable as given: bad input, exit code 2 (README).
+# Errors that mean the month's downloads are unusable as given: bad input, exit code 2 (README, "Daily commands").
 BAD_INPUT_ERRORS = ("IngestError", "MissingColumnError", "FileNotFoundError", "ShopsFileError", "ExportsLayoutError")
 
 

@@ -39,7 +39,7 @@ from .specs import ORDERS, REPORT_SPECS, Column, ColumnType, Pii, ReportSpec
 PII_KEY_ENV = "SHOPKPI_PII_KEY"
 # The development key is public (it is in this file): loading with it needs an explicit opt-in.
 ALLOW_DEV_KEY_ENV = "SHOPKPI_ALLOW_DEV_PII_KEY"
-# Development default only; set SHOPKPI_PII_KEY in production (see README).
+# Development default only; set SHOPKPI_PII_KEY in production (docs/configuration.md).
 DEV_PII_KEY = "shopkpi-development-key-do-not-use-in-production"
 
 # Both Taobao (`2017/5/30 23:18`) and Tmall (`2020-02-21 00:00:00`) styles.
@@ -132,7 +132,7 @@ def missing_reports_warning(month: str, report_types: list[str]) -> str:
 def other_key_warning(month: str, months: list[str]) -> str:
     """The run's and the audit's words for months hashed with another PII key (raw.pii_key_fingerprints)."""
     return (f"{month}'s buyer ids are hashed with another PII key than {', '.join(months)}: buyers cannot be matched "
-            "across those months until they are re-loaded with one key (README: rotating the PII key)")
+            "across those months until they are re-loaded with one key (docs/configuration.md: rotating the PII key)")
 
 
 def pii_key() -> str:
