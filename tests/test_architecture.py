@@ -63,6 +63,8 @@ def test_libraries_never_import_dagster_code_or_the_simulator():
     for path, names in imports_of("shopkpi").items():
         if path.startswith(("shopkpi/defs/", "shopkpi/cli/")) or path == "shopkpi/definitions.py":
             continue
+        if path == "shopkpi/speedups/dagster_storage.py":  # Dagster's instance storage, which dagster.yaml names
+            continue
         bad = {n for n in names if n.startswith(("shopkpi.defs", "shopkpi.cli", "shopkpi.definitions", "shopkpi_simulator",
                                                  "dagster"))}
         assert bad == set(), path
