@@ -30,7 +30,7 @@ def build_resources(warehouse: str | None = None, exports: str | None = None, pu
 
 @logger(description="Progress lines for the shopkpi CLI; silent when no CLI command reports (e.g. in the UI).")
 def progress_logger(init_context):
-    from .cli.progress import DagsterProgressHandler, active
+    from .progress import DagsterProgressHandler, active
 
     log = logging.Logger("shopkpi.progress")  # not in logging's tree: nothing else sees these records
     progress = active()

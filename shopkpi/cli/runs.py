@@ -133,7 +133,7 @@ def run_month(month: str, exports: Path, warehouse: Path, log_file: Path | None 
     instead of the terminal (the run's full event log stays in Dagster).
     """
     from ..quality.gx_workers import warm as warm_gx_workers
-    from .progress import active
+    from ..progress import active
 
     progress = active()
     if progress:

@@ -13,7 +13,7 @@ from ...months import months_between
 from ...settings import DATA_DIR, DEMO_MONTH, DEMO_ORDERS
 from ...shops import describe, shop_month_folders
 from ..errors import CliError, checked_month, checked_partition
-from ..progress import reporting
+from ...progress import reporting
 from ..render import print_rows
 from ..runs import check_evaluations, exit_code, failure_reason, log_hint, run_month
 from .read import query

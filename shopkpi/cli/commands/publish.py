@@ -11,7 +11,7 @@ from ... import warehouse as warehouse_db
 from ...settings import DATA_DIR
 from ...shops import shop_month_folders
 from ..errors import CliError, checked_month, checked_partition
-from ..progress import reporting
+from ...progress import reporting
 from ..render import compact, console
 from ..runs import exit_code, failure_reason, log_hint, run_month
 from .build import existing_exports

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ...settings import EXPORTS_ENV, PROJECT_ROOT, WAREHOUSE_ENV
 from ..errors import CliError, checked_month
-from ..progress import reporting
+from ...progress import reporting
 from ..runs import CODE_LOCATION, use_project_dagster_instance
 
 
