@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from .folders import replaced_folder
-from .ingest.load import sql_literal
+from .sql import sql_literal
 from .settings import DATA_DIR
 
 LAKE_ENV = "SHOPKPI_LAKE"

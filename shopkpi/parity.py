@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from .ingest.load import sql_literal
+from .sql import sql_literal
 from .lake import spark_table_source, spark_tables
 
 FLOAT_DIGITS = 9

@@ -201,7 +201,7 @@ def _discard_early_copies() -> None:
 
 def _bring_up_to_date(copy: Path, warehouse: Path) -> None:
     """Replace the copy's LATE_TABLES with the warehouse's."""
-    from .ingest.load import sql_literal
+    from .sql import sql_literal
     from .quality.results import DDL as CHECK_RESULTS_DDL
 
     with warehouse_db.connect(copy) as con:
@@ -256,7 +256,7 @@ def _keep_readers_months(copy: Path, previous: Path, months: list[str]) -> None:
     """In the readers' new `copy`, give `months` (changed in the pipeline's file, never completed since)
     the rows of the readers' `previous` copy: every table with a month column, month_builds included.
     On DuckDB, staging, intermediate views and fct_orders read raw, so they follow."""
-    from .ingest.load import sql_literal
+    from .sql import sql_literal
 
     months_sql = ", ".join(sql_literal(m) for m in months)
     with warehouse_db.connect(copy) as con:

@@ -22,7 +22,9 @@ import duckdb
 
 from shopkpi.ingest.detect import scan_folder
 from shopkpi.ingest.layouts import layout_named
-from shopkpi.ingest.load import TIMESTAMP_FORMATS, scan_export_sql, sql_literal
+from shopkpi.ingest.cell_sql import TIMESTAMP_FORMATS
+from shopkpi.ingest.load import scan_export_sql
+from shopkpi.sql import sql_literal
 from shopkpi.ingest.specs import ITEMS, ORDERS
 
 from .orders import synthesise_orders

@@ -1,6 +1,6 @@
 """The layouts' clean-ups (layouts.CLEANUPS) and the amount casts, cell by cell, in DuckDB.
 
-A cell is cleaned only when it holds a character one of its clean-ups acts on (load._CLEANUP_TRIGGERS);
+A cell is cleaned only when it holds a character one of its clean-ups acts on (cell_sql.CLEANUP_TRIGGERS);
 these cells cover each clean-up, their combinations, and plain cells that skip them all. The
 expected values are worked out by hand beside each cell."""
 
@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from shopkpi.ingest.layouts import CLEANUPS
-from shopkpi.ingest.load import _CLEANUP_TRIGGERS, _cell_text, _typed_expr
+from shopkpi.ingest.cell_sql import CLEANUP_TRIGGERS, cell_text, typed_expr
 from shopkpi.ingest.specs import Column, ColumnType
 
 AMOUNT = Column("金额", "amount", ColumnType.MONEY, clean=("excel_text", "leading_quote", "tab", "yuan", "thousands"))
@@ -45,16 +45,16 @@ CASES = [
 @pytest.mark.parametrize("column,cell,text,typed", CASES)
 def test_a_cell_is_cleaned_and_typed(column, cell, text, typed):
     con = duckdb.connect()
-    got_text = con.execute(f"select {_cell_text(column, 'c')} from (select ?::varchar as c)", [cell]).fetchone()[0]
+    got_text = con.execute(f"select {cell_text(column, 'c')} from (select ?::varchar as c)", [cell]).fetchone()[0]
     assert got_text == text
     if column.type in (ColumnType.MONEY, ColumnType.RATE):
-        got = con.execute(f"select {_typed_expr(column, 'x')} from (select ?::varchar as x)", [got_text]).fetchone()[0]
+        got = con.execute(f"select {typed_expr(column, 'x')} from (select ?::varchar as x)", [got_text]).fetchone()[0]
         assert got == typed
 
 
 def test_every_clean_up_names_what_triggers_it():
     # a clean-up without triggers would never run (or fail with a KeyError): the two lists are one set
-    assert set(_CLEANUP_TRIGGERS) == set(CLEANUPS)
+    assert set(CLEANUP_TRIGGERS) == set(CLEANUPS)
 
 
 PLAIN_AMOUNT = Column("金额", "amount", ColumnType.MONEY)  # no clean-ups: the cast's own ¥ and thousands handling
@@ -74,14 +74,14 @@ CAST_ONLY = [
 @pytest.mark.parametrize("cell,typed", CAST_ONLY)
 def test_an_amount_casts_with_its_sign_and_separators_dropped(cell, typed):
     con = duckdb.connect()
-    assert con.execute(f"select {_typed_expr(PLAIN_AMOUNT, 'x')} from (select ?::varchar as x)", [cell]).fetchone()[0] == typed
+    assert con.execute(f"select {typed_expr(PLAIN_AMOUNT, 'x')} from (select ?::varchar as x)", [cell]).fetchone()[0] == typed
 
 
 
 def test_an_amounts_clean_ups_run_only_where_the_plain_cast_fails():
     # DuckDB computes a subexpression written twice for every row, in a projection of its own below
-    # the coalesce, which then skips nothing: the clean-ups must not repeat one (load._money_text).
+    # the coalesce, which then skips nothing: the clean-ups must not repeat one (cell_sql.money_text).
     con = duckdb.connect()
     con.execute("create table t (x varchar)")
-    plan = con.execute(f"explain select {_typed_expr(PLAIN_AMOUNT, 'x')} from t").fetchall()[0][1]
+    plan = con.execute(f"explain select {typed_expr(PLAIN_AMOUNT, 'x')} from t").fetchall()[0][1]
     assert plan.count("─ Projection ") == 1, plan

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 
 import duckdb
-import pytest
 
 from shopkpi.quality import gx_workers
 from shopkpi.quality.gx_duckdb import Validation, run_suites

@@ -3,11 +3,13 @@ and the dbt assets and checks it defines are the same as with dbt-core."""
 
 from __future__ import annotations
 
-import pytest
-
 import json
 import subprocess
 import sys
+
+import pytest
+
+pytestmark = pytest.mark.canary  # guards private APIs (docs/upgrading.md)
 
 # Every field of the dbt assets' and checks' specs that Dagster shows or runs on, as JSON (metadata
 # as text, without the addresses of the objects in it).
@@ -17,8 +19,6 @@ warnings.filterwarnings("ignore")
 if sys.argv[1] == "with-dbt-core":
     import dbt.version  # imported first, dagster-dbt finds dbt-core and uses it
 import shopkpi.definitions as definitions
-
-pytestmark = pytest.mark.canary  # guards private APIs (docs/upgrading.md)
 dbt_assets = definitions.shopkpi_dbt_models
 specs = [["asset", s.key.to_user_string(), sorted(d.asset_key.to_user_string() for d in s.deps), s.group_name,
           s.description, sorted(re.sub(" at 0x[0-9a-f]+", "", str(m)) for m in s.metadata.items()), sorted(s.tags.items()), sorted(s.kinds)]

@@ -279,7 +279,7 @@ def _graphql(port: int, query: str, **variables) -> dict:
 
 
 def test_a_month_runs_from_its_first_day_to_the_next_months():
-    # the loader's check that a row belongs to its partition month (load._problem_exprs)
+    # the loader's check that a row belongs to its partition month (cell_sql.problem_exprs)
     assert month_bounds("2017-05") == (dt.date(2017, 5, 1), dt.date(2017, 6, 1))
     assert month_bounds("2024-12") == (dt.date(2024, 12, 1), dt.date(2025, 1, 1))
     with pytest.raises(ValueError):

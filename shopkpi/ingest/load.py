@@ -30,10 +30,13 @@ import duckdb
 from .detect import XLSX, DetectedFile, scan_folder, xlsx_to_csv
 from .layouts import normalise_header
 from .lines import data_lines
-from ..months import month_bounds
+from ..checksums import file_sha256, file_sha256_and_nul
 from ..snapshot import mark_month_changed
+from ..sql import sql_literal
 from ..shops import DEFAULT_SHOP, SHOPS_FILE, describe, shop_platform, shops
 from ..workfiles import work_dir
+from .cell_sql import (OUTSIDE_MONTH, TYPED, cell_text, derived_amounts, header_row_condition, problem_exprs,
+                       province_cut_expr, province_of_cut, select_expr, typed_expr, typed_ref)
 from .specs import ORDERS, REPORT_SPECS, Column, ColumnType, Pii, ReportSpec
 
 PII_KEY_ENV = "SHOPKPI_PII_KEY"
@@ -42,26 +45,11 @@ ALLOW_DEV_KEY_ENV = "SHOPKPI_ALLOW_DEV_PII_KEY"
 # Development default only; set SHOPKPI_PII_KEY in production (docs/configuration.md).
 DEV_PII_KEY = "shopkpi-development-key-do-not-use-in-production"
 
-# Both Taobao (`2017/5/30 23:18`) and Tmall (`2020-02-21 00:00:00`) styles.
-TIMESTAMP_FORMATS = [
-    "%Y/%m/%d %H:%M",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y/%m/%d",
-    "%Y-%m-%d",
-    "%Y年%m月%d日 %H:%M:%S",  # hand-made reports with Chinese dates
-    "%Y年%m月%d日 %H:%M",
-    "%Y年%m月%d日",
-]
 TRANSCODE_CHUNK = 8 * 1024 * 1024
 # Threads hash each file and count its lines while DuckDB stages it (10M orders: ~3 s of SHA-256 off the load).
 _checksums = ThreadPoolExecutor(max_workers=2, thread_name_prefix="shopkpi-sha256")
 # Transcoding turns undecodable bytes into byte 0xFF ("\udcff" under surrogateescape), never valid UTF-8.
 UNDECODABLE = "shopkpi-undecodable"
-# How a row dated in another month is quarantined ("订单创建时间 2019-03-01 10:00 is outside partition
-# month 2019-04"); a file whose every row says so is refused as being in the wrong folder.
-OUTSIDE_MONTH = " is outside partition month "
 codecs.register_error(UNDECODABLE, lambda exc: ("\udcff", exc.end))
 ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "gb18030": "GBK/GB18030", "utf-16": "UTF-16",
                   "utf-16-le": "UTF-16", "utf-16-be": "UTF-16"}
@@ -177,7 +165,7 @@ def pii_hash_key(key: str) -> bytes:
 
 
 def hmac_pads(key: str) -> tuple[bytes, bytes]:
-    """HMAC-SHA256's inner and outer padded keys (RFC 2104), for the SQL in `_select_expr`."""
+    """HMAC-SHA256's inner and outer padded keys (RFC 2104), for the SQL in `select_expr`."""
     block = pii_hash_key(key).ljust(64, b"\0")
     return bytes(b ^ 0x36 for b in block), bytes(b ^ 0x5C for b in block)
 
@@ -185,10 +173,6 @@ def hmac_pads(key: str) -> tuple[bytes, bytes]:
 def key_fingerprint(key: str) -> str:
     """Identifies the key a month was hashed with, without revealing it (never the key itself)."""
     return hmac.new(pii_hash_key(key), b"shopkpi pii-key fingerprint", hashlib.sha256).hexdigest()[:16]
-
-
-def sql_literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _sql_type(column: Column) -> str:
@@ -258,23 +242,6 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"ALTER TABLE raw.load_audit ADD COLUMN IF NOT EXISTS {column} {kind}")
 
 
-def file_sha256(path: Path) -> str:
-    """The file's SHA-256, streamed (GBs at 大促 sizes)."""
-    return file_sha256_and_nul(path)[0]
-
-
-def file_sha256_and_nul(path: Path) -> tuple[str, bool]:
-    """The file's SHA-256 and whether it holds a NUL byte (never part of a text export), in one streamed
-    pass. hashlib releases the GIL on large chunks, so the loader runs this in a thread while DuckDB
-    stages the same file (`_load_file`); the NUL test is a memchr over chunks already read."""
-    digest, has_nul = hashlib.sha256(), False
-    with path.open("rb") as fh:
-        while chunk := fh.read(TRANSCODE_CHUNK):
-            digest.update(chunk)
-            has_nul = has_nul or b"\0" in chunk
-    return digest.hexdigest(), has_nul
-
-
 def _utf8_copy(found: DetectedFile, workdir: Path) -> Path:
     """DuckDB reads UTF-8 CSV only: stream-transcode GBK/GB18030, stream-convert XLSX (once: the scan
     of a load converts it, `DetectedFile.converted`)."""
@@ -303,212 +270,6 @@ def _scan_sql(found: DetectedFile, path: Path, options: str) -> str:
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(found.header))) + "}"
     return (f"read_csv({sql_literal(str(path))}, header=false, skip={found.header_row + 1}, columns={columns}, "
             f"auto_detect=false, delim={sql_literal(found.delimiter)}, quote='\"', escape='\"', {options})")
-
-
-# What a cell must contain for each clean-up to change it (SQL). A cell with none of its column's is
-# left as it is, without evaluating the clean-ups' regular expressions (a regular expression per cell,
-# five per amount): staging a 10M-order file took 34.6 s with them, 24.3 s. See DECISIONLOG "Performance".
-_CLEANUP_TRIGGERS = {"excel_text": ("'='",), "leading_quote": ("''''",), "tab": ("chr(9)",),
-                     "yuan": ("'元'", "'¥'", "'￥'"), "thousands": ("','",), "percent": ("'%'",)}
-
-
-def _cleaned(column: Column, source: str) -> str:
-    """The cell after its layout's clean-ups (layouts.CLEANUPS) and value replacements. `source`
-    is a column reference (it is read more than once)."""
-    value = source
-    for cleanup in column.clean:
-        if cleanup == "excel_text":  # ="2140730062701490" -> 2140730062701490 (a cheap prefix test first)
-            value = (f"CASE WHEN starts_with(ltrim({value}), '=\"') "
-                     f"THEN regexp_extract({value}, '^\\s*=\"(.*)\"\\s*$', 1) ELSE {value} END")
-        elif cleanup == "leading_quote":
-            value = f"regexp_replace({value}, '^\\s*''', '')"
-        elif cleanup == "tab":
-            value = f"trim({value}, chr(9) || ' ')"
-        elif cleanup == "yuan":
-            value = f"regexp_replace(regexp_replace({value}, '元\\s*$', ''), '^\\s*[¥￥]\\s*', '')"
-        elif cleanup == "thousands":
-            value = (f"CASE WHEN regexp_full_match(trim({value}), '-?[0-9]{{1,3}}(,[0-9]{{3}})+(\\.[0-9]+)?') "
-                     f"THEN replace(trim({value}), ',', '') ELSE {value} END")
-        elif cleanup == "percent":
-            value = (f"CASE WHEN regexp_full_match(trim({value}), '-?[0-9]+(\\.[0-9]+)?%') THEN CAST("
-                     f"CAST(rtrim(trim({value}), '%') AS DECIMAL(18,6)) / 100 AS VARCHAR) ELSE {value} END")
-    triggers = sorted({t for cleanup in column.clean for t in _CLEANUP_TRIGGERS[cleanup]})
-    if triggers:  # a cell without any of them is left as it is (the caller trims it)
-        found = " OR ".join(f"contains({source}, {t})" for t in triggers)
-        value = f"CASE WHEN {found} THEN {value} ELSE {source} END"
-    if column.values:
-        cases = " ".join(f"WHEN {sql_literal(old)} THEN {'NULL' if new is None else sql_literal(new)}"
-                         for old, new in column.values)
-        value = f"CASE trim({value}) {cases} ELSE {value} END"
-    return value
-
-
-def _cell_text(column: Column, source: str) -> str:
-    """The cell's cleaned text, NULL when it is empty."""
-    return f"nullif(trim({_cleaned(column, source)}), '')"
-
-
-def _select_expr(column: Column, source: str) -> str:
-    """Expression that reads one mapped column; PII never leaves as clear text."""
-    value = _cell_text(column, source)
-    if column.pii is Pii.HASH:
-        # HMAC-SHA256 (RFC 2104) under pii_hash_key, in SQL: H(opad || H(ipad || value)), first 32 hex digits
-        return (f"left(sha256(getvariable('pii_opad') || unhex(sha256(getvariable('pii_ipad') || encode({value})))), 32)")
-    if column.pii is Pii.PROVINCE:
-        return province_expr(value)
-    return value
-
-
-# China's 34 provincial divisions: the short name an address starts with -> the official name every
-# platform's rows are stored under (Taobao writes 北京 and 广东省, Tmall 上海上海市…, JD 北京市): one
-# value per province in kpi_store_province_monthly.
-PROVINCES = {
-    "北京": "北京市", "天津": "天津市", "上海": "上海市", "重庆": "重庆市", "河北": "河北省", "山西": "山西省",
-    "辽宁": "辽宁省", "吉林": "吉林省", "黑龙江": "黑龙江省", "江苏": "江苏省", "浙江": "浙江省", "安徽": "安徽省",
-    "福建": "福建省", "江西": "江西省", "山东": "山东省", "河南": "河南省", "湖北": "湖北省", "湖南": "湖南省",
-    "广东": "广东省", "海南": "海南省", "四川": "四川省", "贵州": "贵州省", "云南": "云南省", "陕西": "陕西省",
-    "甘肃": "甘肃省", "青海": "青海省", "台湾": "台湾省", "内蒙古": "内蒙古自治区", "广西": "广西壮族自治区",
-    "西藏": "西藏自治区", "宁夏": "宁夏回族自治区", "新疆": "新疆维吾尔自治区", "香港": "香港特别行政区",
-    "澳门": "澳门特别行政区",
-}
-_PROVINCE_SUFFIX = "(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)"
-
-
-def province_expr(address: str) -> str:
-    """The province of an address, by its official name (PROVINCES), or NULL: anything else (a
-    formula, a shifted cell, a typo) never becomes a new dimension value."""
-    return province_of_cut(province_cut_expr(address))
-
-
-def province_cut_expr(address: str) -> str:
-    """The short name of the province an address starts with, if any. Taobao separates the parts
-    with spaces ('广东省 广州市 越秀区 ***', '北京 北京市 朝阳区'): the first part is the province, with or
-    without its suffix. Tmall does not ('新疆维吾尔自治区乌鲁木齐市…', '上海上海市闵行区…'): a known short name
-    the address starts with, followed by its suffix, by the same name again (a municipality's city)
-    or, for the regions written short (内蒙古呼和浩特市…), by anything."""
-    names = "|".join(sorted(PROVINCES, key=len, reverse=True))
-    return (f"CASE WHEN strpos({address}, ' ') > 0 "
-            f"THEN nullif(regexp_extract(split_part({address}, ' ', 1), '^({names}){_PROVINCE_SUFFIX}?$', 1), '') "
-            f"ELSE nullif(regexp_extract({address}, '^({names})', 1), '') END")
-
-
-def province_of_cut(cut: str) -> str:
-    """The official name of the province `cut` (see `province_cut_expr`) names, else NULL."""
-    whens = " ".join(f"WHEN {sql_literal(short)} THEN {sql_literal(full)}" for short, full in PROVINCES.items())
-    return f"CASE {cut} {whens} END"
-
-
-def _money_text(name: str) -> str:
-    """'¥1,258.51' -> '1258.51': drop a ¥/￥ sign, and commas only where they group exactly 3 digits.
-    No subexpression is written twice: DuckDB computes a repeated one for every row, ahead of the
-    coalesce in `_typed_expr` that asks for this only where the plain cast failed (10M orders, five
-    amounts: ~1.7 s)."""
-    return (f"CASE WHEN regexp_full_match({name}, '([¥￥]\\s*)?-?[0-9]{{1,3}}(,[0-9]{{3}})+(\\.[0-9]+)?') "
-            f"THEN regexp_replace({name}, '^[¥￥]\\s*|,', '', 'g') ELSE regexp_replace({name}, '^[¥￥]\\s*', '') END")
-
-
-def _typed_expr(column: Column, name: str) -> str:
-    if column.type is ColumnType.MONEY:
-        # TRY_CAST of 'NaN'/'inf' to DECIMAL is NULL, so they are quarantined as "not an amount".
-        # A plain number casts as it is; only a cell that does not gets _money_text's clean-ups
-        # (which leave a cell that casts unchanged: it has no ¥ and no comma).
-        return f"coalesce(TRY_CAST({name} AS DECIMAL(18,2)), TRY_CAST({_money_text(name)} AS DECIMAL(18,2)))"
-    if column.type is ColumnType.INT:
-        return f"TRY_CAST({name} AS BIGINT)"
-    if column.type is ColumnType.RATE:
-        return f"TRY_CAST({name} AS DECIMAL(18,6))"
-    if column.type is ColumnType.TIMESTAMP:
-        formats = "[" + ", ".join(sql_literal(f) for f in TIMESTAMP_FORMATS) + "]"
-        return f"try_strptime({name}, {formats})"
-    return name
-
-
-TYPED = (ColumnType.MONEY, ColumnType.INT, ColumnType.TIMESTAMP, ColumnType.RATE)
-
-
-def _typed_ref(column: Column) -> str:
-    """The stage's typed value of a column: `_t_<name>` for the types cast while the stage is
-    written (once per row, then read by the checks and the raw insert), the text otherwise."""
-    return f"_t_{column.loaded_name}" if column.type in TYPED else column.loaded_name
-
-
-def _derived_amounts(spec: ReportSpec, present: set[str]) -> dict[str, str]:
-    """Per-row SQL for the amounts a layout derives rather than reads. With refund_in_full (the export
-    gives a refund state and no amount, Pinduoduo and Douyin): a refunded row gave back its whole
-    payment, so refund_amount is that payment and paid_amount is net of it, as Taobao's
-    买家实际支付金额 is (DECISIONLOG "Money on every platform")."""
-    if not (spec.refund_in_full and {"refund_state", "paid_amount"} <= present):
-        return {}
-    paid, state = _typed_ref(spec.column("paid_amount")), _typed_ref(spec.column("refund_state"))
-    # an empty state says nothing: no refund amount either (the refund rate leaves the row out)
-    refund = (f"CASE WHEN {state} = 'refunded' THEN {paid} WHEN {state} IS NOT NULL THEN CAST(0 AS DECIMAL(18,2)) END")
-    return {"refund_amount": refund, "paid_amount": f"({paid} - coalesce({refund}, 0))"}
-
-
-def _cell_shape(name: str) -> str:
-    """SQL for a cell's shape, never its content: digits become 9, Latin letters a, any other
-    non-ASCII character 字 (punctuation and ¥ stay). A shifted row can put a phone number, a
-    name or an address into any column; a quarantine reason must not carry it."""
-    return (f"regexp_replace(regexp_replace(regexp_replace(left({name}, 40), '[0-9]', '9', 'g'), "
-            f"'[A-Za-z]', 'a', 'g'), '[^ -~¥￥]', '字', 'g')")
-
-
-def _problem_exprs(spec: ReportSpec, present: set[str], month: str) -> list[tuple[str, str, str]]:
-    """(column zh, condition, reason expression) for every per-row check."""
-    checks, checked_cells = [], set()
-    for c in spec.loaded_columns:
-        if c.en not in present:
-            continue
-        # One cell filling two columns of one type (Pinduoduo's 用户实付金额) is checked once: the first
-        # column's checks (no zero_unless) see every value the second's would.
-        if (c.zh, c.type) in checked_cells:
-            continue
-        checked_cells.add((c.zh, c.type))
-        name = c.loaded_name
-        if not c.nullable:  # a typed column's text is kept only where its cast failed (`MonthLoader._write_stage`)
-            empty = f"{name} IS NULL AND {_typed_ref(c)} IS NULL" if c.type in TYPED else f"{name} IS NULL"
-            checks.append((c.zh, empty, sql_literal(f"{c.zh}: empty value")))
-        if c.type in TYPED:
-            kind = {"money": "not an amount", "int": "not an integer", "timestamp": "not a date-time",
-                    "rate": "not a ratio"}[c.type.value]
-            checks.append(
-                (
-                    c.zh,
-                    f"{name} IS NOT NULL AND {_typed_ref(c)} IS NULL",
-                    f"{sql_literal(c.zh + ': ' + kind + ', shape ')} || '''' || {_cell_shape(name)} || ''''",
-                )
-            )
-    for en in spec.past_only:
-        if en in present:
-            col = spec.column(en)
-            typed = _typed_ref(col)
-            checks.append((
-                col.zh,
-                f"{typed} IS NOT NULL AND {typed} > getvariable('load_time')",
-                f"{sql_literal(col.zh + ' ')} || strftime({typed}, '%Y-%m-%d %H:%M') || ' is in the future'",
-            ))
-    if spec.month_column and spec.month_column in present:
-        col = spec.column(spec.month_column)
-        typed = _typed_ref(col)
-        start, end = month_bounds(month)
-        checks.append(
-            (
-                col.zh,  # a range, not strftime(typed, '%Y-%m') per row: a string for each of 10M rows
-                f"{typed} IS NOT NULL AND NOT ({typed} >= TIMESTAMP '{start}' AND {typed} < TIMESTAMP '{end}')",
-                f"{sql_literal(col.zh + ' ')} || strftime({typed}, '%Y-%m-%d %H:%M') || "
-                f"{sql_literal(OUTSIDE_MONTH + month)}",
-            )
-        )
-    return checks
-
-
-def _header_row_condition(spec: ReportSpec, present: set[str]) -> str:
-    """True when the row's clear-text cells are the header's own names (at least two, or all if fewer)."""
-    clear = [c for c in spec.loaded_columns if c.en in present and c.pii is Pii.NONE]
-    if not clear:
-        return "false"
-    hits = " + ".join(f"CAST(coalesce({c.loaded_name} = {sql_literal(c.zh)}, false) AS INTEGER)" for c in clear)
-    return f"({hits}) >= {min(2, len(clear))}"
 
 
 @dataclass(frozen=True)
@@ -698,13 +459,13 @@ class MonthLoader:
                     continue
                 present.add(column.en)
                 if column.pii is Pii.PROVINCE:  # the address and its cut are computed once, in layers below
-                    addresses[i] = _cell_text(column, f"c{i}")
+                    addresses[i] = cell_text(column, f"c{i}")
                     expr = f"_province_{i}"
                 else:
-                    expr = _select_expr(column, f'c{i}')
+                    expr = select_expr(column, f'c{i}')
                 if column.zero_unless in cell_of:  # an amount payable is no payment while the order is unpaid
                     other, other_cell = cell_of[column.zero_unless]
-                    expr = f"CASE WHEN {_cell_text(other, other_cell)} IS NULL THEN '0' ELSE {expr} END"
+                    expr = f"CASE WHEN {cell_text(other, other_cell)} IS NULL THEN '0' ELSE {expr} END"
                 selects.append(f"{expr} AS {column.loaded_name}")
                 if column.pii is Pii.PROVINCE:  # an address given whose province is not a Chinese one
                     selects.append(f"(_address_{i} IS NOT NULL AND _province_{i} IS NULL) AS _province_unrecognised")
@@ -741,7 +502,7 @@ class MonthLoader:
         # The stage is written in layers, each computing once what the next reads by name (an expression
         # written twice is computed twice, or for every row ahead of a CASE that would skip it): the
         # addresses, their province cuts and provinces, the cleaned cells, their typed values
-        # (`_typed_ref`), and whether the row is bad, which the quarantine and the raw insert filter on.
+        # (`typed_ref`), and whether the row is bad, which the quarantine and the raw insert filter on.
         # (10M orders: 62 s -> see DECISIONLOG "Performance".)
         source = scan
         if addresses:
@@ -752,14 +513,14 @@ class MonthLoader:
             source = f"(SELECT *, {', '.join(cuts)} FROM {source})"
             source = f"(SELECT *, {', '.join(provinces)} FROM {source})"
         source = f"(SELECT {', '.join(selects)} FROM {source})"
-        typed = [f"{_typed_expr(c, c.loaded_name)} AS {_typed_ref(c)}" for c in spec.loaded_columns
+        typed = [f"{typed_expr(c, c.loaded_name)} AS {typed_ref(c)}" for c in spec.loaded_columns
                  if c.en in present and c.type in TYPED]
         if typed:
             source = f"(SELECT *, {', '.join(typed)} FROM {source})"
             # A typed column's text is read only where its cast failed (the quarantine shows its shape, a
             # header row repeats its name): elsewhere it is NULL, and the stage does not hold it twice
             # (10M orders: 3.4 GB held, part spilled to disk -> 3.0 GB, none; DECISIONLOG "Performance").
-            kept = [f"CASE WHEN {_typed_ref(c)} IS NULL THEN {c.loaded_name} END AS {c.loaded_name}"
+            kept = [f"CASE WHEN {typed_ref(c)} IS NULL THEN {c.loaded_name} END AS {c.loaded_name}"
                     for c in spec.loaded_columns if c.en in present and c.type in TYPED]
             source = f"(SELECT * REPLACE ({', '.join(kept)}) FROM {source})"
         self.con.execute(f"CREATE TEMP TABLE _stage AS SELECT *, ({checks.bad}) AS _bad FROM {source}")
@@ -853,7 +614,7 @@ class MonthLoader:
         spec, month = found.spec, self.month
         month_lit, shop_lit = sql_literal(month), sql_literal(found.shop_id)
         zh_of = {c.en: c.zh for c in spec.columns}
-        checks = _problem_exprs(spec, present, month)
+        checks = problem_exprs(spec, present, month)
         if spec.order_scoped and "order_id" in present:
             if spec.team_sheet_orders:  # the named shop's order, else any shop's of the month
                 any_shop = f"order_id NOT IN (SELECT order_id FROM raw.orders WHERE month = {month_lit})"
@@ -881,7 +642,7 @@ class MonthLoader:
         else:
             first_col, reason, bad = "NULL", "''", "false"
         # A copy of the header inside the data (two downloads pasted together) gets one plain reason.
-        header_row = _header_row_condition(spec, present)
+        header_row = header_row_condition(spec, present)
         first_col = f"CASE WHEN {header_row} THEN {sql_literal(spec.loaded_columns[0].zh)} ELSE {first_col} END"
         reason = f"CASE WHEN {header_row} THEN 'repeated header row (the header appears again inside the data)' ELSE {reason} END"
         bad = f"({header_row}) OR ({bad})"
@@ -907,10 +668,10 @@ class MonthLoader:
             f"""INSERT INTO raw.quarantine
             SELECT {month_lit}, {type_lit}, {file_lit}, source_row, _bad_column, _reason FROM _checked WHERE _bad"""
         ).fetchone()
-        derived = _derived_amounts(spec, present)
+        derived = derived_amounts(spec, present)
         target_cols = [*spec.loaded_columns, *(ORDERS.column(en) for en in derived if en not in
                                                {c.en for c in spec.loaded_columns})]
-        line_value = lambda c: derived.get(c.en) or _typed_ref(c)  # noqa: E731
+        line_value = lambda c: derived.get(c.en) or typed_ref(c)  # noqa: E731
         platform_lit = sql_literal(stats.platform)
         insert = f"INSERT INTO raw.{spec.table} (month, source_file, source_row, platform, shop_id, " \
                  f"{', '.join(c.loaded_name for c in target_cols)})"
@@ -921,12 +682,12 @@ class MonthLoader:
             key = spec.column(spec.collapse_by)
             values = ", ".join(
                 f"sum({line_value(c)})" if c.en in spec.collapse_sum and (c.en in present or c.en in derived)
-                else f"max({_typed_ref(c)})" if c.en in spec.collapse_max
-                else f"arg_min({_typed_ref(c)}, source_row)" if c.en in present
+                else f"max({typed_ref(c)})" if c.en in spec.collapse_max
+                else f"arg_min({typed_ref(c)}, source_row)" if c.en in present
                 else f"CAST(NULL AS {_sql_type(c)})" for c in target_cols)
             (loaded,) = con.execute(
                 f"""{insert} SELECT {month_lit}, {file_lit}, min(source_row), {platform_lit}, {shop_lit}, {values}
-                FROM _checked WHERE NOT _bad GROUP BY {_typed_ref(key)}""").fetchone()
+                FROM _checked WHERE NOT _bad GROUP BY {typed_ref(key)}""").fetchone()
             (valid,) = con.execute("SELECT count(*) FROM _checked WHERE NOT _bad").fetchone()
             stats.rows_merged = valid - loaded
         else:
@@ -959,21 +720,21 @@ class MonthLoader:
         differs_by_header: dict[str, list[str]] = {}  # one header may fill two columns (JD's 应付金额)
         for c in same:
             differs_by_header.setdefault(c.zh, []).append(
-                f"count(DISTINCT coalesce(CAST({_typed_ref(c)} AS VARCHAR), chr(1))) > 1")
+                f"count(DISTINCT coalesce(CAST({typed_ref(c)} AS VARCHAR), chr(1))) > 1")
         differs = [(zh, " OR ".join(conds)) for zh, conds in differs_by_header.items()]
         self.con.execute(
             f"""CREATE OR REPLACE TEMP TABLE _disagreeing AS
-            SELECT {_typed_ref(key)} AS _order_key,
+            SELECT {typed_ref(key)} AS _order_key,
                    concat_ws(', ', {', '.join(f"CASE WHEN {cond} THEN {sql_literal(zh)} END" for zh, cond in differs)})
                        AS _columns
-            FROM _numbered WHERE NOT _bad GROUP BY {_typed_ref(key)}
+            FROM _numbered WHERE NOT _bad GROUP BY {typed_ref(key)}
             HAVING {' OR '.join(cond for _, cond in differs)}""")
         disagree = (f"{sql_literal(key.zh)} || ' ' || d._order_key || ': its lines disagree on ' || d._columns || "
                     "' (one value per order expected)'")
         return (f"SELECT n.* REPLACE (n._bad OR d._order_key IS NOT NULL AS _bad), "
                 f"CASE WHEN n._bad THEN {checks.first_col} ELSE split_part(d._columns, ', ', 1) END AS _bad_column, "
                 f"CASE WHEN n._bad THEN {checks.reason} ELSE {disagree} END AS _reason "
-                f"FROM _numbered AS n LEFT JOIN _disagreeing AS d ON n.{_typed_ref(key)} = d._order_key")
+                f"FROM _numbered AS n LEFT JOIN _disagreeing AS d ON n.{typed_ref(key)} = d._order_key")
 
     def _refuse_a_file_of_another_month(self, file: str, quarantined: int) -> None:
         """A download whose every row is dated in another month sits in the wrong month folder:

@@ -31,7 +31,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from ..ingest.load import file_sha256
+from ..checksums import file_sha256
 from ..settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR, PROJECT_ROOT, SEEDS_DIR
 from ..spreadsheets import neutralise_formula
 from . import index

@@ -9,6 +9,7 @@ on DuckDB). Nothing is collected into pandas; only the metrics come back.
 from __future__ import annotations
 
 from .gx_duckdb import SuiteOutcome, Validation, ephemeral_context, new_run, validate_batch
+from .plain import plain_value
 
 
 def run_suites_on_spark(spark, validations: list[Validation], run_name: str) -> list[SuiteOutcome]:
@@ -23,6 +24,4 @@ def run_suites_on_spark(spark, validations: list[Validation], run_name: str) -> 
 
 def query_rows_on_spark(spark, query: str) -> list[dict]:
     """A report suite's rows (the reconciliation tables) as plain values, computed by Spark."""
-    from .results import plain_value
-
     return [{k: plain_value(v) for k, v in row.asDict().items()} for row in spark.sql(query).collect()]

@@ -22,6 +22,7 @@ from .. import warehouse as warehouse_db
 from ..settings import duckdb_memory_limit
 from .gx_duckdb import SuiteOutcome, Validation, outcome_from_json
 from .gx_workers import run_suites_in_workers
+from .plain import plain_value
 from .suites import Suite
 
 SCHEMA = "quality"
@@ -63,14 +64,6 @@ class StoredResult:
     validated_at: dt.datetime
     outcome: SuiteOutcome
     report_rows: list[dict] | None
-
-
-def plain_value(value):
-    if hasattr(value, "as_tuple"):  # Decimal
-        return float(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
 
 
 def query_rows(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> list[dict]:

@@ -47,7 +47,8 @@ def _samples(found) -> list[tuple[str, str, str]]:
     import duckdb
 
     from ...ingest.layouts import normalise_header
-    from ...ingest.load import _select_expr, _typed_expr, scan_export_sql
+    from ...ingest.cell_sql import select_expr, typed_expr
+    from ...ingest.load import scan_export_sql
     from ...ingest.specs import Pii
 
     spec, header = found.spec, [normalise_header(h) for h in found.header]
@@ -65,7 +66,7 @@ def _samples(found) -> list[tuple[str, str, str]]:
                 out.append((column.zh, column.loaded_name, "(keyed hash of the value)"))
                 continue
             cell = f"c{header.index(column.zh)}"
-            expr = _typed_expr(column, f"({_select_expr(column, cell)})")
+            expr = typed_expr(column, f"({select_expr(column, cell)})")
             values = [v for (v,) in con.execute(f"SELECT CAST({expr} AS VARCHAR) FROM {scan} LIMIT {SAMPLE_ROWS}").fetchall()]
             out.append((column.zh, column.loaded_name, " | ".join("NULL" if v is None else v for v in values)))
         con.close()
