@@ -7,27 +7,19 @@ import time
 
 import pytest
 
-from shopkpi.defs.transform.assets import DBT_PROJECT, prune_run_targets
+from shopkpi.dbt_process.build import prune_run_targets
+from shopkpi.defs.transform.assets import DBT_PROJECT
 
 
 def test_old_run_target_dirs_are_pruned_and_recent_ones_kept(tmp_path):
-    root = DBT_PROJECT.project_dir / DBT_PROJECT.target_path
-    old, recent = root / "shopkpi_dbt_models-test000-old", root / "shopkpi_dbt_models-test000-new"
+    old, recent = tmp_path / "shopkpi_dbt_models-test000-old", tmp_path / "shopkpi_dbt_models-test000-new"
     for path in (old, recent):
-        path.mkdir(parents=True, exist_ok=True)
+        path.mkdir()
         (path / "manifest.json").write_text("{}")
     eight_days_ago = time.time() - 8 * 86400
     os.utime(old, (eight_days_ago, eight_days_ago))
-    try:
-        removed = prune_run_targets()
-        assert old in removed and not old.exists()
-        assert recent.exists()
-    finally:
-        for path in (old, recent):
-            if path.exists():
-                for f in path.iterdir():
-                    f.unlink()
-                path.rmdir()
+    assert prune_run_targets(tmp_path) == [old]
+    assert not old.exists() and recent.exists()
 
 
 @pytest.mark.xdist_group("demo")
