@@ -13,6 +13,17 @@ from tests.tmall_months import MONTHS as TMALL_MONTHS
 from tests.tmall_months import write_tmall_months
 
 warnings.filterwarnings("ignore")
+
+# Fixtures that materialise a month: a test that uses one (directly or through another fixture) is in
+# the slow tier, like the tests marked `slow` themselves (pytest -m "not slow": the fast tier).
+MONTH_FIXTURES = {"demo_run", "role_month", "tmall_months", "dbt_test_run", "march_then_april", "shops_month",
+                  "both_engines", "team_months"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if MONTH_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("ui"):
+            item.add_marker(pytest.mark.slow)
 # Test data only: hashing with the public development key is allowed here (tests that check the refusal unset it).
 os.environ.setdefault("SHOPKPI_ALLOW_DEV_PII_KEY", "1")
 

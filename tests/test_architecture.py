@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import ast
 import re
 import subprocess
@@ -75,6 +77,7 @@ def test_libraries_never_import_dagster_code_or_the_simulator():
     assert simulator_users == {"shopkpi/cli/commands/tools.py"}
 
 
+@pytest.mark.slow
 def test_loading_the_definitions_does_not_import_pandas():
     # Every run and CLI command loads the definitions; only publishing needs pandas (~0.3 s to import).
     script = "import sys, shopkpi.definitions; print('pandas' in sys.modules)"

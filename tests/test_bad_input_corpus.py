@@ -85,6 +85,7 @@ def _orders(con) -> pd.DataFrame:
     return con.execute("select * from raw.orders order by source_row").df()
 
 
+@pytest.mark.slow
 def test_normalised_values_are_the_intended_ones(tmp_path):
     by_id = {c.id: c for c in CASES}
     amount = lambda con, column: con.execute(f"select {column} from raw.orders where source_row = 3").fetchone()[0]  # noqa: E731

@@ -170,6 +170,7 @@ def test_reloading_a_month_replaces_it(tmp_path):
     assert con.execute("select count(*) from raw.load_audit").fetchone() == (1,)
 
 
+@pytest.mark.slow
 def test_dagster_run_fails_with_the_file_and_column(tmp_path):
     header = [h for h in TMALL_HEADER if h != "退款金额"]
     write_csv(tmp_path / "exports" / "orders.csv", header, [GOOD[:-1]])
@@ -181,6 +182,7 @@ def test_dagster_run_fails_with_the_file_and_column(tmp_path):
     assert "orders.csv: required column '退款金额' (refund_amount) is missing" in text
 
 
+@pytest.mark.slow
 def test_cli_gives_a_one_line_reason_and_nonzero_exit(tmp_path):
     header = [h for h in TMALL_HEADER if h != "订单编号"]
     write_csv(tmp_path / "exports" / "orders.csv", header, [GOOD[1:]])
@@ -307,6 +309,7 @@ def test_only_chinese_provinces_become_provinces(tmp_path):
 
 
 
+@pytest.mark.slow
 def test_a_file_of_unrecognised_provinces_is_a_warning_finding(tmp_path):
     """2 of 3 addresses name no province: more than 1% of the file, so the auditors' warning check
     province_unrecognised_share fails (the month still builds: a warning, not a block)."""

@@ -3,6 +3,8 @@ equal pandas'. Timings are printed by the benchmark, never asserted here."""
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import subprocess
 import sys
@@ -13,6 +15,7 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow
 def test_benchmark_smoke_pipeline_pandas_and_polars_agree(tmp_path):
     proc = subprocess.run(
         [sys.executable, "benchmarks/run.py", "--orders", "20000", "--months", "1", "--repeat", "2", "--workdir", str(tmp_path / "work"),

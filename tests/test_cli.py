@@ -26,6 +26,7 @@ def test_bad_month_is_a_one_line_error():
     assert proc.stderr.strip() == "shopkpi: error: month must look like YYYY-MM, got '2017-13'"
 
 
+@pytest.mark.slow
 def test_materialize_in_a_subprocess_is_a_dagster_run_and_query_reads_the_mart(tmp_path):
     write_csv(tmp_path / "exports" / "t.csv", TMALL_HEADER, [
         ["X1", "12.50", "12.50", "", "2019-03-01 10:00:00", "2019-03-01 10:00:05", "0"],
@@ -88,6 +89,7 @@ def test_backfill_materialises_each_month_of_the_range(tmall_months):
     assert backwards.returncode == 2 and "after --to" in backwards.stderr
 
 
+@pytest.mark.slow
 def test_a_month_missing_from_the_exports_root_names_the_folder_looked_in(tmp_path):
     write_csv(tmp_path / "exports" / "2019-01" / "orders.csv", TMALL_HEADER,
               [["B1", "10.00", "10.00", "", "2019-01-05 10:00:00", "2019-01-05 10:00:05", "0"]])
@@ -111,6 +113,7 @@ def test_every_command_defaults_to_one_exports_root(tmp_path, monkeypatch):
     assert build_parser().parse_args(["materialize"]).exports == str((DATA_DIR / "exports").resolve())
 
 
+@pytest.mark.slow
 @pytest.mark.canary
 def test_backfill_submit_records_a_dagster_asset_backfill_for_the_daemon(tmp_path):
     from shopkpi.settings import PROJECT_ROOT
@@ -206,6 +209,7 @@ def test_query_csv_neutralises_formula_cells(tmp_path):
     assert out.stdout.splitlines() == ["cell,amount", "\"'=HYPERLINK(\"\"http://x\"\")\",-5.5"]
 
 
+@pytest.mark.slow
 def test_out_of_memory_names_the_step_and_the_setting_to_raise(tmp_path):
     from tests.helpers import REAL_EXPORTS
 
@@ -239,6 +243,7 @@ def test_query_prints_markup_and_escape_sequences_as_text(tmp_path):
     assert "\x1b" not in out.stdout and "[31mred" in out.stdout
 
 
+@pytest.mark.slow
 def test_a_runaway_query_stops_at_its_time_and_memory_limits(tmp_path):
     """A recursive CTE without end ran until killed; a query needing more memory than the machine has ended in
     a traceback. Now each is one line, exit 2."""
@@ -305,6 +310,7 @@ def test_a_month_that_is_not_a_partition_is_a_one_line_error(tmp_path):
         "set SHOPKPI_FIRST_MONTH=2016-12 to run it")
 
 
+@pytest.mark.slow
 def test_a_full_disk_during_a_run_is_one_line_naming_the_file(tmp_path):
     """A write that fails for space (here a 2 MB file-size limit: the warehouse outgrows it during the load) was
     reported as "cannot rollback - no transaction is active", DuckDB's error about the failed rollback."""

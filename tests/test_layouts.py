@@ -186,6 +186,7 @@ def test_platform_mappings_in_the_raw_rows(tmp_path):
     assert "李四" not in everything and "13900000000" not in everything and "jd_buyer" not in everything
 
 
+@pytest.mark.slow
 @pytest.mark.xdist_group("platforms")
 @pytest.mark.parametrize("platform", sorted(PLATFORM_MONTHS))
 def test_a_platform_month_materialises_end_to_end_with_its_store_kpis(tmp_path, platform):
@@ -249,6 +250,7 @@ def test_sycm_shop_overview_with_title_rows_thousands_and_percents(tmp_path):
 
 
 
+@pytest.mark.slow
 def test_a_failed_blocking_check_is_named_in_the_one_line_error(tmp_path):
     """生意参谋 says 76 paid sub-orders over two days; the month's order report has 1: the blocking check
     platform_summary_accuracy fails. The CLI's one line said "1 blocking asset check failed with ERROR

@@ -124,6 +124,7 @@ def test_readers_see_the_last_completed_state_during_a_run_and_after_a_crash(dem
     assert bi_tool.communicate("\n", timeout=60)[0].split() == [str(before), str(new_count)]
 
 
+@pytest.mark.slow
 def test_a_month_that_failed_or_never_completed_stays_as_readers_last_saw_it_when_another_month_completes(tmp_path):
     """The next hand-off copied the whole pipeline file: a month whose blocking check failed reached
     readers with its rejected rows, and a month only loaded (a run that died after its load) with its

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import os
 
@@ -11,6 +13,7 @@ from tests.role_month import MONTH, write_role_month
 GONE = {"staff.xlsx": "staff", "sessions.csv": "cs_sessions", "campaigns.xlsx": "campaigns"}
 
 
+@pytest.mark.slow
 def test_a_month_rebuilt_without_some_exports_keeps_no_stale_rows_and_says_so(tmp_path):
     exports, warehouse = tmp_path / "exports", tmp_path / "warehouse.duckdb"
     write_role_month(exports)
@@ -34,6 +37,7 @@ def test_a_month_rebuilt_without_some_exports_keeps_no_stale_rows_and_says_so(tm
     assert sorted(json.loads(audit.stdout)["missing_since_earlier_load"]) == sorted(GONE.values())
 
 
+@pytest.mark.slow
 def test_a_killed_load_leaves_its_pii_copy_only_beside_the_warehouse_and_the_next_run_removes_it(tmp_path):
     """kill -9 during the load of a GBK download: its UTF-8 copy (every address of the file) was in the
     system's temp folder forever. Now it is in the warehouse's private work folder, and the next run

@@ -282,6 +282,7 @@ def test_workbook_number_formats_filters_and_print_setup(month):
     assert cs.column_dimensions["D"].width >= max(wide(str(c.value)) for c in cs["D"][2:] if c.value)
 
 
+@pytest.mark.ui
 def test_html_report_opens_in_headless_chromium(month, tmp_path):
     browser = chromium()
     _, _, published = month

@@ -362,6 +362,7 @@ def test_the_simulated_five_shop_month_materialises_end_to_end(tmp_path):
     assert market[1] == 2 and market[0] > market[1]
 
 
+@pytest.mark.ui
 @pytest.mark.xdist_group("shops")
 def test_the_report_and_workbook_show_every_shop_and_the_company(shops_month, tmp_path):
     import io

@@ -90,6 +90,7 @@ def test_analyst_figures_off_by_4_9_and_5_1_percent(demo_exports):
     assert sorted(e for e in errors if e) == [0.049, 0.051]
 
 
+@pytest.mark.slow
 def test_synthesised_orders_load_completely(tmp_path):
     result = simulate(REAL_EXPORTS, tmp_path / "big", month="2019-11", seed=1, orders_per_month=5000)
     assert result.rows["logistics"] > 4000

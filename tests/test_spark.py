@@ -19,6 +19,8 @@ from shopkpi.defs.transform.assets import DBT_PROJECT
 from shopkpi.quality.suites import LAYERS, load_suites
 from tests.helpers import REAL_EXPORTS, free_port, materialize_month, run_cli
 
+pytestmark = [pytest.mark.slow, pytest.mark.spark]
+
 MONTH = "2017-05"
 
 

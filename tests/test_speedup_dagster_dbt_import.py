@@ -34,6 +34,7 @@ def specs(mode: str) -> dict:
     return json.loads(out)
 
 
+@pytest.mark.slow
 def test_the_dagster_process_does_not_import_dbt_core_and_defines_the_same_dbt_assets_and_checks():
     without, with_core = specs("as-shipped"), specs("with-dbt-core")
     assert without["dbt_imported"] is False
@@ -44,6 +45,7 @@ def test_the_dagster_process_does_not_import_dbt_core_and_defines_the_same_dbt_a
     assert without["specs"] == with_core["specs"]
 
 
+@pytest.mark.slow
 def test_dbt_imports_as_usual_once_dagster_dbt_is_imported():
     script = ("import sys, shopkpi.defs.dagster_dbt_import; import dbt.version; "
               "print(not any(type(f).__name__ == '_Hide' for f in sys.meta_path))")

@@ -26,6 +26,7 @@ def numbers_check():
     return AssetCheckResult(passed=True)
 
 
+@pytest.mark.slow
 def test_the_project_instance_stores_and_reads_back_every_event(tmp_path, monkeypatch):
     shutil.copy(PROJECT_ROOT / "dagster.yaml", tmp_path / "dagster.yaml")
     monkeypatch.setenv("SHOPKPI_DAGSTER_STORAGE", str(tmp_path / "storage"))
@@ -60,6 +61,7 @@ def _plain_home(tmp_path):
     return home
 
 
+@pytest.mark.slow
 def test_the_event_log_asks_the_index_for_a_table_once(tmp_path, monkeypatch):
     """Dagster's SQLite event log opens a new engine for every has_table, asked before each asset
     event and check result is stored; the pooled one remembers a table it found."""

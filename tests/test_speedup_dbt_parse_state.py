@@ -27,6 +27,7 @@ def parse(warehouse: Path, target: Path, env: dict | None = None) -> list[str]:
     return [e["msg"] for e in events if e["name"] == "UnableToPartialParse"]
 
 
+@pytest.mark.slow
 @pytest.mark.canary
 def test_a_new_warehouse_path_keeps_partial_parsing_and_a_new_database_name_does_not(tmp_path):
     target = tmp_path / "target"
@@ -44,6 +45,7 @@ def test_a_new_warehouse_path_keeps_partial_parsing_and_a_new_database_name_does
         "Unable to do partial parsing because profile has changed"]
 
 
+@pytest.mark.slow
 def test_each_warehouse_name_keeps_its_own_saved_parse(tmp_path):
     project_target = PROJECT_TARGET
     runs = {name: tmp_path / name for name in ("w-1", "ledger", "w-2")}

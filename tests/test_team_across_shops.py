@@ -301,6 +301,7 @@ def test_the_report_and_workbook_show_coverage_and_house_defaults(team_months):
     assert {r[basis] for r in managers.iter_rows(min_row=3, values_only=True) if r[basis]} == {"house"}
 
 
+@pytest.mark.slow
 def test_a_team_sheet_naming_shops_keeps_the_files_row_numbers(tmp_path):
     """source_row is the file's data row also when the sheet names other shops' orders: the check
     that the named shop has the order once numbered the rows out of file order (a correlated

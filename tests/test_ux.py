@@ -28,6 +28,7 @@ def _last_line(proc) -> str:
     return proc.stderr.strip().splitlines()[-1]
 
 
+@pytest.mark.slow
 def test_a_folder_without_an_order_report_says_what_it_found(tmp_path):
     folder = tmp_path / "exports" / "2019-03"
     folder.mkdir(parents=True)
@@ -44,6 +45,7 @@ def test_a_folder_without_an_order_report_says_what_it_found(tmp_path):
     assert "IngestError" not in proc.stderr and len(proc.stderr.strip().splitlines()) <= 5
 
 
+@pytest.mark.slow
 def test_a_download_dated_in_another_month_asks_about_the_folder(tmp_path):
     # March orders put in the April folder
     write_csv(tmp_path / "exports" / "2019-04" / "t.csv", TMALL_HEADER, [
@@ -57,6 +59,7 @@ def test_a_download_dated_in_another_month_asks_about_the_folder(tmp_path):
                                   "2019-03, not 2019-04: wrong folder? ") + RUN, _last_line(proc)), proc.stderr
 
 
+@pytest.mark.slow
 def test_a_dbt_failure_names_the_model_and_dbts_own_words(tmall_months, tmp_path):
     """A warehouse whose int_store_monthly_totals lacks a column (as one built before the column existed): the
     line names dbt's error and model, not "The dbt CLI process with command …"."""
@@ -79,6 +82,7 @@ def test_a_dbt_failure_names_the_model_and_dbts_own_words(tmall_months, tmp_path
     assert "out of sync" in log.read_text(encoding="utf-8") and "debug" not in levels and "error" in levels
 
 
+@pytest.mark.slow
 def test_an_unknown_role_lists_the_roles(demo_run):
     _, warehouse = demo_run
     with (SEEDS_DIR / "role_catalog.csv").open(encoding="utf-8") as fh:
@@ -145,6 +149,7 @@ OFFLINE = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--d
            "--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND"]
 
 
+@pytest.mark.ui
 def test_data_docs_work_offline(demo_run, tmp_path):
     _, warehouse = demo_run
     published = tmp_path / "published"
@@ -173,6 +178,7 @@ def test_data_docs_work_offline(demo_run, tmp_path):
     assert re.search(r"<td>\d{1,3}(,\d{3})+</td>", audit)
 
 
+@pytest.mark.ui
 @pytest.mark.canary
 def test_the_dagster_ui_shows_the_assets_and_the_cli_runs_and_stops_on_ctrl_c(tmall_months, tmp_path):
     """`shopkpi ui` on the instance that `shopkpi backfill` ran in (conftest: tmall_months, copied here:
