@@ -24,6 +24,7 @@ import pytest
 from shopkpi.cli.commands.read import query
 from shopkpi.cli.errors import CliError
 from shopkpi.snapshot import build_state_path, snapshot_path
+from shopkpi.workfiles import work_root
 from tests.helpers import REAL_ORDERS, copy_warehouse, dagster_home, run_cli
 
 COUNT_SQL = "select count(*) from raw.orders where month = '2017-05'"
@@ -85,11 +86,13 @@ def test_readers_see_the_last_completed_state_during_a_run_and_after_a_crash(dem
     # 1. kill -9 in the middle of a rebuild: readers keep the completed month and are told.
     proc = start_materialize(exports, warehouse, tmp_path / "crash")
     deadline = time.monotonic() + 180
-    while not build_state_path(warehouse).exists():
+    # The load's signal that it is under way: its private work folder beside the warehouse (workfiles.py),
+    # made once the build is recorded and before the month's rows are replaced. No timer decides.
+    while not (build_state_path(warehouse).exists() and work_root(warehouse).is_dir()
+               and any(work_root(warehouse).iterdir())):
         assert proc.poll() is None, proc.stderr.read().decode()
-        assert time.monotonic() < deadline, "the run never started rebuilding"
-        time.sleep(0.05)
-    time.sleep(1.5)  # into the load (the raw month is deleted and reloaded)
+        assert time.monotonic() < deadline, "the run never started loading"
+        time.sleep(0.01)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     count, note = read_count(warehouse)

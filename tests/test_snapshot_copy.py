@@ -41,12 +41,29 @@ def test_the_early_copy_gets_the_checks_results_and_the_month_build(tmp_path):
 
 
 def test_a_writer_waits_for_the_copy_to_end(tmp_path):
+    """A read-write connection opens only once the file's background reader (the readers' copy) is done.
+    The reader here finishes when the test says so: no timing decides the order. (It used to check a small
+    copy's size, which the copy had reached before the writer asked, waiting or not.)"""
+    import threading
+
     path = _warehouse(tmp_path)
-    snapshot.start_copy(path)
-    early = snapshot._early_copies[path.resolve()]
-    with warehouse_db.connect(path):  # read-write: returns only once the copy is whole
-        assert early.tmp.stat().st_size == path.stat().st_size
-    snapshot.publish_snapshot(path, "2024-01", "run-1")
+    release, order = threading.Event(), []
+
+    def copy_in_progress() -> None:
+        release.wait()
+        order.append("copy done")
+
+    def writer() -> None:
+        with warehouse_db.connect(path):
+            order.append("writer connected")
+
+    warehouse_db.read_file_in_background(path, copy_in_progress, name="test-copy")
+    writing = threading.Thread(target=writer)
+    writing.start()
+    writing.join(timeout=0.5)  # a writer that did not wait has connected by now
+    release.set()
+    writing.join()
+    assert order == ["copy done", "writer connected"]
 
 
 def test_a_copy_left_by_a_run_that_stopped_is_not_handed_to_readers(tmp_path):
