@@ -8,6 +8,7 @@ quirks listed there; every expected number is worked out by hand in the comments
 from __future__ import annotations
 
 import csv
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -186,26 +187,39 @@ def test_platform_mappings_in_the_raw_rows(tmp_path):
     assert "李四" not in everything and "13900000000" not in everything and "jd_buyer" not in everything
 
 
+# The shop of seeds/shops.csv each platform's export goes to, in the one month the end-to-end test builds.
+PLATFORM_SHOPS = {"pinduoduo_orders": "pdd_shop", "jd_orders": "jd_shop", "douyin_orders": "douyin_shop",
+                  "taobao_orders_new": "taobao_toyshop"}
+
+
 @pytest.mark.slow
-@pytest.mark.xdist_group("platforms")
-@pytest.mark.parametrize("platform", sorted(PLATFORM_MONTHS))
-def test_a_platform_month_materialises_end_to_end_with_its_store_kpis(tmp_path, platform):
-    month = PLATFORM_MONTHS[platform][1]
-    folder = write_platform_month(tmp_path / "exports", platform)
-    result = materialize_month(month, folder, tmp_path / "warehouse.duckdb")
-    assert result.success
-    kpis = store_kpis(tmp_path / "warehouse.duckdb", month)
-    values = {k: v[0] for k, v in kpis.items()}
-    for kpi, want in EXPECTED_KPIS[platform].items():
-        if kpi in ("orders_paid", "paid_buyers"):
-            continue
-        assert values[kpi] == (None if want is None else pytest.approx(want)), kpi
-    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
-    totals = con.execute("select orders_paid, paid_buyers from intermediate.int_store_monthly_totals "
-                         "where month = ? and shop_id = 'all' and platform = 'all'",
-                         [month]).fetchone()
+def test_four_platforms_shops_materialise_in_one_month_with_their_store_kpis(tmp_path):
+    """One month, 2024-01, with four shops on four platforms, each holding its platform's export (its rows
+    moved into January): every shop's store KPIs are its platform's by hand (EXPECTED_KPIS above), and the
+    company's are their sums: GMV 145 + 1295.50 + 350 + 1170 = 2960.50, net sales 145 + 1220 + 330 + 1100
+    = 2795, paid orders 2 + 4 + 2 + 2 = 10. (One build instead of one per platform.)"""
+    month = "2024-01"
+    into_january = lambda cell: re.sub(r"^2024-0\d-", "2024-01-", cell)  # noqa: E731
+    for layout, shop in PLATFORM_SHOPS.items():
+        _, _, name, header, rows, *_ = PLATFORM_MONTHS[layout]
+        write_rows(tmp_path / "exports" / shop / month / name, header,
+                   [{k: into_january(v) for k, v in row.items()} for row in rows])
+    warehouse = tmp_path / "warehouse.duckdb"
+    assert materialize_month(month, tmp_path / "exports", warehouse).success
+    con = duckdb.connect(str(warehouse), read_only=True)
+    totals = dict(((shop, platform), (paid, buyers)) for shop, platform, paid, buyers in con.execute(
+        "select shop_id, platform, orders_paid, paid_buyers from intermediate.int_store_monthly_totals where month = ?",
+        [month]).fetchall())
     con.close()
-    assert totals == (EXPECTED_KPIS[platform]["orders_paid"], EXPECTED_KPIS[platform]["paid_buyers"])
+    for layout, shop in PLATFORM_SHOPS.items():
+        platform, want = PLATFORM_MONTHS[layout][0], EXPECTED_KPIS[layout]
+        values = {k: v[0] for k, v in store_kpis(warehouse, month, shop_id=shop, platform=platform).items()}
+        for kpi in ("gmv", "net_sales", "refund_rate", "refund_amount"):
+            assert values[kpi] == (None if want[kpi] is None else pytest.approx(want[kpi])), (shop, kpi)
+        assert totals[(shop, platform)] == (want["orders_paid"], want["paid_buyers"]), shop
+    company = {k: v[0] for k, v in store_kpis(warehouse, month).items()}
+    assert (company["gmv"], company["net_sales"]) == (pytest.approx(2960.50), pytest.approx(2795))
+    assert totals[("all", "all")][0] == 10
 
 
 def test_the_real_taobao_export_with_excel_formula_ids_loads_like_the_original(tmp_path):
