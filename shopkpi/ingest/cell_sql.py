@@ -157,7 +157,7 @@ def derived_amounts(spec: ReportSpec, present: set[str]) -> dict[str, str]:
     """Per-row SQL for the amounts a layout derives rather than reads. With refund_in_full (the export
     gives a refund state and no amount, Pinduoduo and Douyin): a refunded row gave back its whole
     payment, so refund_amount is that payment and paid_amount is net of it, as Taobao's
-    买家实际支付金额 is (DECISIONLOG "Money on every platform")."""
+    买家实际支付金额 is (docs/kpi-rules.md "Money on every platform")."""
     if not (spec.refund_in_full and {"refund_state", "paid_amount"} <= present):
         return {}
     paid, state = typed_ref(spec.column("paid_amount")), typed_ref(spec.column("refund_state"))

@@ -1,7 +1,7 @@
 -- Every figure in the analysts' weekly reports, recomputed from the order facts over the scope the
 -- report describes (stg_analyst_reports.scope: a shop, a platform across the shops, or the company)
 -- and over its whole week, Monday to Sunday (the week holding 周开始日期), also when it runs into the
--- next month. A figure is checked in the month its week ends (`month`; DECISIONLOG "Analyst figures"),
+-- next month. A figure is checked in the month its week ends (`month`; docs/kpi-rules.md "Analyst figures"),
 -- when every day of the week is known, so a published month never changes afterwards; the month of
 -- the report's folder is report_month.
 -- Recomputed: the store KPIs of catalog §1 that one week of orders and visitors gives (counts, money,

@@ -2,7 +2,7 @@
 -- and visitors on the campaign's days ("daily average over the campaign's days" cancels out: same
 -- days in numerator and denominator, so shares are ratios of totals). Orders are paid orders.
 -- The campaign's days are whole calendar days, from its start day to its end day, all of them: a
--- campaign is credited to the month it ends (`month`; DECISIONLOG "Campaigns"), when every day is
+-- campaign is credited to the month it ends (`month`; docs/kpi-rules.md "Campaigns"), when every day is
 -- known, so a campaign running past a month end loses no day and a published month never changes.
 -- Its shop is 店铺 on the sheet, else the sheet's folder (stg_campaigns.shop_id). A campaign is listed
 -- in the sheet of the month it starts (or again in a later month's: the latest listing is used) and

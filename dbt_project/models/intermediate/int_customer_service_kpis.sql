@@ -16,7 +16,7 @@
 -- Late cases: a return, exchange or service-attitude bad review counts once, in the month of the
 -- after-sales or review sheet that reports it, against the agent whose session (in that month or
 -- any earlier one) converted the order; the denominators are the month's converted orders
--- (DECISIONLOG "Customer service"). A published month never changes; no late case is dropped.
+-- (docs/kpi-rules.md "Customer service"). A published month never changes; no late case is dropped.
 -- Thresholds are vars: cs_slow_reply_s (30 s, 004) and cs_reply_window_s (24 h, 001). A session
 -- with no reply counts as answered at the end of the reply window in the median first response,
 -- so an agent who never replied fails first_response_s instead of having no data.

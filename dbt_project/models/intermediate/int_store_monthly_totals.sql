@@ -6,7 +6,7 @@
 -- Taobao shops counts once in the company's Taobao and company rows. A table built per month.
 -- Buyer counts are NULL when the scope's orders carry no buyer (Tmall's short layout, Pinduoduo).
 -- Traffic and ad spend belong to a shop (its folder); a platform's and the company's are their shops'.
--- The shops_* columns say how many of the scope's shops each figure covers (DECISIONLOG "Coverage").
+-- The shops_* columns say how many of the scope's shops each figure covers (docs/kpi-rules.md "Coverage").
 with month_orders as (
     select * from {{ ref('int_orders') }}
     {{ month_filter() }}

@@ -7,7 +7,7 @@
 -- they work for (the rows that are scored). Role facts computed per shop (per_shop_role_facts: the
 -- channel manager, whose inputs are each shop's sales and market figures) add one row per shop
 -- and KPI. The team's own sheets (客服, 美工, 推广 …) name a person, not a shop, so the other roles
--- have company rows only (DECISIONLOG "Shops and channels").
+-- have company rows only (docs/kpi-rules.md "Shops and channels").
 {%- set role_facts = [
     'int_promotion_kpis', 'int_campaign_planner_kpis', 'int_customer_service_kpis', 'int_designer_kpis',
     'int_product_editor_kpis', 'int_copywriter_kpis', 'int_data_analyst_kpis', 'int_logistics_kpis',

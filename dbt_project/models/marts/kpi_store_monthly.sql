@@ -4,7 +4,7 @@
 -- value/numerator/denominator are DECIMAL(38,6): money sums stay exact, ratios are
 -- rounded to 6 decimals. Counts and sums carry value = numerator. conversion_rate and
 -- marketing_roi are NULL while the scope has no traffic export / no ad report. shops_counted of
--- shops_in_scope says how many shops a figure covers (DECISIONLOG "Coverage").
+-- shops_in_scope says how many shops a figure covers (docs/kpi-rules.md "Coverage").
 with totals as (
     select * from {{ ref('int_store_monthly_totals') }}
     {{ month_filter(include_previous=true) }}
