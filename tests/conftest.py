@@ -20,6 +20,14 @@ MONTH_FIXTURES = {"demo_run", "role_month", "tmall_months", "dbt_test_run", "mar
                   "both_engines", "team_months"}
 
 
+def pytest_configure(config):
+    """The dbt manifest the definitions load, prepared once, by the controller, before any worker starts."""
+    if not hasattr(config, "workerinput"):
+        from shopkpi.dbt_process.manifest import prepare_manifest
+
+        prepare_manifest()
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if MONTH_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("ui"):

@@ -142,6 +142,9 @@ def run_month(month: str, exports: Path, warehouse: Path, log_file: Path | None 
     use_project_dagster_instance()
     from dagster import DagsterInstance
 
+    from ..dbt_process.manifest import prepare_manifest
+
+    prepare_manifest()  # before the definitions load: they are built from it
     from ..definitions import build_definitions
     from ..defs.jobs import MONTHLY_JOB_NAME, PUBLISH_JOB_NAME
     from ..months import partition_key_of

@@ -123,6 +123,9 @@ def submit_backfill(months: list[str], exports: Path, warehouse: Path) -> str:
     from dagster._core.execution.backfill import PartitionBackfill
     from dagster._core.utils import make_new_backfill_id
 
+    from ...dbt_process.manifest import prepare_manifest
+
+    prepare_manifest()  # before the definitions load: they are built from it
     from ...definitions import build_definitions
     from ...defs.jobs import MONTHLY_JOB_NAME
     from ...months import partition_key_of

@@ -90,6 +90,9 @@ def cmd_ui(args: argparse.Namespace) -> int:
     from dagster._core.nux import set_nux_seen
 
     set_nux_seen()
+    from ...dbt_process.manifest import prepare_manifest
+
+    prepare_manifest()  # `dagster dev` would too (DAGSTER_IS_DEV_CLI): here, once, before it starts
     dagster = Path(sys.executable).parent / "dagster"
     print(f"starting the Dagster UI on http://localhost:{args.port} (Ctrl-C stops it)", file=sys.stderr, flush=True)
     # Its own process group: on Ctrl-C the webserver, the daemon and their code servers stop together,

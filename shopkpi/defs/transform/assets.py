@@ -1,44 +1,19 @@
 """dbt models as Dagster assets, downstream of the raw assets, built per monthly partition."""
 
 
-import subprocess
-from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from dagster import AssetExecutionContext, BackfillPolicy
 
 from ...dbt_process import build as month_build
+from ...dbt_process.manifest import manifest_for_definitions
 from ...months import month_of
-from ...settings import DBT_PROJECT_DIR, SEEDS_DIR, dbt_executable
+from ...settings import DBT_PROJECT_DIR
 from ..dagster_dbt_import import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 from ..partitions import monthly_partitions
 from ..resources import WarehouseResource
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-
-
-def _newest_source_mtime() -> float:
-    roots = [DBT_PROJECT_DIR / d for d in ("models", "macros", "tests")] + [SEEDS_DIR]
-    files = [p for r in roots for p in r.rglob("*") if p.is_file()]
-    files += [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
-    return max(p.stat().st_mtime for p in files)
-
-
-def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
-    """Parse the dbt project when its manifest is missing or older than its sources.
-
-    Runs at import so that `shopkpi`, tests and `dagster dev` need no separate
-    `dbt parse` step; a deployment can ship a prebuilt manifest instead.
-    """
-    manifest = project.manifest_path
-    if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime():
-        subprocess.run(
-            [dbt_executable(), "parse", "--quiet", "--project-dir", str(project.project_dir),
-             "--profiles-dir", str(project.profiles_dir)],
-            check=True,
-            cwd=project.project_dir,
-        )
-    return manifest
 
 
 class ShopKpiTranslator(DagsterDbtTranslator):
@@ -51,7 +26,7 @@ class ShopKpiTranslator(DagsterDbtTranslator):
 
 
 @dbt_assets(
-    manifest=ensure_manifest(),
+    manifest=manifest_for_definitions(),  # prepared by the entry point: importing never runs dbt
     project=DBT_PROJECT,
     partitions_def=monthly_partitions,
     # One month per run: the month is passed to dbt as a var, and marts replace exactly that month.
