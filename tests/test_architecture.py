@@ -101,3 +101,25 @@ def test_importing_the_definitions_never_runs_dbt():
         assert MANIFEST.stat().st_mtime == 1  # not parsed again
     finally:
         os.utime(MANIFEST, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def test_every_tested_pin_lies_in_the_compatible_range_pyproject_gives():
+    """constraints.txt is the exact set CI tested, pyproject.toml the ranges users install from
+    (docs/upgrading.md): a pin outside its range would test what no user gets."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.version import Version
+
+    from shopkpi.settings import PROJECT_ROOT
+
+    pins = {}
+    for line in (PROJECT_ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if "==" in line and not line.lstrip().startswith("#"):
+            name, version = line.split("==", 1)
+            pins[name.strip().lower().replace("_", "-")] = version.split(";")[0].strip()
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    requirements = [Requirement(r) for r in project["dependencies"] + sum(project["optional-dependencies"].values(), [])]
+    outside = [f"{r} (pinned {pins.get(r.name.lower())})" for r in requirements
+               if pins.get(r.name.lower()) is None or Version(pins[r.name.lower()]) not in r.specifier]
+    assert outside == []
