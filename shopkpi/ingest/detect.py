@@ -157,7 +157,7 @@ def match_layout(header: list[str]) -> tuple[Layout | None, str | None]:
 
 XLSX = "xlsx"
 # An XLSX is a zip of XML: limits on what it inflates to, checked from its directory before it is opened
-# (a 2 MB sheet inflating to 2 GiB took a month's load from ~5 s to 168 s). A platform's largest export
+# (a decompression bomb: DECISIONLOG, Ingestion). A platform's largest export
 # (Excel's 1,048,576 rows) inflates to well under 1 GiB, and sheet XML compresses 5-30-fold.
 XLSX_MAX_INFLATED_ENV, XLSX_MAX_INFLATED = "SHOPKPI_XLSX_MAX_INFLATED_MB", 1024
 XLSX_MAX_RATIO, XLSX_RATIO_FROM = 100, 16 * 2**20  # the ratio counts for parts inflating to 16 MiB or more

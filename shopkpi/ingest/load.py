@@ -46,7 +46,7 @@ ALLOW_DEV_KEY_ENV = "SHOPKPI_ALLOW_DEV_PII_KEY"
 DEV_PII_KEY = "shopkpi-development-key-do-not-use-in-production"
 
 TRANSCODE_CHUNK = 8 * 1024 * 1024
-# Threads hash each file and count its lines while DuckDB stages it (10M orders: ~3 s of SHA-256 off the load).
+# Threads hash each file and count its lines while DuckDB stages it, off the load's critical path.
 _checksums = ThreadPoolExecutor(max_workers=2, thread_name_prefix="shopkpi-sha256")
 # Transcoding turns undecodable bytes into byte 0xFF ("\udcff" under surrogateescape), never valid UTF-8.
 UNDECODABLE = "shopkpi-undecodable"
@@ -503,7 +503,7 @@ class MonthLoader:
         # written twice is computed twice, or for every row ahead of a CASE that would skip it): the
         # addresses, their province cuts and provinces, the cleaned cells, their typed values
         # (`typed_ref`), and whether the row is bad, which the quarantine and the raw insert filter on.
-        # (10M orders: 62 s -> see DECISIONLOG "Performance".)
+        # (DECISIONLOG "The stage in layers".)
         source = scan
         if addresses:
             named_addresses = [f"{address} AS _address_{i}" for i, address in addresses.items()]
@@ -519,7 +519,7 @@ class MonthLoader:
             source = f"(SELECT *, {', '.join(typed)} FROM {source})"
             # A typed column's text is read only where its cast failed (the quarantine shows its shape, a
             # header row repeats its name): elsewhere it is NULL, and the stage does not hold it twice
-            # (10M orders: 3.4 GB held, part spilled to disk -> 3.0 GB, none; DECISIONLOG "Performance").
+            # (DECISIONLOG "The stage keeps a typed column's text only where its cast failed").
             kept = [f"CASE WHEN {typed_ref(c)} IS NULL THEN {c.loaded_name} END AS {c.loaded_name}"
                     for c in spec.loaded_columns if c.en in present and c.type in TYPED]
             source = f"(SELECT * REPLACE ({', '.join(kept)}) FROM {source})"
@@ -756,8 +756,8 @@ class MonthLoader:
         keys = ", ".join(["shop_id", key] if spec.key_per_shop else [key])
         # The hashes of the keys that occur more than once (an aggregate of fixed-width values), then the
         # window, by the keys themselves, over those rows only: a hash two keys share just makes both
-        # candidates. Sorting every row of the month by key cost more (10M orders: 2.9 s), and so did
-        # grouping by the key's text (2.1 s -> 1.0 s; see DECISIONLOG). A NULL key part is a value here.
+        # candidates; sorting every row of the month by key, or grouping by the key's text, cost more
+        # (DECISIONLOG, Performance). A NULL key part is a value here.
         self.con.execute(
             f"""CREATE TEMP TABLE _dupes AS
             SELECT source_file, source_row, first_file, first_row FROM (

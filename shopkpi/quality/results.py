@@ -127,7 +127,7 @@ def runs_on_spark(suites: list[Suite]) -> bool:
 
 # What the step reads itself while the workers validate is streaming aggregates (the layers'
 # fingerprints, the reconciliation suites' report rows). A small cap keeps the blocks they scan from
-# piling up beside the workers, which share the run's cap (10M orders: 1.2 GB held -> 0.3 GB).
+# piling up beside the workers, which share the run's cap (DECISIONLOG "A check step reads its own part beside the workers").
 READ_BESIDE_WORKERS_MEMORY_LIMIT = "256MB"
 
 

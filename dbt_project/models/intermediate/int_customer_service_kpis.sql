@@ -48,7 +48,7 @@ sessions as (
 ),
 
 -- The month's served buyers who paid: only the sessions' buyers are looked up, not every paying
--- buyer's orders grouped (10M orders without sessions, the model alone: 2.0 -> 1.1-1.3 s).
+-- buyer's orders grouped (a month without sessions looks up nothing).
 paid_buyers as (
     select distinct orders.month, orders.account_system, orders.buyer_key
     from orders

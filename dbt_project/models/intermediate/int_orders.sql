@@ -2,8 +2,8 @@
 -- One row per order, in the month of its 订单创建时间: the order facts every role model and the store
 -- totals build on (marts.fct_orders publishes them with the order's line summary).
 -- A view on DuckDB: each reader filters by month and reads the few columns it needs from raw's
--- columns, while writing the month's 10M orders into a table of their own took 11-16 s of
--- a build (DECISIONLOG "Performance"). On Spark a table partitioned by month, so readers of Spark's
+-- columns, instead of the month's orders being written into a table of their own once more
+-- (DECISIONLOG "`int_orders` is a view on DuckDB"). On Spark a table partitioned by month, so readers of Spark's
 -- files see it.
 select
     month,

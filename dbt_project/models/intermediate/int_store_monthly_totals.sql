@@ -37,7 +37,7 @@ traffic_shops as (
 
 -- Each buyer's paid orders per shop, the finest scope; a platform's and the company's buyers merge
 -- the shops' (a buyer of two Taobao shops is one buyer there). Merging 1 row per shop and buyer,
--- not grouping the three scopes' copies of every order: at 10M orders, 3.5 s -> 1.6 s.
+-- not grouping the three scopes' copies of every order (DECISIONLOG "A scope's distinct buyers merge the shops' buyers").
 -- Within a platform buyer_key names a buyer as buyer_identity does (one account system), so shops
 -- and platforms group by the key, and the company by the key and buyer_identity's account system
 -- (Taobao and Tmall share one): not by the text buyer_identity builds for every order.

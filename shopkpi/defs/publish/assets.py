@@ -53,7 +53,7 @@ def checks_in_run(context: AssetExecutionContext) -> list[dict]:
 )
 def scorecard_publication(context: AssetExecutionContext, config: PublishConfig, warehouse: WarehouseResource,
                           publication: PublicationResource, exports: ExportsResource) -> MaterializeResult:
-    # Imported here: pandas and the report renderers come with it (~0.3 s), which only a run that
+    # Imported here: pandas and the report renderers come with it, which only a run that
     # publishes needs, not every materialisation that loads these definitions.
     from ...publish.publisher import PublishRefused, publish
 
