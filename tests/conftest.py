@@ -28,10 +28,21 @@ def pytest_configure(config):
         prepare_manifest()
 
 
+# The pytest-xdist group of each built month: its tests run on one worker, so the month is built once
+# per session (a test using one without its group built it again on the other worker).
+MONTH_GROUPS = {"demo_run": "demo", "dbt_test_run": "demo", "role_month": "role_month", "march_then_april": "role_month",
+                "tmall_months": "tmall", "shops_month": "shops", "both_engines": "spark", "team_months": "team"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
     for item in items:
-        if MONTH_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("ui"):
+        used = set(getattr(item, "fixturenames", ()))
+        if MONTH_FIXTURES & used or item.get_closest_marker("ui"):
             item.add_marker(pytest.mark.slow)
+        groups = {MONTH_GROUPS[f] for f in used if f in MONTH_GROUPS}
+        if groups and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(sorted(groups)[0]))
 # Test data only: hashing with the public development key is allowed here (tests that check the refusal unset it).
 os.environ.setdefault("SHOPKPI_ALLOW_DEV_PII_KEY", "1")
 

@@ -20,16 +20,17 @@ import hashlib
 import hmac
 import math
 import os
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 import duckdb
 
 from .detect import XLSX, DetectedFile, scan_folder, xlsx_to_csv
 from .layouts import normalise_header
-from .lines import data_lines
+from .lines import data_lines, lines_sha256_and_nul
 from ..checksums import file_sha256, file_sha256_and_nul
 from ..snapshot import mark_month_changed
 from ..sql import sql_literal
@@ -242,6 +243,20 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"ALTER TABLE raw.load_audit ADD COLUMN IF NOT EXISTS {column} {kind}")
 
 
+@dataclass
+class _Part:
+    """Part of a background pass's result, read like the future of its own pass."""
+    future: Future
+    pick: Callable
+
+    def result(self):
+        return self.pick(self.future.result())
+
+
+def _utf8_copy_needed(found: DetectedFile) -> bool:
+    return found.encoding not in ("utf-8", "utf-8-sig")
+
+
 def _utf8_copy(found: DetectedFile, workdir: Path) -> Path:
     """DuckDB reads UTF-8 CSV only: stream-transcode GBK/GB18030, stream-convert XLSX (once: the scan
     of a load converts it, `DetectedFile.converted`)."""
@@ -441,7 +456,6 @@ class MonthLoader:
 
     def _load_file(self, found: DetectedFile, workdir: Path) -> None:
         spec = found.spec
-        scanned = _checksums.submit(file_sha256_and_nul, found.path)  # beside the stage, which reads the file too
         stats = FileLoad(file=found.source_name, report_type=spec.report_type, encoding=found.encoding, sha256="",
                          layout=spec.layout, platform=shop_platform(found.shop_id, spec.platform), shop_id=found.shop_id,
                          paid_orders_only=spec.paid_orders_only)
@@ -476,8 +490,17 @@ class MonthLoader:
         mapped = [(i, cell) for i, cell in enumerate(header) if cell in by_zh and cell not in dropped]
         nul_column = ("CASE " + " ".join(f"WHEN contains(c{i}, chr(0)) THEN {sql_literal(cell)}" for i, cell in mapped)
                       + " END AS _nul_column")
-        read_path = _utf8_copy(found, workdir)
-        counted = _checksums.submit(data_lines, read_path, found.header_row + 1)  # what the reader must account for
+        # Beside the stage, which reads the file too: its SHA-256 and NUL test, and its lines counted by
+        # bytes (what the reader must account for): one pass when DuckDB reads the download as it is.
+        skip = found.header_row + 1
+        if _utf8_copy_needed(found):
+            scanned = _checksums.submit(file_sha256_and_nul, found.path)
+            read_path = _utf8_copy(found, workdir)
+            counted = _checksums.submit(data_lines, read_path, skip)
+        else:
+            read_path = found.path
+            both = _checksums.submit(lines_sha256_and_nul, read_path, skip)
+            scanned, counted = _Part(both, lambda r: r[1:]), _Part(both, lambda r: r[0])
         scan = _scan_sql(found, read_path, options=(
             "null_padding=false, strict_mode=true, ignore_errors=true, store_rejects=true, "
             "rejects_table='_rejects', rejects_scan='_reject_scans', max_line_size=4194304"))
