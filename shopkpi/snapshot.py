@@ -268,20 +268,18 @@ def _keep_readers_months(copy: Path, previous: Path, months: list[str]) -> None:
         had_previous = previous.exists()
         if had_previous:
             con.execute(f"attach {sql_literal(str(previous))} as previous_copy (read_only)")
-            old_columns: dict[tuple[str, str], list[str]] = {}
-            for schema, table, column in con.execute(
-                    "select schema_name, table_name, column_name from duckdb_columns() "
-                    "where database_name = 'previous_copy' order by column_index").fetchall():
-                old_columns.setdefault((schema, table), []).append(column)
+        # each table's columns in both copies (a column added since is left NULL, one dropped is not copied)
+        columns: dict[tuple[str, str, str], list[str]] = {}
+        for database, schema, table, column in con.execute(
+                "select database_name, schema_name, table_name, column_name from duckdb_columns() "
+                "where database_name in (current_database(), 'previous_copy') order by column_index").fetchall():
+            columns.setdefault((database == "previous_copy", schema, table), []).append(column)
         con.execute("begin")
         for schema, table in tables:
             con.execute(f'delete from "{schema}"."{table}" where month in ({months_sql})')
-            kept = old_columns.get((schema, table)) if had_previous else None
-            if kept:
-                new = {c for (c,) in con.execute(
-                    "select column_name from duckdb_columns() where database_name = current_database() "
-                    "and schema_name = ? and table_name = ?", [schema, table]).fetchall()}
-                names = ", ".join(f'"{c}"' for c in kept if c in new)
+            new = set(columns.get((False, schema, table), ()))
+            names = ", ".join(f'"{c}"' for c in columns.get((True, schema, table), ()) if c in new)
+            if names:
                 con.execute(f'insert into "{schema}"."{table}" by name select {names} '
                             f'from previous_copy."{schema}"."{table}" where month in ({months_sql})')
         con.execute("commit")

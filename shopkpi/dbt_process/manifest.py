@@ -13,8 +13,9 @@ import subprocess
 from pathlib import Path
 
 from ..settings import DBT_PROJECT_DIR, SEEDS_DIR, dbt_executable
+from .parse_state import PROJECT_TARGET
 
-MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"  # dbt_project.yml's target-path
+MANIFEST = PROJECT_TARGET / "manifest.json"
 
 
 def _newest_source_mtime() -> float:

@@ -13,7 +13,8 @@ import hashlib
 import re
 from pathlib import Path
 
-CHUNK = 8 * 1024 * 1024
+from ..checksums import CHUNK
+
 # A line break followed by an empty line ("\n\n", "\n\r\n"): the CSV reader skips blank lines.
 _BLANK_LINE = re.compile(rb"\n\r?(?=\n)")
 

@@ -20,10 +20,9 @@ import hashlib
 import hmac
 import math
 import os
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -243,16 +242,6 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"ALTER TABLE raw.load_audit ADD COLUMN IF NOT EXISTS {column} {kind}")
 
 
-@dataclass
-class _Part:
-    """Part of a background pass's result, read like the future of its own pass."""
-    future: Future
-    pick: Callable
-
-    def result(self):
-        return self.pick(self.future.result())
-
-
 def _utf8_copy_needed(found: DetectedFile) -> bool:
     return found.encoding not in ("utf-8", "utf-8-sig")
 
@@ -263,7 +252,7 @@ def _utf8_copy(found: DetectedFile, workdir: Path) -> Path:
     target = workdir / f"{found.shop_id}-{found.path.name}.utf8.csv"
     if found.encoding == XLSX:
         return found.converted or xlsx_to_csv(found.path, target)
-    if found.encoding in ("utf-8", "utf-8-sig"):
+    if not _utf8_copy_needed(found):
         return found.path  # DuckDB reads it as is, and rejects rows with invalid UTF-8 itself
     # Undecodable bytes become byte 0xFF, never valid UTF-8: DuckDB rejects those rows, and they
     # are quarantined with file, row and column like any unreadable row; the rest loads.
@@ -494,22 +483,21 @@ class MonthLoader:
         # bytes (what the reader must account for): one pass when DuckDB reads the download as it is.
         skip = found.header_row + 1
         if _utf8_copy_needed(found):
-            scanned = _checksums.submit(file_sha256_and_nul, found.path)
+            original = _checksums.submit(file_sha256_and_nul, found.path)
             read_path = _utf8_copy(found, workdir)
-            counted = _checksums.submit(data_lines, read_path, skip)
+            copied = _checksums.submit(data_lines, read_path, skip)
+            scanned = lambda: (copied.result(), *original.result())  # noqa: E731
         else:
             read_path = found.path
-            both = _checksums.submit(lines_sha256_and_nul, read_path, skip)
-            scanned, counted = _Part(both, lambda r: r[1:]), _Part(both, lambda r: r[0])
+            scanned = _checksums.submit(lines_sha256_and_nul, read_path, skip).result
         scan = _scan_sql(found, read_path, options=(
             "null_padding=false, strict_mode=true, ignore_errors=true, store_rejects=true, "
             "rejects_table='_rejects', rejects_scan='_reject_scans', max_line_size=4194304"))
         checked_first = bool(mapped) and found.encoding.startswith("utf-16")
         checks = self._write_stage(found, scan, selects, present, addresses, nul_column if checked_first else None)
-        stats.sha256, has_nul = scanned.result()
+        stats.file_lines, stats.sha256, has_nul = scanned()
         if mapped and has_nul and not checked_first:
             checks = self._write_stage(found, scan, selects, present, addresses, nul_column)
-        stats.file_lines = counted.result()
         self._number_and_insert(found, present, stats, checks, _scan_sql(found, read_path, "ignore_errors=true"))
         self.result.files.append(stats)
 
@@ -553,7 +541,6 @@ class MonthLoader:
                            plain_scan: str) -> None:
         """Number the stage's rows as the file does, then quarantine the bad ones and insert the rest."""
         skip = found.header_row + 1
-        self._reconcile_lines(found, stats, plain_scan)
         # Rows the CSV parser could not read at all (wrong field count, bad UTF-8).
         # DuckDB numbers records from the file start; data row 1 follows the header.
         self.con.execute(
@@ -562,6 +549,10 @@ class MonthLoader:
                    string_agg(DISTINCT error_type, ', ') AS error_type, min(error_message) AS message
             FROM _rejects GROUP BY line"""
         )
+        # Counted once, at the reader: the load-reconciliation check compares it with the rows that
+        # actually landed in the raw table and in raw.quarantine, and `_reconcile_lines` with the file's lines.
+        stats.rows_read = self.con.execute("SELECT (SELECT count(*) FROM _stage) + (SELECT count(*) FROM _rejected)").fetchone()[0]
+        self._reconcile_lines(found, stats, plain_scan)
         # Row numbers of parsed rows: the data rows not rejected, in file order (the stage
         # keeps the file's order, so its rowid counts parsed rows). Without rejects that is
         # the row number itself, and no copy is made.
@@ -584,9 +575,6 @@ class MonthLoader:
                        FROM _rejected_gaps g WHERE g.parsed_before < p.parsed_row), 0) AS source_row
                 FROM parsed p"""
             )
-        # Counted once, at the reader: the load-reconciliation check compares it with
-        # the rows that actually landed in the raw table and in raw.quarantine.
-        stats.rows_read = self.con.execute("SELECT (SELECT count(*) FROM _stage) + (SELECT count(*) FROM _rejected)").fetchone()[0]
         self._validate_and_insert(found, present, stats, checks)
         self.con.execute(
             f"DROP {numbered_kind} _numbered; DROP TABLE _stage; DROP TABLE _rejected; "
@@ -615,8 +603,7 @@ class MonthLoader:
                 f"{found.source_name}: row {line - skip}, column {column}: a quote opens a cell and does not close "
                 f"where the row ends, so the CSV reader takes the next {breaks} line(s) into this row "
                 f"({error_type}); nothing of {self.month} was loaded (remove the stray quote, or quote the whole cell)")
-        (records,) = self.con.execute("SELECT (SELECT count(*) FROM _stage) + (SELECT count(DISTINCT line) FROM _rejects)"
-                                      ).fetchone()
+        records = stats.rows_read
         if records >= stats.file_lines:
             return
         # Quoted cells may hold line breaks; those followed by a blank line are not counted (nor is the blank line).
