@@ -19,7 +19,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from shopkpi.ingest.load import DEV_PII_KEY, IngestError, MissingColumnError, load_month
+from shopkpi.ingest.errors import IngestError, MissingColumnError
+from shopkpi.ingest.load import load_month
+from shopkpi.ingest.pii_key import DEV_PII_KEY
 from tests.helpers import TMALL_HEADER, dagster_home, materialize_month, run_cli, write_csv
 
 MONTH = "2017-05"

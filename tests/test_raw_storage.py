@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from shopkpi.ingest.load import ensure_raw_schema
+from shopkpi.ingest.raw_schema import ensure_raw_schema
 
 
 def test_hashes_and_order_ids_are_stored_uncompressed_and_the_rest_compressed():

@@ -96,7 +96,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Simulate the demo month's other exports beside the real orders, then materialise it."""
-    from ...ingest.load import ALLOW_DEV_KEY_ENV
+    from ...ingest.pii_key import ALLOW_DEV_KEY_ENV
     from .tools import cmd_simulate
 
     # Demo data: the public development key is fine unless the user set a key of their own.

@@ -3,7 +3,8 @@
 
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, BackfillPolicy, MaterializeResult, MetadataValue, multi_asset
 
-from ...ingest.load import DEV_PII_KEY, load_month, missing_reports_warning, other_key_warning, pii_key
+from ...ingest.load import load_month, missing_reports_warning, other_key_warning
+from ...ingest.pii_key import DEV_PII_KEY, pii_key
 from ...ingest.specs import REPORT_SPECS
 from ...lake import default_lake, export_month
 from ...months import month_of
