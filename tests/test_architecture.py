@@ -123,3 +123,20 @@ def test_every_tested_pin_lies_in_the_compatible_range_pyproject_gives():
     outside = [f"{r} (pinned {pins.get(r.name.lower())})" for r in requirements
                if pins.get(r.name.lower()) is None or Version(pins[r.name.lower()]) not in r.specifier]
     assert outside == []
+
+
+def test_private_imports_of_a_dependency_are_only_in_the_files_the_upgrade_register_lists():
+    """A `from dagster._core …`-style import is a private API: docs/upgrading.md must list its file, so
+    an upgrade knows what may break (issue 38)."""
+    import re
+
+    from shopkpi.settings import PROJECT_ROOT
+
+    private_import = re.compile(r"^\s*(?:from|import)\s+(?:dagster|dagster_dbt|dbt|dbt_common|great_expectations|"
+                                r"duckdb|pyspark|sqlalchemy)(?:\.\w+)*\._\w+", re.M)
+    register = (PROJECT_ROOT / "docs" / "upgrading.md").read_text(encoding="utf-8")
+    package = PROJECT_ROOT / "shopkpi"
+    importing = sorted(str(p.relative_to(package)) for p in package.rglob("*.py")
+                       if private_import.search(p.read_text(encoding="utf-8")))
+    assert importing, "the pattern finds the known private imports"
+    assert [f for f in importing if f"`{f}`" not in register] == []

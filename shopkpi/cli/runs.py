@@ -81,50 +81,6 @@ def check_evaluations(result) -> list:
     return [e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
 
 
-def code_location_origins(job_name: str):
-    """The origins a run launched from `shopkpi ui` has: its code location (`dagster dev -m
-    shopkpi.definitions` in this repository, with this Python) and how to load its job. A CLI run
-    that carries them is one of the job's runs in the UI, re-executable there like the UI's own."""
-    import sys
-
-    from dagster._core.code_pointer import ModuleCodePointer
-    from dagster._core.definitions.repository_definition import SINGLETON_REPOSITORY_NAME
-    from dagster._core.origin import JobPythonOrigin, RepositoryPythonOrigin
-    from dagster._core.remote_origin import (
-        ManagedGrpcPythonEnvCodeLocationOrigin,
-        RemoteJobOrigin,
-        RemoteRepositoryOrigin,
-    )
-    from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
-
-    target = LoadableTargetOrigin(executable_path=sys.executable, module_name=CODE_LOCATION,
-                                  working_directory=str(PROJECT_ROOT))
-    location = ManagedGrpcPythonEnvCodeLocationOrigin(target, location_name=CODE_LOCATION)
-    remote = RemoteJobOrigin(RemoteRepositoryOrigin(location, SINGLETON_REPOSITORY_NAME), job_name)
-    pointer = ModuleCodePointer(module=CODE_LOCATION, fn_name="defs", working_directory=str(PROJECT_ROOT))
-    return remote, JobPythonOrigin(job_name, RepositoryPythonOrigin(sys.executable, pointer, None, None, None))
-
-
-def execute_with_origin(job, partition_key: str, run_config: dict, tags: dict, instance):
-    """`job.execute_in_process`, except that the run records the code location it belongs to
-    (`execute_in_process` creates runs without an origin, which the UI cannot re-execute)."""
-    from dagster._core.definitions.job_base import InMemoryJob
-    from dagster._core.execution.api import create_execution_plan, execute_run
-    from dagster._core.execution.execute_in_process import merge_run_tags
-
-    in_memory = InMemoryJob(job)
-    remote_origin, python_origin = code_location_origins(job.name)
-    run = instance.create_run_for_job(
-        job_def=job,
-        run_config=run_config,
-        tags=merge_run_tags(job, partition_key, tags, None, instance, run_config),
-        execution_plan=create_execution_plan(in_memory, run_config=run_config, instance_ref=instance.get_ref()),
-        remote_job_origin=remote_origin,
-        job_code_origin=python_origin,
-    )
-    return execute_run(in_memory, run, instance)
-
-
 def run_month(month: str, exports: Path, warehouse: Path, log_file: Path | None = None, job_name: str | None = None,
               published: Path | None = None, reason: str | None = None, trigger: str = "materialize"):
     """Execute a monthly job for one partition in the project's Dagster instance.
@@ -165,6 +121,8 @@ def run_month(month: str, exports: Path, warehouse: Path, log_file: Path | None 
             stack.enter_context(contextlib.redirect_stdout(log))
             stack.enter_context(contextlib.redirect_stderr(log))
         instance = stack.enter_context(DagsterInstance.get())
+        from .dagster_internals import execute_with_origin
+
         result = execute_with_origin(job, partition_key_of(month), run_config, {"shopkpi/cli": trigger}, instance)
     if not completed(result):
         from ..snapshot import mark_build_failed

@@ -201,23 +201,20 @@ def new_run(run_name: str):
 
 
 def validate_batch(batch, spec: dict, run_id, batch_parameters: dict | None = None) -> SuiteOutcome:
-    """One suite validated by GX's Validator over `batch`, a batch definition (on Spark with the
-    DataFrame in `batch_parameters`), as GX's own `ValidationDefinition.run` and public
-    `Batch.validate` do, without adding the suite, a validation definition and a checkpoint to the
-    context's stores: the stores checked each object's freshness against its stored copy several
-    times a run, ~30% of GX's time on a small month, and nothing here reads them (results go to
-    quality.check_results). The result's meta is what `ValidationDefinition.run` writes, with no
-    validation or checkpoint id (DECISIONLOG "GX validations without stores")."""
+    """One suite validated over `batch`, a batch definition (on Spark with the DataFrame in
+    `batch_parameters`), by GX's public `Batch.validate`: the suite, a validation definition and a
+    checkpoint are not added to the context's stores, which only checked each object against its
+    stored copy (results go to quality.check_results). The result's meta is completed as
+    `ValidationDefinition.run` writes it, with no validation or checkpoint id (DECISIONLOG "GX
+    validations without stores")."""
     from great_expectations.constants import DATAFRAME_REPLACEMENT_STR
     from great_expectations.data_context.types.resource_identifiers import (
         ExpectationSuiteIdentifier,
         ValidationResultIdentifier,
     )
-    from great_expectations.validator.v1_validator import Validator
 
     suite = expectation_suite(spec)
-    result = Validator(batch_definition=batch, batch_parameters=batch_parameters,
-                       result_format=RESULT_FORMAT).validate_expectation_suite(suite)
+    result = batch.get_batch(batch_parameters=batch_parameters).validate(suite, result_format=RESULT_FORMAT)
     shown_parameters = ({k: DATAFRAME_REPLACEMENT_STR if k == "dataframe" else v for k, v in batch_parameters.items()}
                         if batch_parameters else None)
     result.meta.update({"validation_id": None, "checkpoint_id": None, "run_id": run_id,

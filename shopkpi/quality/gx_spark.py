@@ -2,7 +2,7 @@
 expectation computed by Spark over the tables dbt-spark built.
 
 GX's Spark data source validates DataFrames, one per batch: each suite's batch query becomes
-`spark.sql(query)`, handed to GX's Validator as the batch's parameter (gx_duckdb.validate_batch, as
+`spark.sql(query)`, handed to GX's `Batch.validate` as the batch's parameter (gx_duckdb.validate_batch, as
 on DuckDB). Nothing is collected into pandas; only the metrics come back.
 """
 

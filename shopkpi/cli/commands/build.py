@@ -117,11 +117,7 @@ def submit_backfill(months: list[str], exports: Path, warehouse: Path) -> str:
     coordinator (one at a time: dagster.yaml), and the UI shows its progress per partition.
     Those runs use the code location's settings: the SHOPKPI_* environment the daemon
     (`shopkpi ui`) was started with."""
-    import time
-
     from dagster import DagsterInstance
-    from dagster._core.execution.backfill import PartitionBackfill
-    from dagster._core.utils import make_new_backfill_id
 
     from ...dbt_process.manifest import prepare_manifest
 
@@ -129,6 +125,7 @@ def submit_backfill(months: list[str], exports: Path, warehouse: Path) -> str:
     from ...definitions import build_definitions
     from ...defs.jobs import MONTHLY_JOB_NAME
     from ...months import partition_key_of
+    from ..dagster_internals import new_asset_backfill
     from ..runs import use_project_dagster_instance
 
     use_project_dagster_instance()
@@ -136,10 +133,5 @@ def submit_backfill(months: list[str], exports: Path, warehouse: Path) -> str:
     job = defs.resolve_job_def(MONTHLY_JOB_NAME)
     asset_keys = sorted(job.asset_layer.executable_asset_keys, key=lambda k: k.to_user_string())
     with DagsterInstance.get() as instance:
-        backfill = PartitionBackfill.from_asset_partitions(
-            backfill_id=make_new_backfill_id(), asset_graph=defs.resolve_asset_graph(),
-            partition_names=[partition_key_of(m) for m in months], asset_selection=asset_keys,
-            backfill_timestamp=time.time(), tags={"shopkpi/cli": "backfill"}, dynamic_partitions_store=instance,
-            all_partitions=False, title=f"shopkpi backfill {months[0]}..{months[-1]}", description=None, run_config=None)
-        instance.add_backfill(backfill)
-        return backfill.backfill_id
+        return new_asset_backfill(defs, asset_keys, [partition_key_of(m) for m in months], instance,
+                                  title=f"shopkpi backfill {months[0]}..{months[-1]}")

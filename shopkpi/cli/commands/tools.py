@@ -85,11 +85,9 @@ def cmd_ui(args: argparse.Namespace) -> int:
     use_project_dagster_instance()
     os.environ[WAREHOUSE_ENV] = str(Path(args.warehouse).resolve())
     os.environ[EXPORTS_ENV] = str(Path(args.exports).resolve())
-    # Dagster opens its UI with a community/newsletter sign-up dialog until <DAGSTER_HOME>/.nux/ exists
-    # (git-ignored): mark it seen, so the asset page is what a user lands on.
-    from dagster._core.nux import set_nux_seen
+    from ..dagster_internals import mark_ui_welcome_seen
 
-    set_nux_seen()
+    mark_ui_welcome_seen()  # the asset page is what a user lands on
     from ...dbt_process.manifest import prepare_manifest
 
     prepare_manifest()  # `dagster dev` would too (DAGSTER_IS_DEV_CLI): here, once, before it starts
