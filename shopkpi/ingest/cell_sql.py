@@ -30,7 +30,30 @@ OUTSIDE_MONTH = " is outside partition month "
 # left as it is, without evaluating the clean-ups' regular expressions (a regular expression per cell,
 # five per amount). DECISIONLOG "A cell is cleaned only when it holds a character one of its column's clean-ups acts on".
 CLEANUP_TRIGGERS = {"excel_text": ("'='",), "leading_quote": ("''''",), "tab": ("chr(9)",),
-                     "yuan": ("'元'", "'¥'", "'￥'"), "thousands": ("','",), "percent": ("'%'",)}
+                     "yuan": ("'元'", "'¥'", "'￥'"), "thousands": ("','",), "percent": ("'%'",),
+                     "duration": ("':'", "'秒'", "'分'", "'时'"), "wan": ("'万'", "'亿'"),
+                     # a plain number changes too (minutes -> seconds, points -> a ratio): every cell
+                     "duration_minutes": None, "percent_points": None}
+
+_NUMBER = "-?[0-9]+(\\.[0-9]+)?"
+
+
+def _seconds_of(text: str, plain_unit: int) -> str:
+    """'8分48秒', '1小时2分', '00:08:35', '08:35' (minutes:seconds) -> seconds as text; a plain number
+    counts `plain_unit` seconds; anything else is left as it is (its cast fails: quarantined)."""
+    def part(unit: str) -> str:
+        return f"coalesce(TRY_CAST(regexp_extract({text}, '([0-9]+(\\.[0-9]+)?)\\s*({unit})', 1) AS DOUBLE), 0)"
+
+    def colon(i: int) -> str:
+        return f"CAST(split_part({text}, ':', {i}) AS DOUBLE)"
+    return (f"CASE WHEN regexp_full_match({text}, '{_NUMBER}') THEN CAST(CAST({text} AS DOUBLE) * {plain_unit} AS VARCHAR) "
+            f"WHEN regexp_full_match({text}, '[0-9]+:[0-9]{{1,2}}:[0-9]{{1,2}}(\\.[0-9]+)?') "
+            f"THEN CAST({colon(1)} * 3600 + {colon(2)} * 60 + {colon(3)} AS VARCHAR) "
+            f"WHEN regexp_full_match({text}, '[0-9]+:[0-9]{{1,2}}(\\.[0-9]+)?') "
+            f"THEN CAST({colon(1)} * 60 + {colon(2)} AS VARCHAR) "
+            f"WHEN {text} <> '' AND regexp_full_match({text}, "
+            f"'([0-9.]+\\s*(小时|时))?\\s*([0-9.]+\\s*(分钟|分))?\\s*([0-9.]+\\s*秒)?') "
+            f"THEN CAST({part('小时|时')} * 3600 + {part('分钟|分')} * 60 + {part('秒')} AS VARCHAR) ELSE {text} END")
 
 
 def cleaned_cell(column: Column, source: str) -> str:
@@ -53,7 +76,19 @@ def cleaned_cell(column: Column, source: str) -> str:
         elif cleanup == "percent":
             value = (f"CASE WHEN regexp_full_match(trim({value}), '-?[0-9]+(\\.[0-9]+)?%') THEN CAST("
                      f"CAST(rtrim(trim({value}), '%') AS DECIMAL(18,6)) / 100 AS VARCHAR) ELSE {value} END")
-    triggers = sorted({t for cleanup in column.clean for t in CLEANUP_TRIGGERS[cleanup]})
+        elif cleanup == "percent_points":  # a column whose header says %: 98.5 and 98.5% are both 0.985
+            value = (f"CASE WHEN regexp_full_match(trim({value}), '{_NUMBER}%?') THEN CAST("
+                     f"CAST(rtrim(trim({value}), '%') AS DECIMAL(18,6)) / 100 AS VARCHAR) ELSE {value} END")
+        elif cleanup in ("duration", "duration_minutes"):
+            value = _seconds_of(f"trim({value})", 60 if cleanup == "duration_minutes" else 1)
+        elif cleanup == "wan":  # weekly and monthly downloads: 1.2万 -> 12000, 3亿 -> 300000000
+            # (the product has six decimals: those that are zeros go, so a count still casts to an integer)
+            value = (f"CASE WHEN regexp_full_match(trim({value}), '{_NUMBER}\\s*[万亿]') THEN rtrim(rtrim(CAST(CAST("
+                     f"regexp_extract(trim({value}), '({_NUMBER})', 1) AS DECIMAL(38,6)) * "
+                     f"CASE WHEN contains({value}, '亿') THEN 100000000 ELSE 10000 END AS VARCHAR), '0'), '.') "
+                     f"ELSE {value} END")
+    every_cell = any(CLEANUP_TRIGGERS[cleanup] is None for cleanup in column.clean)
+    triggers = [] if every_cell else sorted({t for cleanup in column.clean for t in CLEANUP_TRIGGERS[cleanup]})
     if triggers:  # a cell without any of them is left as it is (the caller trims it)
         found = " OR ".join(f"contains({source}, {t})" for t in triggers)
         value = f"CASE WHEN {found} THEN {value} ELSE {source} END"
@@ -136,7 +171,7 @@ def typed_expr(column: Column, name: str) -> str:
         return f"coalesce(TRY_CAST({name} AS DECIMAL(18,2)), TRY_CAST({money_text(name)} AS DECIMAL(18,2)))"
     if column.type is ColumnType.INT:
         return f"TRY_CAST({name} AS BIGINT)"
-    if column.type is ColumnType.RATE:
+    if column.type in (ColumnType.RATE, ColumnType.NUMBER):
         return f"TRY_CAST({name} AS DECIMAL(18,6))"
     if column.type is ColumnType.TIMESTAMP:
         formats = "[" + ", ".join(sql_literal(f) for f in TIMESTAMP_FORMATS) + "]"
@@ -144,7 +179,7 @@ def typed_expr(column: Column, name: str) -> str:
     return name
 
 
-TYPED = (ColumnType.MONEY, ColumnType.INT, ColumnType.TIMESTAMP, ColumnType.RATE)
+TYPED = (ColumnType.MONEY, ColumnType.INT, ColumnType.TIMESTAMP, ColumnType.RATE, ColumnType.NUMBER)
 
 
 def typed_ref(column: Column) -> str:
@@ -191,7 +226,7 @@ def problem_exprs(spec: ReportSpec, present: set[str], month: str) -> list[tuple
             checks.append((c.zh, empty, sql_literal(f"{c.zh}: empty value")))
         if c.type in TYPED:
             kind = {"money": "not an amount", "int": "not an integer", "timestamp": "not a date-time",
-                    "rate": "not a ratio"}[c.type.value]
+                    "rate": "not a ratio", "number": "not a number"}[c.type.value]
             checks.append(
                 (
                     c.zh,

@@ -33,14 +33,21 @@ CLEANUPS = {
     "yuan": "a trailing 元 and a leading ¥/￥ are dropped from amounts (0元 -> 0)",
     "thousands": "thousands separators are dropped from numbers (1,258 -> 1258)",
     "percent": "a percent string becomes a ratio (3.25% -> 0.0325)",
+    "percent_points": "a column whose header says %: 98.5 and 98.5% are both the ratio 0.985",
+    "duration": "a duration becomes seconds (8分48秒 -> 528, 1小时2分 -> 3720, 00:08:35 -> 515, 08:35 -> 515)",
+    "duration_minutes": "as duration, and a plain number is minutes (Pinduoduo's 平均人工响应时长（分钟）: 1.5 -> 90)",
+    "wan": "万 and 亿 units of weekly and monthly downloads are multiplied out (1.2万 -> 12000)",
 }
 LAYOUT_KEYS = {"layout", "report_type", "platform", "name_zh", "description", "columns", "clean_all", "null_values",
-               "rows", "collapse", "notes", "header_search_rows", "refund_in_full", "paid_orders_only"}
+               "rows", "collapse", "notes", "header_search_rows", "refund_in_full", "paid_orders_only",
+               "summary_values", "late_values"}
 COLUMN_KEYS = {"to", "type", "required", "nullable", "pii", "aliases", "clean", "values", "zero_unless", "note"}
 PLATFORMS = {"taobao", "tmall", "jd", "pinduoduo", "douyin", "sycm", "any"}
 ROWS = {"order", "order_line", "row"}
-# Units in headers: 商品总价(元), 商品数量(件). Compared without them, so either spelling matches.
-_UNIT = re.compile(r"[(（](元|件|%|个)[)）]$")
+# Units in headers: 商品总价(元), 商品数量(件), 首次响应（秒）. Compared without them, and with full-width
+# brackets as half-width ones, so 30秒应答率（8-23点） is 30秒应答率(8-23点) and either spelling matches.
+_UNIT = re.compile(r"\((元|件|%|个|秒|次|人)\)$")
+_FULL_WIDTH_BRACKETS = str.maketrans("（）", "()")
 
 
 class LayoutError(ValueError):
@@ -48,7 +55,7 @@ class LayoutError(ValueError):
 
 
 def normalise_header(cell: str) -> str:
-    return _UNIT.sub("", cell.strip(" \t\r\n\u3000\ufeff\xa0")).strip()
+    return _UNIT.sub("", cell.strip(" \t\r\n\u3000\ufeff\xa0").translate(_FULL_WIDTH_BRACKETS)).strip()
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,8 @@ class Layout:
     header_search_rows: int = 10
     refund_in_full: bool = False
     paid_orders_only: bool = False
+    summary_values: tuple[str, ...] = ()  # a row whose account or date cell says 汇总 … is the report's total
+    late_values: tuple[str, ...] = ()  # 延迟统计: a figure not final yet (NULL, counted as late)
 
     @property
     def report_type(self) -> str:
@@ -131,11 +140,13 @@ class Layout:
                     canonical, zh=zh, required=column.required,
                     nullable=canonical.nullable if column.nullable is None else column.nullable,
                     clean=tuple(dict.fromkeys((*self.clean_all, *column.clean))), zero_unless=column.zero_unless,
-                    values=column.values + tuple((v, None) for v in self.null_values if v not in dict(column.values))))
+                    values=column.values + tuple((v, None) for v in (*self.null_values, *self.late_values)
+                                                 if v not in dict(column.values))))
         return dataclasses.replace(self.report, columns=tuple(columns), layout=self.name, platform=self.platform,
                                    collapse_by=self.collapse_by, collapse_sum=self.collapse_sum,
                                    collapse_max=self.collapse_max, collapse_same=self.collapse_same,
-                                   refund_in_full=self.refund_in_full, paid_orders_only=self.paid_orders_only)
+                                   refund_in_full=self.refund_in_full, paid_orders_only=self.paid_orders_only,
+                                   summary_values=self.summary_values, late_values=self.late_values)
 
 
 def _fail(path: Path, key: str, message: str) -> LayoutError:
@@ -260,7 +271,7 @@ def parse_layout(path: Path) -> Layout:
     if len(mapped) < len(targets):
         twice = sorted({to for to in targets if targets.count(to) > 1})
         raise _fail(path, "columns", f"{twice[0]} is filled by two headers: give one of them as an alias instead")
-    for en in filter(None, (report.month_column, report.unique_key)):
+    for en in filter(None, (None if report.period_files else report.month_column, report.unique_key)):
         if en not in mapped:
             raise _fail(path, "columns", f"no column maps to {en}, which {report.report_type} needs "
                                          "(the row's month or key)")
@@ -304,7 +315,9 @@ def parse_layout(path: Path) -> Layout:
         null_values=_strings(path, "null_values", doc.get("null_values")), rows=rows,
         collapse_by=collapse.get("by"), collapse_sum=collapse_sum, collapse_max=collapse_max,
         collapse_same=collapse_same, header_search_rows=search, refund_in_full=refund_in_full,
-        paid_orders_only=_flag(path, doc, "paid_orders_only"))
+        paid_orders_only=_flag(path, doc, "paid_orders_only"),
+        summary_values=_strings(path, "summary_values", doc.get("summary_values")),
+        late_values=_strings(path, "late_values", doc.get("late_values")))
 
 
 def _flag(path: Path, doc: dict, key: str) -> bool:

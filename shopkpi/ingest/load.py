@@ -65,6 +65,8 @@ class FileLoad:
     platform: str = ""
     shop_id: str = "default"
     paid_orders_only: bool = False  # the layout lists paid orders only (its shop's payment rate is unknown)
+    rows_summary: int = 0  # the report's own total or mean rows (汇总, 均值): read, neither loaded nor quarantined
+    late_cells: int = 0  # loaded cells a tool marked as not final yet (延迟统计), NULL in the raw table
 
 
 @dataclass
@@ -397,12 +399,17 @@ class MonthLoader:
         (loaded,) = con.execute(
             raw_insert_sql(spec, present, month, found.source_name, stats.platform, found.shop_id)).fetchone()
         if spec.collapse_by:
-            (valid,) = con.execute("SELECT count(*) FROM _checked WHERE NOT _bad").fetchone()
+            (valid,) = con.execute("SELECT count(*) FROM _checked WHERE NOT _bad AND NOT _summary").fetchone()
             stats.rows_merged = valid - loaded
+        if spec.summary_values:
+            (stats.rows_summary,) = con.execute("SELECT count(*) FROM _checked WHERE _summary").fetchone()
+        if spec.late_values and present:
+            (stats.late_cells,) = con.execute(
+                "SELECT coalesce(sum(_late_cells), 0) FROM _checked WHERE NOT _bad AND NOT _summary").fetchone()
         quarantined += con.execute("SELECT count(*) FROM _rejected").fetchone()[0]
         if any(c.pii is Pii.PROVINCE and c.en in present for c in spec.loaded_columns):
             (stats.provinces_unrecognised,) = con.execute(
-                "SELECT count(*) FROM _checked WHERE NOT _bad AND _province_unrecognised").fetchone()
+                "SELECT count(*) FROM _checked WHERE NOT _bad AND NOT _summary AND _province_unrecognised").fetchone()
         con.execute("DROP VIEW _checked")
         stats.rows_loaded, stats.rows_quarantined = loaded, quarantined
         if loaded == 0 and quarantined > 0 and spec.month_column:
@@ -464,10 +471,11 @@ class MonthLoader:
             self.con.execute(
                 "INSERT INTO raw.load_audit (month, report_type, source_file, file_sha256, encoding, rows_read, rows_loaded, "
                 "rows_quarantined, provinces_unrecognised, rows_merged, layout, platform, shop_id, paid_orders_only, "
-                "file_lines, cell_line_breaks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "file_lines, cell_line_breaks, rows_summary, late_cells) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [self.month, s.report_type, s.file, s.sha256, s.encoding, s.rows_read, s.rows_loaded, s.rows_quarantined,
                  s.provinces_unrecognised, s.rows_merged, s.layout, s.platform, s.shop_id, s.paid_orders_only,
-                 s.file_lines, s.cell_line_breaks],
+                 s.file_lines, s.cell_line_breaks, s.rows_summary, s.late_cells],
             )
 
 

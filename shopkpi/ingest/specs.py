@@ -23,6 +23,7 @@ class ColumnType(str, Enum):
     INT = "int"
     TIMESTAMP = "timestamp"  # naive Asia/Shanghai wall time
     RATE = "rate"  # a ratio, DECIMAL(18,6): 3.25% is 0.0325 (layouts clean percent strings)
+    NUMBER = "number"  # a measured quantity, DECIMAL(18,6): seconds of a duration, an average
 
 
 class Pii(str, Enum):
@@ -90,8 +91,17 @@ class ReportSpec:
     collapse_same: tuple[str, ...] = ()
     # The export gives a refund state and no amount: a refunded row gave back its whole payment.
     refund_in_full: bool = False
+    # Some downloads cover a whole period without a date column (千牛 客服绩效 汇总分析): their
+    # layouts need not map month_column, and their rows are the partition's.
+    period_files: bool = False
     # The export lists paid orders only (Pinduoduo): its shop's payment rate is unknown.
     paid_orders_only: bool = False
+    # Rows whose account or date cell is one of these are the report's own totals (汇总, 均值): skipped
+    # and counted (raw.load_audit.rows_summary), never loaded as an account.
+    summary_values: tuple[str, ...] = ()
+    # Cell texts a tool writes until a figure is final (赤兔's 延迟统计): NULL, and counted per file
+    # (raw.load_audit.late_cells), so a month built on them says so.
+    late_values: tuple[str, ...] = ()
 
     @property
     def required(self) -> tuple[Column, ...]:
@@ -482,10 +492,62 @@ MARKET_INDEX = ReportSpec(
 )
 
 # Load order matters: order-scoped reports need the month's orders first.
+CS_DAILY = ReportSpec(
+    report_type="cs_daily",
+    name_zh="客服绩效（按账号）",
+    table="cs_daily",
+    month_column="day",
+    period_files=True,
+    description="Customer-service performance per platform account and day, or per account over the month: "
+                "千牛/生意参谋 客服绩效, 赤兔名品, 多多客服, 抖店 飞鸽, 京东 咚咚/京麦 (docs/kpi-rules.md \"Customer service\").",
+    columns=(
+        C("客服账号", "account", T.ID, required=True, nullable=False),  # 旺旺昵称 (店铺:客服), 客服昵称, 客服账号, UID
+        C("日期", "day", T.TIMESTAMP),  # absent in period downloads: their rows are the month's
+        C("店铺名称", "shop_name"),
+        C("咨询人数", "consulted", T.INT),
+        C("接待人数", "served", T.INT),
+        C("询单人数", "inquiries", T.INT),
+        C("询单付款人数", "inquiries_paid", T.INT),
+        C("询单下单人数", "inquiries_ordered", T.INT),  # JD 促成下单人数: ordered, not necessarily paid
+        C("销售额", "sales_amount", T.MONEY),
+        C("成功退款金额", "refund_amount", T.MONEY),
+        C("首次响应秒数", "first_response_s", T.NUMBER),  # the account's mean over the day's customers
+        C("平均响应秒数", "avg_response_s", T.NUMBER),
+        C("慢接待人数", "slow_served", T.INT),
+        C("30秒应答率", "answered_30s_rate", T.RATE),
+        C("未回复人数", "unreplied", T.INT),
+        C("回复率", "reply_rate", T.RATE),
+        C("评价数", "ratings", T.INT),
+        C("满意评价数", "satisfied_ratings", T.INT),  # 天猫 满意评价量, JD 好评量
+        C("很满意", "ratings_very_satisfied", T.INT),
+        C("满意", "ratings_satisfied", T.INT),
+        C("一般", "ratings_neutral", T.INT),
+        C("不满", "ratings_dissatisfied", T.INT),
+        C("很不满", "ratings_very_dissatisfied", T.INT),
+        C("差评数", "bad_ratings", T.INT),  # PDD 评分≤3订单数, JD 差评量
+    ),
+)
+
+STAFF_ACCOUNTS = ReportSpec(
+    report_type="staff_accounts",
+    name_zh="账号归属",
+    table="staff_accounts",
+    description="Which employee holds which platform account (旺旺, 客服账号, JD UID …) or ad plan, from when to when: "
+                "the team's sheet beside the roster. A report row whose account no row covers is kept and listed.",
+    columns=(
+        C("工号", "employee_id", T.ID, required=True, nullable=False),
+        C("账号", "account", T.ID, required=True, nullable=False),
+        C("店铺", "account_shop_id", T.ID),  # empty: the account of that name in every shop
+        C("开始日期", "valid_from", T.TIMESTAMP),  # empty: since ever
+        C("结束日期", "valid_to", T.TIMESTAMP),  # empty: still held; the last day held, inclusive
+    ),
+    key_per_shop=False,
+)
+
 REPORT_SPECS: tuple[ReportSpec, ...] = (
     ORDERS, ORDER_LINES, ITEMS, STAFF, TRAFFIC, AD_SPEND, CAMPAIGNS, CAMPAIGN_ORDERS, CS_SESSIONS,
     AFTER_SALES, REVIEWS, DESIGN_TASKS, LISTINGS, ANALYST_REPORTS, LOGISTICS, MARKET_REPORTS,
-    SHOP_OVERVIEW, TRAFFIC_SOURCES, MARKET_INDEX,
+    SHOP_OVERVIEW, TRAFFIC_SOURCES, MARKET_INDEX, CS_DAILY, STAFF_ACCOUNTS,
 )
 
 

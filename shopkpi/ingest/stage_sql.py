@@ -31,6 +31,7 @@ def sql_type(column: Column) -> str:
         ColumnType.INT: "BIGINT",
         ColumnType.TIMESTAMP: "TIMESTAMP",
         ColumnType.RATE: "DECIMAL(18,6)",
+        ColumnType.NUMBER: "DECIMAL(18,6)",
     }.get(column.type, "VARCHAR")
 
 
@@ -82,6 +83,10 @@ def file_columns(spec: ReportSpec, header: list[str]) -> FileColumns:
     mapped = [(i, cell) for i, cell in enumerate(header) if cell in by_zh and cell not in dropped]
     nul_column = ("CASE " + " ".join(f"WHEN contains(c{i}, chr(0)) THEN {sql_literal(cell)}" for i, cell in mapped)
                   + " END AS _nul_column") if mapped else None
+    if spec.late_values and mapped:  # a figure not final yet (延迟统计): NULL in its column, counted here
+        late = ", ".join(sql_literal(v) for v in spec.late_values)
+        selects.append(" + ".join(f"CAST(coalesce(trim(c{i}) IN ({late}), false) AS INTEGER)" for i, _ in mapped)
+                       + " AS _late_cells")
     return FileColumns(frozenset(present), tuple(selects), addresses, nul_column)
 
 
@@ -91,6 +96,7 @@ class RowChecks:
     bad: str
     first_col: str
     reason: str
+    summary: str = "false"  # the row is the report's own total (汇总, 均值): skipped and counted, never loaded
 
 
 def row_checks(spec: ReportSpec, present: frozenset[str], month: str, shop_id: str, check_nul: bool) -> RowChecks:
@@ -129,7 +135,18 @@ def row_checks(spec: ReportSpec, present: frozenset[str], month: str, shop_id: s
     header_row = header_row_condition(spec, set(present))
     first_col = f"CASE WHEN {header_row} THEN {sql_literal(spec.loaded_columns[0].zh)} ELSE {first_col} END"
     reason = f"CASE WHEN {header_row} THEN 'repeated header row (the header appears again inside the data)' ELSE {reason} END"
-    return RowChecks(f"({header_row}) OR ({bad})", first_col, reason)
+    return RowChecks(f"({header_row}) OR ({bad})", first_col, reason, summary_row_condition(spec, present))
+
+
+def summary_row_condition(spec: ReportSpec, present: frozenset[str]) -> str:
+    """True when an account, name or date cell of the row is one of the layout's summary words (汇总,
+    均值 …): the report's own total or mean, which is no account."""
+    cells = [c for c in spec.loaded_columns if c.en in present and c.pii is Pii.NONE
+             and c.type in (ColumnType.ID, ColumnType.TEXT, ColumnType.TIMESTAMP)]
+    if not (spec.summary_values and cells):
+        return "false"
+    words = ", ".join(sql_literal(v) for v in spec.summary_values)
+    return " OR ".join(f"coalesce({c.loaded_name} IN ({words}), false)" for c in cells)
 
 
 def stage_sql(spec: ReportSpec, columns: FileColumns, scan: str, checks: RowChecks, check_nul: bool) -> str:
@@ -155,7 +172,10 @@ def stage_sql(spec: ReportSpec, columns: FileColumns, scan: str, checks: RowChec
         text_kept = [f"CASE WHEN {typed_ref(c)} IS NULL THEN {c.loaded_name} END AS {c.loaded_name}" for c in typed]
         ctes.append(("text_where_cast_failed", f"SELECT * REPLACE (\n    {_listed(text_kept)})\n  FROM typed"))
     body = ",\n".join(f"{name} AS (\n  {sql}\n)" for name, sql in ctes)
-    return f"CREATE TEMP TABLE _stage AS\nWITH {body}\nSELECT *, ({checks.bad}) AS _bad FROM {ctes[-1][0]}"
+    # A summary row is neither loaded nor quarantined: it is counted (raw.load_audit.rows_summary).
+    return (f"CREATE TEMP TABLE _stage AS\nWITH {body}\n"
+            f"SELECT *, ({checks.summary}) AS _summary, NOT ({checks.summary}) AND ({checks.bad}) AS _bad "
+            f"FROM {ctes[-1][0]}")
 
 
 def _listed(exprs: list[str]) -> str:
@@ -206,7 +226,7 @@ def disagreeing_lines_sql(spec: ReportSpec, present: frozenset[str]) -> str | No
     return f"""CREATE OR REPLACE TEMP TABLE _disagreeing AS
 SELECT {typed_ref(key)} AS _order_key,
        concat_ws(', ', {', '.join(f"CASE WHEN {cond} THEN {sql_literal(zh)} END" for zh, cond in differs)}) AS _columns
-FROM _numbered WHERE NOT _bad GROUP BY {typed_ref(key)}
+FROM _numbered WHERE NOT _bad AND NOT _summary GROUP BY {typed_ref(key)}
 HAVING {' OR '.join(cond for _, cond in differs)}"""
 
 
@@ -264,6 +284,6 @@ def raw_insert_sql(spec: ReportSpec, present: frozenset[str], month: str, source
             else f"arg_min({typed_ref(c)}, source_row)" if c.en in present
             else f"CAST(NULL AS {sql_type(c)})" for c in target_cols)
         return (f"{insert}\nSELECT {fixed}, min(source_row), {where}, {values}\n"
-                f"FROM _checked WHERE NOT _bad GROUP BY {typed_ref(spec.column(spec.collapse_by))}")
+                f"FROM _checked WHERE NOT _bad AND NOT _summary GROUP BY {typed_ref(spec.column(spec.collapse_by))}")
     values = ", ".join(line_value(c) if filled(c) else f"CAST(NULL AS {sql_type(c)})" for c in target_cols)
-    return f"{insert}\nSELECT {fixed}, source_row, {where}, {values}\nFROM _checked WHERE NOT _bad"
+    return f"{insert}\nSELECT {fixed}, source_row, {where}, {values}\nFROM _checked WHERE NOT _bad AND NOT _summary"

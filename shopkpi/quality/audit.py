@@ -60,6 +60,8 @@ class AuditReport:
     months_with_another_key: list[str] = field(default_factory=list)
     # Per shop: loaded or why not, and its files' rows read = loaded + quarantined.
     shops: list[dict] = field(default_factory=list)
+    # Platform accounts in the month's role reports that no 账号归属 row credits to one employee.
+    unmapped_accounts: list[dict] = field(default_factory=list)
 
     def by_severity(self, severity: str) -> list[SuiteRun]:
         return [r for r in self.runs if r.suite.severity == severity]
@@ -94,6 +96,7 @@ class AuditReport:
             "load_reconciliation": self.load_reconciliation,
             "platform_summary": self.platform_summary,
             "shops": self.shops,
+            "unmapped_accounts": self.unmapped_accounts,
             "quarantine": self.quarantine,
             "data_docs": str(self.data_docs / "index.html"),
             "sources": self.sources,
@@ -179,6 +182,7 @@ Months whose buyer ids were hashed with another PII key (buyers cannot be matche
 <h2>Reconciliation 对账 (raw → staging → marts, to the cent)</h2>{_table(report.reconciliation)}
 <h2>Rows read = loaded + quarantined 行数核对</h2>{_table(report.load_reconciliation)}
 <h2>Shops 店铺 (loaded or why not; rows per shop)</h2>{_table(report.shops)}
+<h2>Accounts nobody holds 未归属账号 (kept, credited to no one: add them to 账号归属)</h2>{_table(report.unmapped_accounts)}
 <h2>Platform summary vs marts 平台汇总核对 (within 5%)</h2>{_table(report.platform_summary)}
 <h2>Quarantined rows by reason 隔离行</h2>{_table(report.quarantine)}
 <h2>Suites 校验套件</h2>{_table(suites, links)}
@@ -190,10 +194,16 @@ QUARANTINE_BY_REASON = """select report_type, source_file, column_name,
             '[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2})?', '…', 'g') as reason_kind, count(*) as rows
     from raw.quarantine where month = ? group by all order by rows desc, 1, 2"""
 
+UNMAPPED_ACCOUNTS = """select shop_id, platform, account, unmapped_reason, count(*) as report_rows,
+        sum(served) as customers_served, sum(sales_amount) as sales_amount
+    from intermediate.int_cs_account_days where month = ? and employee_id is null
+    group by all order by customers_served desc nulls last, shop_id, account"""
+
 SHOPS_BY_MONTH = """select s.shop_id, s.platform, s.status, count(a.source_file) as files,
         coalesce(sum(a.rows_read), 0) as rows_read, coalesce(sum(a.rows_loaded + a.rows_merged), 0) as rows_loaded,
         coalesce(sum(a.rows_quarantined), 0) as rows_quarantined,
-        coalesce(sum(a.rows_read), 0) = coalesce(sum(a.rows_loaded + a.rows_merged + a.rows_quarantined), 0) as reconciles
+        coalesce(sum(a.rows_read), 0) = coalesce(sum(a.rows_loaded + a.rows_merged + coalesce(a.rows_summary, 0)
+                                                   + a.rows_quarantined), 0) as reconciles
     from raw.shop_months s left join raw.load_audit a on a.month = s.month and a.shop_id = s.shop_id
     where s.month = ? group by all order by s.shop_id"""
 
@@ -209,6 +219,8 @@ def audit_month(warehouse: str | Path, month: str, published: Path, revalidate: 
         states = state_fingerprints(con, month, LAYERS)
         quarantine = query_rows(con, QUARANTINE_BY_REASON, [month])
         shops = query_rows(con, SHOPS_BY_MONTH, [month]) if warehouse_db.table_exists(con, "raw", "shop_months") else []
+        unmapped = (query_rows(con, UNMAPPED_ACCOUNTS, [month])
+                    if warehouse_db.table_exists(con, "intermediate", "int_cs_account_days") else [])
         missing = [r for (r,) in con.execute("select report_type from raw.load_changes where month = ? order by 1",
                                              [month]).fetchall()] if warehouse_db.table_exists(con, "raw", "load_changes") else []
         other_keys = [m for (m,) in con.execute(
@@ -243,7 +255,8 @@ def audit_month(warehouse: str | Path, month: str, published: Path, revalidate: 
     report = AuditReport(month, runs, report_rows["reconciliation_orders"], report_rows["load_reconciliation"],
                          quarantine, report_rows["platform_summary_accuracy"],
                          data_docs=month_dir / DATA_DOCS_DIRNAME, findings=_findings(runs), sources=sources,
-                         missing_since_earlier_load=missing, months_with_another_key=other_keys, shops=shops)
+                         missing_since_earlier_load=missing, months_with_another_key=other_keys, shops=shops,
+                         unmapped_accounts=unmapped)
     # The month's Data Docs are swapped in whole: an auditor never sees half a site.
     with replaced_folder(month_dir / DATA_DOCS_DIRNAME) as build:
         build_data_docs([r.outcome for r in runs], [s.for_month(month) for s in suites], build)

@@ -23,7 +23,7 @@ text_where_cast_failed AS (
     CASE WHEN _t_requested_at IS NULL THEN requested_at END AS requested_at)
   FROM typed
 )
-SELECT *, (((CAST(coalesce(case_id = '售后单号', false) AS INTEGER) + CAST(coalesce(order_id = '订单编号', false) AS INTEGER) + CAST(coalesce(case_type = '售后类型', false) AS INTEGER) + CAST(coalesce(requested_at = '申请时间', false) AS INTEGER) + CAST(coalesce(agent_id = '处理人', false) AS INTEGER)) >= 2) OR (coalesce((_nul_column IS NOT NULL), false) OR coalesce((case_id IS NULL), false) OR coalesce((order_id IS NULL), false) OR coalesce((case_type IS NULL), false) OR coalesce((requested_at IS NULL AND _t_requested_at IS NULL), false) OR coalesce((requested_at IS NOT NULL AND _t_requested_at IS NULL), false) OR coalesce((_t_requested_at IS NOT NULL AND NOT (_t_requested_at >= TIMESTAMP '2024-03-01' AND _t_requested_at < TIMESTAMP '2024-04-01')), false))) AS _bad FROM text_where_cast_failed;
+SELECT *, (false) AS _summary, NOT (false) AND (((CAST(coalesce(case_id = '售后单号', false) AS INTEGER) + CAST(coalesce(order_id = '订单编号', false) AS INTEGER) + CAST(coalesce(case_type = '售后类型', false) AS INTEGER) + CAST(coalesce(requested_at = '申请时间', false) AS INTEGER) + CAST(coalesce(agent_id = '处理人', false) AS INTEGER)) >= 2) OR (coalesce((_nul_column IS NOT NULL), false) OR coalesce((case_id IS NULL), false) OR coalesce((order_id IS NULL), false) OR coalesce((case_type IS NULL), false) OR coalesce((requested_at IS NULL AND _t_requested_at IS NULL), false) OR coalesce((requested_at IS NOT NULL AND _t_requested_at IS NULL), false) OR coalesce((_t_requested_at IS NOT NULL AND NOT (_t_requested_at >= TIMESTAMP '2024-03-01' AND _t_requested_at < TIMESTAMP '2024-04-01')), false))) AS _bad FROM text_where_cast_failed;
 
 -- rejected
 CREATE TEMP TABLE _rejected AS
@@ -63,5 +63,5 @@ INSERT INTO raw.quarantine SELECT '2024-03', 'after_sales', 'shop_a/export.csv',
 -- raw insert
 INSERT INTO raw.after_sales (month, source_file, source_row, platform, shop_id, case_id, order_id, case_type, requested_at, agent_id)
 SELECT '2024-03', 'shop_a/export.csv', source_row, 'any', 'shop_a', case_id, order_id, case_type, _t_requested_at, agent_id
-FROM _checked WHERE NOT _bad;
+FROM _checked WHERE NOT _bad AND NOT _summary;
 

@@ -10,7 +10,7 @@ cleaned AS (
     CASE WHEN contains(c0, chr(0)) THEN '活动ID' WHEN contains(c1, chr(0)) THEN '订单编号' END AS _nul_column
   FROM scanned
 )
-SELECT *, (((CAST(coalesce(campaign_id = '活动ID', false) AS INTEGER) + CAST(coalesce(order_id = '订单编号', false) AS INTEGER)) >= 2) OR (coalesce((_nul_column IS NOT NULL), false) OR coalesce((campaign_id IS NULL), false) OR coalesce((order_id IS NULL), false) OR coalesce((order_id IS NOT NULL AND order_id NOT IN (SELECT order_id FROM raw.orders WHERE month = '2024-03')), false))) AS _bad FROM cleaned;
+SELECT *, (false) AS _summary, NOT (false) AND (((CAST(coalesce(campaign_id = '活动ID', false) AS INTEGER) + CAST(coalesce(order_id = '订单编号', false) AS INTEGER)) >= 2) OR (coalesce((_nul_column IS NOT NULL), false) OR coalesce((campaign_id IS NULL), false) OR coalesce((order_id IS NULL), false) OR coalesce((order_id IS NOT NULL AND order_id NOT IN (SELECT order_id FROM raw.orders WHERE month = '2024-03')), false))) AS _bad FROM cleaned;
 
 -- rejected
 CREATE TEMP TABLE _rejected AS
@@ -50,5 +50,5 @@ INSERT INTO raw.quarantine SELECT '2024-03', 'campaign_orders', 'shop_a/export.c
 -- raw insert
 INSERT INTO raw.campaign_orders (month, source_file, source_row, platform, shop_id, campaign_id, order_id)
 SELECT '2024-03', 'shop_a/export.csv', source_row, 'any', 'shop_a', campaign_id, order_id
-FROM _checked WHERE NOT _bad;
+FROM _checked WHERE NOT _bad AND NOT _summary;
 

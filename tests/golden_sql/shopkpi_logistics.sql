@@ -28,7 +28,7 @@ text_where_cast_failed AS (
     CASE WHEN _t_delivered_at IS NULL THEN delivered_at END AS delivered_at)
   FROM typed
 )
-SELECT *, (((CAST(coalesce(order_id = '订单编号', false) AS INTEGER) + CAST(coalesce(coordinator_id = '物流协调员', false) AS INTEGER) + CAST(coalesce(shipped_at = '发货时间', false) AS INTEGER) + CAST(coalesce(promised_at = '承诺送达日期', false) AS INTEGER) + CAST(coalesce(delivered_at = '签收时间', false) AS INTEGER) + CAST(coalesce(order_shop = '店铺', false) AS INTEGER)) >= 2) OR (coalesce((_nul_column IS NOT NULL), false) OR coalesce((order_id IS NULL), false) OR coalesce((coordinator_id IS NULL), false) OR coalesce((shipped_at IS NOT NULL AND _t_shipped_at IS NULL), false) OR coalesce((promised_at IS NOT NULL AND _t_promised_at IS NULL), false) OR coalesce((delivered_at IS NOT NULL AND _t_delivered_at IS NULL), false) OR coalesce((order_id IS NOT NULL AND CASE WHEN nullif(trim(order_shop), '') IS NULL THEN order_id NOT IN (SELECT order_id FROM raw.orders WHERE month = '2024-03') ELSE (nullif(trim(order_shop), '') || chr(31) || order_id) NOT IN (SELECT shop_id || chr(31) || order_id FROM raw.orders WHERE month = '2024-03') END), false))) AS _bad FROM text_where_cast_failed;
+SELECT *, (false) AS _summary, NOT (false) AND (((CAST(coalesce(order_id = '订单编号', false) AS INTEGER) + CAST(coalesce(coordinator_id = '物流协调员', false) AS INTEGER) + CAST(coalesce(shipped_at = '发货时间', false) AS INTEGER) + CAST(coalesce(promised_at = '承诺送达日期', false) AS INTEGER) + CAST(coalesce(delivered_at = '签收时间', false) AS INTEGER) + CAST(coalesce(order_shop = '店铺', false) AS INTEGER)) >= 2) OR (coalesce((_nul_column IS NOT NULL), false) OR coalesce((order_id IS NULL), false) OR coalesce((coordinator_id IS NULL), false) OR coalesce((shipped_at IS NOT NULL AND _t_shipped_at IS NULL), false) OR coalesce((promised_at IS NOT NULL AND _t_promised_at IS NULL), false) OR coalesce((delivered_at IS NOT NULL AND _t_delivered_at IS NULL), false) OR coalesce((order_id IS NOT NULL AND CASE WHEN nullif(trim(order_shop), '') IS NULL THEN order_id NOT IN (SELECT order_id FROM raw.orders WHERE month = '2024-03') ELSE (nullif(trim(order_shop), '') || chr(31) || order_id) NOT IN (SELECT shop_id || chr(31) || order_id FROM raw.orders WHERE month = '2024-03') END), false))) AS _bad FROM text_where_cast_failed;
 
 -- rejected
 CREATE TEMP TABLE _rejected AS
@@ -68,5 +68,5 @@ INSERT INTO raw.quarantine SELECT '2024-03', 'logistics', 'shop_a/export.csv', s
 -- raw insert
 INSERT INTO raw.logistics (month, source_file, source_row, platform, shop_id, order_id, coordinator_id, shipped_at, promised_at, delivered_at, order_shop)
 SELECT '2024-03', 'shop_a/export.csv', source_row, 'any', 'shop_a', order_id, coordinator_id, _t_shipped_at, _t_promised_at, _t_delivered_at, order_shop
-FROM _checked WHERE NOT _bad;
+FROM _checked WHERE NOT _bad AND NOT _summary;
 

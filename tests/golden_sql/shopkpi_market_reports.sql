@@ -25,7 +25,7 @@ text_where_cast_failed AS (
     CASE WHEN _t_deadline_at IS NULL THEN deadline_at END AS deadline_at)
   FROM typed
 )
-SELECT *, (((CAST(coalesce(report_id = '报告编号', false) AS INTEGER) + CAST(coalesce(analyst_id = '作者', false) AS INTEGER) + CAST(coalesce(kind = '报告类型', false) AS INTEGER) + CAST(coalesce(submitted_at = '提交时间', false) AS INTEGER) + CAST(coalesce(deadline_at = '截止时间', false) AS INTEGER)) >= 2) OR (coalesce((_nul_column IS NOT NULL), false) OR coalesce((report_id IS NULL), false) OR coalesce((analyst_id IS NULL), false) OR coalesce((kind IS NULL), false) OR coalesce((submitted_at IS NULL AND _t_submitted_at IS NULL), false) OR coalesce((submitted_at IS NOT NULL AND _t_submitted_at IS NULL), false) OR coalesce((deadline_at IS NOT NULL AND _t_deadline_at IS NULL), false) OR coalesce((_t_submitted_at IS NOT NULL AND NOT (_t_submitted_at >= TIMESTAMP '2024-03-01' AND _t_submitted_at < TIMESTAMP '2024-04-01')), false))) AS _bad FROM text_where_cast_failed;
+SELECT *, (false) AS _summary, NOT (false) AND (((CAST(coalesce(report_id = '报告编号', false) AS INTEGER) + CAST(coalesce(analyst_id = '作者', false) AS INTEGER) + CAST(coalesce(kind = '报告类型', false) AS INTEGER) + CAST(coalesce(submitted_at = '提交时间', false) AS INTEGER) + CAST(coalesce(deadline_at = '截止时间', false) AS INTEGER)) >= 2) OR (coalesce((_nul_column IS NOT NULL), false) OR coalesce((report_id IS NULL), false) OR coalesce((analyst_id IS NULL), false) OR coalesce((kind IS NULL), false) OR coalesce((submitted_at IS NULL AND _t_submitted_at IS NULL), false) OR coalesce((submitted_at IS NOT NULL AND _t_submitted_at IS NULL), false) OR coalesce((deadline_at IS NOT NULL AND _t_deadline_at IS NULL), false) OR coalesce((_t_submitted_at IS NOT NULL AND NOT (_t_submitted_at >= TIMESTAMP '2024-03-01' AND _t_submitted_at < TIMESTAMP '2024-04-01')), false))) AS _bad FROM text_where_cast_failed;
 
 -- rejected
 CREATE TEMP TABLE _rejected AS
@@ -65,5 +65,5 @@ INSERT INTO raw.quarantine SELECT '2024-03', 'market_reports', 'shop_a/export.cs
 -- raw insert
 INSERT INTO raw.market_reports (month, source_file, source_row, platform, shop_id, report_id, analyst_id, kind, submitted_at, deadline_at)
 SELECT '2024-03', 'shop_a/export.csv', source_row, 'any', 'shop_a', report_id, analyst_id, kind, _t_submitted_at, _t_deadline_at
-FROM _checked WHERE NOT _bad;
+FROM _checked WHERE NOT _bad AND NOT _summary;
 

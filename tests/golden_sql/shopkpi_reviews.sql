@@ -22,7 +22,7 @@ text_where_cast_failed AS (
     CASE WHEN _t_reviewed_at IS NULL THEN reviewed_at END AS reviewed_at)
   FROM typed
 )
-SELECT *, (((CAST(coalesce(order_id = '订单编号', false) AS INTEGER) + CAST(coalesce(rating = '评价', false) AS INTEGER) + CAST(coalesce(tag = '评价标签', false) AS INTEGER) + CAST(coalesce(reviewed_at = '评价时间', false) AS INTEGER)) >= 2) OR (coalesce((_nul_column IS NOT NULL), false) OR coalesce((order_id IS NULL), false) OR coalesce((rating IS NULL), false) OR coalesce((reviewed_at IS NULL AND _t_reviewed_at IS NULL), false) OR coalesce((reviewed_at IS NOT NULL AND _t_reviewed_at IS NULL), false) OR coalesce((_t_reviewed_at IS NOT NULL AND NOT (_t_reviewed_at >= TIMESTAMP '2024-03-01' AND _t_reviewed_at < TIMESTAMP '2024-04-01')), false))) AS _bad FROM text_where_cast_failed;
+SELECT *, (false) AS _summary, NOT (false) AND (((CAST(coalesce(order_id = '订单编号', false) AS INTEGER) + CAST(coalesce(rating = '评价', false) AS INTEGER) + CAST(coalesce(tag = '评价标签', false) AS INTEGER) + CAST(coalesce(reviewed_at = '评价时间', false) AS INTEGER)) >= 2) OR (coalesce((_nul_column IS NOT NULL), false) OR coalesce((order_id IS NULL), false) OR coalesce((rating IS NULL), false) OR coalesce((reviewed_at IS NULL AND _t_reviewed_at IS NULL), false) OR coalesce((reviewed_at IS NOT NULL AND _t_reviewed_at IS NULL), false) OR coalesce((_t_reviewed_at IS NOT NULL AND NOT (_t_reviewed_at >= TIMESTAMP '2024-03-01' AND _t_reviewed_at < TIMESTAMP '2024-04-01')), false))) AS _bad FROM text_where_cast_failed;
 
 -- rejected
 CREATE TEMP TABLE _rejected AS
@@ -62,5 +62,5 @@ INSERT INTO raw.quarantine SELECT '2024-03', 'reviews', 'shop_a/export.csv', sou
 -- raw insert
 INSERT INTO raw.reviews (month, source_file, source_row, platform, shop_id, order_id, rating, tag, reviewed_at)
 SELECT '2024-03', 'shop_a/export.csv', source_row, 'any', 'shop_a', order_id, rating, tag, _t_reviewed_at
-FROM _checked WHERE NOT _bad;
+FROM _checked WHERE NOT _bad AND NOT _summary;
 

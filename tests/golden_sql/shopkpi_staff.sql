@@ -27,7 +27,7 @@ text_where_cast_failed AS (
     CASE WHEN _t_end_date IS NULL THEN end_date END AS end_date)
   FROM typed
 )
-SELECT *, (((CAST(coalesce(employee_id = '工号', false) AS INTEGER) + CAST(coalesce(employee_name = '姓名', false) AS INTEGER) + CAST(coalesce(role_zh = '岗位', false) AS INTEGER) + CAST(coalesce(team = '团队', false) AS INTEGER) + CAST(coalesce(start_date = '入职日期', false) AS INTEGER) + CAST(coalesce(end_date = '离职日期', false) AS INTEGER) + CAST(coalesce(shop_ids = '负责店铺', false) AS INTEGER)) >= 2) OR (coalesce((_nul_column IS NOT NULL), false) OR coalesce((employee_id IS NULL), false) OR coalesce((role_zh IS NULL), false) OR coalesce((start_date IS NULL AND _t_start_date IS NULL), false) OR coalesce((start_date IS NOT NULL AND _t_start_date IS NULL), false) OR coalesce((end_date IS NOT NULL AND _t_end_date IS NULL), false))) AS _bad FROM text_where_cast_failed;
+SELECT *, (false) AS _summary, NOT (false) AND (((CAST(coalesce(employee_id = '工号', false) AS INTEGER) + CAST(coalesce(employee_name = '姓名', false) AS INTEGER) + CAST(coalesce(role_zh = '岗位', false) AS INTEGER) + CAST(coalesce(team = '团队', false) AS INTEGER) + CAST(coalesce(start_date = '入职日期', false) AS INTEGER) + CAST(coalesce(end_date = '离职日期', false) AS INTEGER) + CAST(coalesce(shop_ids = '负责店铺', false) AS INTEGER)) >= 2) OR (coalesce((_nul_column IS NOT NULL), false) OR coalesce((employee_id IS NULL), false) OR coalesce((role_zh IS NULL), false) OR coalesce((start_date IS NULL AND _t_start_date IS NULL), false) OR coalesce((start_date IS NOT NULL AND _t_start_date IS NULL), false) OR coalesce((end_date IS NOT NULL AND _t_end_date IS NULL), false))) AS _bad FROM text_where_cast_failed;
 
 -- rejected
 CREATE TEMP TABLE _rejected AS
@@ -67,5 +67,5 @@ INSERT INTO raw.quarantine SELECT '2024-03', 'staff', 'shop_a/export.csv', sourc
 -- raw insert
 INSERT INTO raw.staff (month, source_file, source_row, platform, shop_id, employee_id, employee_name, role_zh, team, start_date, end_date, shop_ids)
 SELECT '2024-03', 'shop_a/export.csv', source_row, 'any', 'shop_a', employee_id, employee_name, role_zh, team, _t_start_date, _t_end_date, shop_ids
-FROM _checked WHERE NOT _bad;
+FROM _checked WHERE NOT _bad AND NOT _summary;
 

@@ -28,7 +28,7 @@ text_where_cast_failed AS (
     CASE WHEN _t_page_views IS NULL THEN page_views END AS page_views)
   FROM typed
 )
-SELECT *, (((CAST(coalesce(visitor_id = '访客ID', false) AS INTEGER) + CAST(coalesce(visit_date = '访问日期', false) AS INTEGER) + CAST(coalesce(source_channel = '来源渠道', false) AS INTEGER) + CAST(coalesce(landing_page = '着陆页', false) AS INTEGER) + CAST(coalesce(page_views = '浏览量', false) AS INTEGER) + CAST(coalesce(visitor_type = '新老访客', false) AS INTEGER) + CAST(coalesce(bounced = '是否跳失', false) AS INTEGER) + CAST(coalesce(order_id = '成交订单编号', false) AS INTEGER)) >= 2) OR (coalesce((_nul_column IS NOT NULL), false) OR coalesce((visitor_id IS NULL), false) OR coalesce((visit_date IS NULL AND _t_visit_date IS NULL), false) OR coalesce((visit_date IS NOT NULL AND _t_visit_date IS NULL), false) OR coalesce((source_channel IS NULL), false) OR coalesce((landing_page IS NULL), false) OR coalesce((page_views IS NULL AND _t_page_views IS NULL), false) OR coalesce((page_views IS NOT NULL AND _t_page_views IS NULL), false) OR coalesce((_t_visit_date IS NOT NULL AND NOT (_t_visit_date >= TIMESTAMP '2024-03-01' AND _t_visit_date < TIMESTAMP '2024-04-01')), false))) AS _bad FROM text_where_cast_failed;
+SELECT *, (false) AS _summary, NOT (false) AND (((CAST(coalesce(visitor_id = '访客ID', false) AS INTEGER) + CAST(coalesce(visit_date = '访问日期', false) AS INTEGER) + CAST(coalesce(source_channel = '来源渠道', false) AS INTEGER) + CAST(coalesce(landing_page = '着陆页', false) AS INTEGER) + CAST(coalesce(page_views = '浏览量', false) AS INTEGER) + CAST(coalesce(visitor_type = '新老访客', false) AS INTEGER) + CAST(coalesce(bounced = '是否跳失', false) AS INTEGER) + CAST(coalesce(order_id = '成交订单编号', false) AS INTEGER)) >= 2) OR (coalesce((_nul_column IS NOT NULL), false) OR coalesce((visitor_id IS NULL), false) OR coalesce((visit_date IS NULL AND _t_visit_date IS NULL), false) OR coalesce((visit_date IS NOT NULL AND _t_visit_date IS NULL), false) OR coalesce((source_channel IS NULL), false) OR coalesce((landing_page IS NULL), false) OR coalesce((page_views IS NULL AND _t_page_views IS NULL), false) OR coalesce((page_views IS NOT NULL AND _t_page_views IS NULL), false) OR coalesce((_t_visit_date IS NOT NULL AND NOT (_t_visit_date >= TIMESTAMP '2024-03-01' AND _t_visit_date < TIMESTAMP '2024-04-01')), false))) AS _bad FROM text_where_cast_failed;
 
 -- rejected
 CREATE TEMP TABLE _rejected AS
@@ -68,5 +68,5 @@ INSERT INTO raw.quarantine SELECT '2024-03', 'traffic', 'shop_a/export.csv', sou
 -- raw insert
 INSERT INTO raw.traffic (month, source_file, source_row, platform, shop_id, visitor_id, visit_date, source_channel, landing_page, page_views, visitor_type, bounced, order_id)
 SELECT '2024-03', 'shop_a/export.csv', source_row, 'any', 'shop_a', visitor_id, _t_visit_date, source_channel, landing_page, _t_page_views, visitor_type, bounced, order_id
-FROM _checked WHERE NOT _bad;
+FROM _checked WHERE NOT _bad AND NOT _summary;
 

@@ -26,7 +26,7 @@ text_where_cast_failed AS (
     CASE WHEN _t_market_index IS NULL THEN market_index END AS market_index)
   FROM typed
 )
-SELECT *, (((CAST(coalesce(day = '统计日期', false) AS INTEGER) + CAST(coalesce(category = '类目', false) AS INTEGER) + CAST(coalesce(shop_index = '本店交易指数', false) AS INTEGER) + CAST(coalesce(market_index = '行业交易指数', false) AS INTEGER)) >= 2) OR (coalesce((_nul_column IS NOT NULL), false) OR coalesce((day IS NULL AND _t_day IS NULL), false) OR coalesce((day IS NOT NULL AND _t_day IS NULL), false) OR coalesce((shop_index IS NULL AND _t_shop_index IS NULL), false) OR coalesce((shop_index IS NOT NULL AND _t_shop_index IS NULL), false) OR coalesce((market_index IS NULL AND _t_market_index IS NULL), false) OR coalesce((market_index IS NOT NULL AND _t_market_index IS NULL), false) OR coalesce((_t_day IS NOT NULL AND NOT (_t_day >= TIMESTAMP '2024-03-01' AND _t_day < TIMESTAMP '2024-04-01')), false))) AS _bad FROM text_where_cast_failed;
+SELECT *, (false) AS _summary, NOT (false) AND (((CAST(coalesce(day = '统计日期', false) AS INTEGER) + CAST(coalesce(category = '类目', false) AS INTEGER) + CAST(coalesce(shop_index = '本店交易指数', false) AS INTEGER) + CAST(coalesce(market_index = '行业交易指数', false) AS INTEGER)) >= 2) OR (coalesce((_nul_column IS NOT NULL), false) OR coalesce((day IS NULL AND _t_day IS NULL), false) OR coalesce((day IS NOT NULL AND _t_day IS NULL), false) OR coalesce((shop_index IS NULL AND _t_shop_index IS NULL), false) OR coalesce((shop_index IS NOT NULL AND _t_shop_index IS NULL), false) OR coalesce((market_index IS NULL AND _t_market_index IS NULL), false) OR coalesce((market_index IS NOT NULL AND _t_market_index IS NULL), false) OR coalesce((_t_day IS NOT NULL AND NOT (_t_day >= TIMESTAMP '2024-03-01' AND _t_day < TIMESTAMP '2024-04-01')), false))) AS _bad FROM text_where_cast_failed;
 
 -- rejected
 CREATE TEMP TABLE _rejected AS
@@ -66,5 +66,5 @@ INSERT INTO raw.quarantine SELECT '2024-03', 'market_index', 'shop_a/export.csv'
 -- raw insert
 INSERT INTO raw.market_index (month, source_file, source_row, platform, shop_id, day, category, shop_index, market_index)
 SELECT '2024-03', 'shop_a/export.csv', source_row, 'sycm', 'shop_a', _t_day, category, _t_shop_index, _t_market_index
-FROM _checked WHERE NOT _bad;
+FROM _checked WHERE NOT _bad AND NOT _summary;
 

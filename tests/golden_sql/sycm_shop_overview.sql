@@ -31,7 +31,7 @@ text_where_cast_failed AS (
     CASE WHEN _t_paid_amount IS NULL THEN paid_amount END AS paid_amount)
   FROM typed
 )
-SELECT *, (((CAST(coalesce(day = '统计日期', false) AS INTEGER) + CAST(coalesce(visitors = '访客数', false) AS INTEGER) + CAST(coalesce(paid_buyers = '支付买家数', false) AS INTEGER) + CAST(coalesce(paid_orders = '支付订单数', false) AS INTEGER) + CAST(coalesce(paid_amount = '支付金额', false) AS INTEGER)) >= 2) OR (coalesce((_nul_column IS NOT NULL), false) OR coalesce((day IS NULL AND _t_day IS NULL), false) OR coalesce((day IS NOT NULL AND _t_day IS NULL), false) OR coalesce((visitors IS NULL AND _t_visitors IS NULL), false) OR coalesce((visitors IS NOT NULL AND _t_visitors IS NULL), false) OR coalesce((paid_buyers IS NOT NULL AND _t_paid_buyers IS NULL), false) OR coalesce((paid_orders IS NULL AND _t_paid_orders IS NULL), false) OR coalesce((paid_orders IS NOT NULL AND _t_paid_orders IS NULL), false) OR coalesce((paid_amount IS NULL AND _t_paid_amount IS NULL), false) OR coalesce((paid_amount IS NOT NULL AND _t_paid_amount IS NULL), false) OR coalesce((_t_day IS NOT NULL AND NOT (_t_day >= TIMESTAMP '2024-03-01' AND _t_day < TIMESTAMP '2024-04-01')), false))) AS _bad FROM text_where_cast_failed;
+SELECT *, (false) AS _summary, NOT (false) AND (((CAST(coalesce(day = '统计日期', false) AS INTEGER) + CAST(coalesce(visitors = '访客数', false) AS INTEGER) + CAST(coalesce(paid_buyers = '支付买家数', false) AS INTEGER) + CAST(coalesce(paid_orders = '支付订单数', false) AS INTEGER) + CAST(coalesce(paid_amount = '支付金额', false) AS INTEGER)) >= 2) OR (coalesce((_nul_column IS NOT NULL), false) OR coalesce((day IS NULL AND _t_day IS NULL), false) OR coalesce((day IS NOT NULL AND _t_day IS NULL), false) OR coalesce((visitors IS NULL AND _t_visitors IS NULL), false) OR coalesce((visitors IS NOT NULL AND _t_visitors IS NULL), false) OR coalesce((paid_buyers IS NOT NULL AND _t_paid_buyers IS NULL), false) OR coalesce((paid_orders IS NULL AND _t_paid_orders IS NULL), false) OR coalesce((paid_orders IS NOT NULL AND _t_paid_orders IS NULL), false) OR coalesce((paid_amount IS NULL AND _t_paid_amount IS NULL), false) OR coalesce((paid_amount IS NOT NULL AND _t_paid_amount IS NULL), false) OR coalesce((_t_day IS NOT NULL AND NOT (_t_day >= TIMESTAMP '2024-03-01' AND _t_day < TIMESTAMP '2024-04-01')), false))) AS _bad FROM text_where_cast_failed;
 
 -- rejected
 CREATE TEMP TABLE _rejected AS
@@ -71,5 +71,5 @@ INSERT INTO raw.quarantine SELECT '2024-03', 'shop_overview', 'shop_a/export.csv
 -- raw insert
 INSERT INTO raw.shop_overview (month, source_file, source_row, platform, shop_id, day, visitors, paid_buyers, paid_orders, paid_amount)
 SELECT '2024-03', 'shop_a/export.csv', source_row, 'sycm', 'shop_a', _t_day, _t_visitors, _t_paid_buyers, _t_paid_orders, _t_paid_amount
-FROM _checked WHERE NOT _bad;
+FROM _checked WHERE NOT _bad AND NOT _summary;
 

@@ -24,7 +24,7 @@ text_where_cast_failed AS (
     CASE WHEN _t_list_price IS NULL THEN list_price END AS list_price)
   FROM typed
 )
-SELECT *, (((CAST(coalesce(item_id = '宝贝ID', false) AS INTEGER) + CAST(coalesce(item_title = '标题', false) AS INTEGER) + CAST(coalesce(list_price = '价格', false) AS INTEGER) + CAST(coalesce(category = '玩具类型', false) AS INTEGER) + CAST(coalesce(age_range = '适用年龄', false) AS INTEGER) + CAST(coalesce(brand = '品牌', false) AS INTEGER)) >= 2) OR (coalesce((_nul_column IS NOT NULL), false) OR coalesce((item_id IS NULL), false) OR coalesce((list_price IS NOT NULL AND _t_list_price IS NULL), false))) AS _bad FROM text_where_cast_failed;
+SELECT *, (false) AS _summary, NOT (false) AND (((CAST(coalesce(item_id = '宝贝ID', false) AS INTEGER) + CAST(coalesce(item_title = '标题', false) AS INTEGER) + CAST(coalesce(list_price = '价格', false) AS INTEGER) + CAST(coalesce(category = '玩具类型', false) AS INTEGER) + CAST(coalesce(age_range = '适用年龄', false) AS INTEGER) + CAST(coalesce(brand = '品牌', false) AS INTEGER)) >= 2) OR (coalesce((_nul_column IS NOT NULL), false) OR coalesce((item_id IS NULL), false) OR coalesce((list_price IS NOT NULL AND _t_list_price IS NULL), false))) AS _bad FROM text_where_cast_failed;
 
 -- rejected
 CREATE TEMP TABLE _rejected AS
@@ -64,5 +64,5 @@ INSERT INTO raw.quarantine SELECT '2024-03', 'items', 'shop_a/export.csv', sourc
 -- raw insert
 INSERT INTO raw.items (month, source_file, source_row, platform, shop_id, item_id, item_title, list_price, category, age_range, brand)
 SELECT '2024-03', 'shop_a/export.csv', source_row, 'taobao', 'shop_a', item_id, item_title, _t_list_price, category, age_range, brand
-FROM _checked WHERE NOT _bad;
+FROM _checked WHERE NOT _bad AND NOT _summary;
 

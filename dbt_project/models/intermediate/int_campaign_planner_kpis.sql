@@ -81,4 +81,4 @@ facts as (
     {'id': 'campaign_conversion', 'num': 'campaign_buyers', 'den': 'page_uv'},
     {'id': 'campaign_roi', 'num': 'campaign_paid_amount', 'den': 'cost'},
     {'id': 'campaigns_per_quarter', 'num': 'campaigns_qtd'},
-]) }}
+], source="'campaigns'") }}

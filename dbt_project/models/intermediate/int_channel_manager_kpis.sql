@@ -107,5 +107,5 @@ facts as (
     {'id': 'channel_sales_growth', 'num': 'comparable_net_sales', 'den': 'previous_net_sales',
      'value': safe_ratio('comparable_net_sales', 'previous_net_sales') ~ ' - 1'},
     {'id': 'channel_sales_share', 'num': 'net_sales', 'den': 'company_net_sales'},
-    {'id': 'channel_market_share', 'num': 'market_index', 'den': 'market_total_index'},
-]) }}
+    {'id': 'channel_market_share', 'num': 'market_index', 'den': 'market_total_index', 'source': "'market_index'"},
+], source="'orders'") }}

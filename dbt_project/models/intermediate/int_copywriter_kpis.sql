@@ -31,4 +31,4 @@ facts as (
 {{ kpi_unpivot('facts', ['month', 'employee_id'], [
     {'id': 'pv_per_uv', 'num': 'page_views', 'den': 'uv'},
     {'id': 'broken_link_rate', 'num': 'broken_links', 'den': 'links_checked'},
-]) }}
+], source="'listings'") }}

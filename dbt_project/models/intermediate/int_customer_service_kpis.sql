@@ -17,6 +17,12 @@
 -- after-sales or review sheet that reports it, against the agent whose session (in that month or
 -- any earlier one) converted the order; the denominators are the month's converted orders
 -- (docs/kpi-rules.md "Customer service"). A published month never changes; no late case is dropped.
+-- Two sources (docs/kpi-rules.md "Customer service"; each KPI row says its `source`, and
+-- seeds/kpi_sources.csv its basis): the team's session sheet (cs_sessions), and the CS tools' reports
+-- per account and day (cs_daily, through int_cs_account_days: only rows credited to one employee).
+-- An employee with sessions in the month is measured from them; one without, from the reports: a
+-- monthly rate is the sum of the report rows' numerators over the sum of their denominators, never
+-- a mean of daily rates, and a mean first response is weighted by the customers each row served.
 -- Thresholds are vars: cs_slow_reply_s (30 s, 004) and cs_reply_window_s (24 h, 001). A session
 -- with no reply counts as answered at the end of the reply window in the median first response,
 -- so an agent who never replied fails first_response_s instead of having no data.
@@ -181,8 +187,37 @@ session_totals as (
     group by month, agent_id
 ),
 
-agents as (  -- with sessions this month, or only a late case on an earlier month's conversion
+-- The reports' rows credited to one employee, summed per employee: each rate's numerator and
+-- denominator over the rows that give both (a late cell, 延迟统计, leaves its row out of that rate).
+report_totals as (
+    select month, employee_id,
+           sum(case when inquiries_paid is not null then inquiries end) as inquiries_for_paid,
+           sum(case when inquiries is not null then inquiries_paid end) as inquiries_paid,
+           sum(case when inquiries_ordered is not null then inquiries end) as inquiries_for_ordered,
+           sum(case when inquiries is not null then inquiries_ordered end) as inquiries_ordered,
+           sum(sales_amount) as sales_amount,
+           sum(case when sales_amount is not null then refund_amount end) as refund_amount,
+           sum(case when refund_amount is not null then sales_amount end) as sales_with_refunds,
+           -- a row's first response, else its mean response (Pinduoduo, JD give only that)
+           sum(coalesce(first_response_s, avg_response_s) * served) as response_s_x_served,
+           sum(case when coalesce(first_response_s, avg_response_s) is not null then served end) as served_with_response,
+           sum(slow_served) as slow_served,
+           sum(round(served * (1 - answered_30s_rate), 0)) as served_after_30s,
+           sum(case when unreplied is not null then consulted end) as consulted_with_unreplied,
+           sum(case when consulted is not null then consulted - unreplied end) as consulted_replied,
+           sum(case when satisfied_ratings is not null then ratings end) as ratings,
+           sum(case when ratings is not null then satisfied_ratings end) as satisfied_ratings,
+           sum(bad_ratings) as bad_ratings
+    from {{ ref('int_cs_account_days') }}
+    where employee_id is not null
+    {%- if build_month() %} and month = '{{ build_month() }}'{% endif %}
+    group by month, employee_id
+),
+
+agents as (  -- with sessions or report rows this month, or only a late case on an earlier month's conversion
     select month, agent_id from session_totals
+    union
+    select month, employee_id as agent_id from report_totals
     union
     select month, agent_id from case_totals
     union
@@ -191,9 +226,19 @@ agents as (  -- with sessions this month, or only a late case on an earlier mont
 
 facts as (
     select
+        report_totals.employee_id is not null and session_totals.agent_id is null as from_reports,
         session_totals.median_first_response_s, session_totals.slow_customers, session_totals.violations,
         session_totals.inquiries, session_totals.answered_24h, session_totals.ratings, session_totals.satisfied,
         session_totals.complaints, session_totals.complaints_closed,
+        report_totals.inquiries_for_paid, report_totals.inquiries_paid, report_totals.inquiries_for_ordered,
+        report_totals.inquiries_ordered, report_totals.refund_amount as report_refund_amount,
+        report_totals.sales_with_refunds as report_sales_with_refunds,
+        report_totals.response_s_x_served / nullif(report_totals.served_with_response, 0) as report_mean_response_s,
+        coalesce(report_totals.slow_served, report_totals.served_after_30s) as report_slow_served,
+        report_totals.consulted_replied as report_consulted_replied,
+        report_totals.consulted_with_unreplied as report_consulted,
+        report_totals.ratings as report_ratings, report_totals.satisfied_ratings as report_satisfied_ratings,
+        report_totals.bad_ratings as report_bad_ratings,
         agents.month,
         agents.agent_id as employee_id,
         coalesce(service_attitude_reviews.bad_reviews, 0) as bad_reviews,
@@ -202,10 +247,13 @@ facts as (
         {{ unless_month_has_no_buyers('served_totals.paid_customers_refunding', 'buyer_months.orders_with_buyer') }}
             as paid_customers_refunding,
         coalesce(converted_totals.converted_orders, 0) as converted_orders,
-        coalesce(converted_totals.paid_amount, 0) as attributed_paid_amount,
+        case when session_totals.agent_id is null and report_totals.employee_id is not null
+             then report_totals.sales_amount else coalesce(converted_totals.paid_amount, 0) end as attributed_paid_amount,
         coalesce(case_totals.returned_orders, 0) as returned_orders,
         coalesce(case_totals.exchanged_orders, 0) as exchanged_orders,
-        avg(case when session_totals.agent_id is not null then coalesce(converted_totals.paid_amount, 0) end)
+        -- over the month's agents with sessions or report rows, each with what its own source attributes
+        avg(case when session_totals.agent_id is not null then coalesce(converted_totals.paid_amount, 0)
+                 when report_totals.employee_id is not null then report_totals.sales_amount end)
             over (partition by agents.month) as mean_attributed_paid_amount
     from agents
     left join session_totals on agents.month = session_totals.month and agents.agent_id = session_totals.agent_id
@@ -213,20 +261,48 @@ facts as (
     left join converted_totals on agents.month = converted_totals.month and agents.agent_id = converted_totals.agent_id
     left join case_totals on agents.month = case_totals.month and agents.agent_id = case_totals.agent_id
     left join service_attitude_reviews on agents.month = service_attitude_reviews.month and agents.agent_id = service_attitude_reviews.agent_id
+    left join report_totals on agents.month = report_totals.month and agents.agent_id = report_totals.employee_id
     left join buyer_months on agents.month = buyer_months.month
+),
+
+-- Each KPI from the employee's source: the sessions, else the reports (where they give it).
+measured as (
+    select
+        month, employee_id,
+        case when from_reports then report_mean_response_s else median_first_response_s end as first_response_s,
+        case when from_reports then report_slow_served else slow_customers end as slow_responses,
+        violations,
+        case when from_reports then report_bad_ratings else bad_reviews end as bad_reviews,
+        case when not from_reports then customers_paid
+             when inquiries_paid is not null then inquiries_paid else inquiries_ordered end as conversion_num,
+        case when not from_reports then customers_served
+             when inquiries_paid is not null then inquiries_for_paid else inquiries_for_ordered end as conversion_den,
+        attributed_paid_amount, mean_attributed_paid_amount,
+        returned_orders, exchanged_orders, converted_orders,
+        case when from_reports then report_refund_amount else paid_customers_refunding end as refund_num,
+        case when from_reports then report_sales_with_refunds else customers_paid end as refund_den,
+        case when from_reports then report_consulted_replied else answered_24h end as replied_num,
+        case when from_reports then report_consulted else inquiries end as replied_den,
+        case when from_reports then report_satisfied_ratings else satisfied end as satisfied_num,
+        case when from_reports then report_ratings else ratings end as satisfied_den,
+        complaints_closed, complaints,
+        case when from_reports then 'cs_daily' else 'cs_sessions' end as source,
+        case when not from_reports then 'cs_sessions'
+             when inquiries_paid is not null then 'cs_daily' else 'cs_daily_ordered' end as conversion_source
+    from facts
 )
 
-{{ kpi_unpivot('facts', ['month', 'employee_id'], [
-    {'id': 'first_response_s', 'num': 'median_first_response_s'},
-    {'id': 'slow_responses', 'num': 'slow_customers'},
-    {'id': 'violations', 'num': 'violations'},
-    {'id': 'bad_reviews', 'num': 'bad_reviews'},
-    {'id': 'consult_conversion', 'num': 'customers_paid', 'den': 'customers_served'},
-    {'id': 'gmv_index', 'num': 'attributed_paid_amount', 'den': 'mean_attributed_paid_amount'},
-    {'id': 'return_rate', 'num': 'returned_orders', 'den': 'converted_orders'},
-    {'id': 'exchange_rate', 'num': 'exchanged_orders', 'den': 'converted_orders'},
-    {'id': 'cs_refund_rate', 'num': 'paid_customers_refunding', 'den': 'customers_paid'},
-    {'id': 'reply_within_24h', 'num': 'answered_24h', 'den': 'inquiries'},
-    {'id': 'satisfaction', 'num': 'satisfied', 'den': 'ratings'},
-    {'id': 'complaint_resolution', 'num': 'complaints_closed', 'den': 'complaints'},
+{{ kpi_unpivot('measured', ['month', 'employee_id'], [
+    {'id': 'first_response_s', 'num': 'first_response_s', 'source': 'source'},
+    {'id': 'slow_responses', 'num': 'slow_responses', 'source': 'source'},
+    {'id': 'violations', 'num': 'violations', 'source': "'cs_sessions'"},
+    {'id': 'bad_reviews', 'num': 'bad_reviews', 'source': 'source'},
+    {'id': 'consult_conversion', 'num': 'conversion_num', 'den': 'conversion_den', 'source': 'conversion_source'},
+    {'id': 'gmv_index', 'num': 'attributed_paid_amount', 'den': 'mean_attributed_paid_amount', 'source': 'source'},
+    {'id': 'return_rate', 'num': 'returned_orders', 'den': 'converted_orders', 'source': "'cs_sessions'"},
+    {'id': 'exchange_rate', 'num': 'exchanged_orders', 'den': 'converted_orders', 'source': "'cs_sessions'"},
+    {'id': 'cs_refund_rate', 'num': 'refund_num', 'den': 'refund_den', 'source': 'source'},
+    {'id': 'reply_within_24h', 'num': 'replied_num', 'den': 'replied_den', 'source': 'source'},
+    {'id': 'satisfaction', 'num': 'satisfied_num', 'den': 'satisfied_den', 'source': 'source'},
+    {'id': 'complaint_resolution', 'num': 'complaints_closed', 'den': 'complaints', 'source': "'cs_sessions'"},
 ]) }}

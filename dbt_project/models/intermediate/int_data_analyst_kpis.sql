@@ -60,4 +60,4 @@ facts as (
 {{ kpi_unpivot('facts', ['month', 'employee_id'], [
     {'id': 'report_error_rate', 'num': 'inaccurate_figures', 'den': 'figures'},
     {'id': 'reports_on_time', 'num': 'weeks_on_time', 'den': 'weeks_in_month'},
-]) }}
+], source="'analyst_reports'") }}

@@ -19,4 +19,4 @@ with facts as (
     {'id': 'design_pass_rate', 'num': 'approved_tasks', 'den': 'reviewed_tasks'},
     {'id': 'design_output', 'num': 'output_units'},
     {'id': 'design_plan_rate', 'num': 'delivered_tasks', 'den': 'planned_tasks'},
-]) }}
+], source="'design_tasks'") }}

@@ -62,4 +62,4 @@ facts as (
 {{ kpi_unpivot('facts', ['month', 'employee_id'], [
     {'id': 'ship_hours', 'num': 'median_hours_to_ship'},
     {'id': 'on_time_delivery', 'num': 'delivered_on_time', 'den': 'delivered'},
-]) }}
+], source="'logistics'") }}

@@ -14,4 +14,4 @@ with facts as (
 {{ kpi_unpivot('facts', ['month', 'employee_id'], [
     {'id': 'market_reports', 'num': 'market_reports'},
     {'id': 'competitor_report_on_time', 'num': 'competitor_on_time', 'den': 'competitor_reports'},
-]) }}
+], source="'market_reports'") }}

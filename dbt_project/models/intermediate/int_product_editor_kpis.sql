@@ -16,4 +16,4 @@ with facts as (
     {'id': 'listing_on_time', 'num': 'on_time_listings', 'den': 'listings'},
     {'id': 'listing_error_rate', 'num': 'description_errors', 'den': 'checked_listings'},
     {'id': 'stock_error_rate', 'num': 'stock_errors', 'den': 'checked_listings'},
-]) }}
+], source="'listings'") }}

@@ -69,4 +69,4 @@ facts as (
     {'id': 'cost_per_order', 'num': 'spend', 'den': 'orders'},
     {'id': 'new_uv_share', 'num': 'new_uv', 'den': 'uv'},
     {'id': 'spend_roi', 'num': 'paid_amount', 'den': 'spend'},
-]) }}
+], source="'ad_spend'") }}

@@ -8,6 +8,9 @@
 -- channel manager, whose inputs are each shop's sales and market figures) add one row per shop
 -- and KPI. The team's own sheets (客服, 美工, 推广 …) name a person, not a shop, so the other roles
 -- have company rows only (docs/kpi-rules.md "Shops and channels").
+-- source / basis: the report a value was computed from, and whether that gives the handbook's
+-- formula exactly, approximately, or from the team's own sheet (seeds/kpi_sources.csv); NULL
+-- with no data.
 {%- set role_facts = [
     'int_promotion_kpis', 'int_campaign_planner_kpis', 'int_customer_service_kpis', 'int_designer_kpis',
     'int_product_editor_kpis', 'int_copywriter_kpis', 'int_data_analyst_kpis', 'int_logistics_kpis',
@@ -35,13 +38,13 @@ roster as (
 
 facts as (
     {%- for model in role_facts %}
-    select month, employee_id, 'all' as shop_id, 'all' as platform, kpi_id, value, numerator, denominator
+    select month, employee_id, 'all' as shop_id, 'all' as platform, kpi_id, source, value, numerator, denominator
     from {{ ref(model) }}
     {{ month_filter() }}
     union all
     {%- endfor %}
     {%- for model in per_shop_role_facts %}
-    select month, employee_id, shop_id, platform, kpi_id, value, numerator, denominator from {{ ref(model) }}
+    select month, employee_id, shop_id, platform, kpi_id, source, value, numerator, denominator from {{ ref(model) }}
     {{ month_filter() }}
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
@@ -62,6 +65,11 @@ registry as (
 loaded as (
     select * from {{ ref('stg_loaded_reports') }}
     {{ month_filter() }}
+),
+
+-- what a value was computed from, and so how close it is to the handbook's formula
+sources as (
+    select kpi_id, source, basis from {{ ref('kpi_sources') }}
 )
 
 select
@@ -81,7 +89,9 @@ select
          when loaded.report_type is null then null
          else coalesce(facts.numerator, 0) end as numerator,
     facts.denominator,
-    roster.is_part_month
+    roster.is_part_month,
+    case when facts.value is not null then facts.source end as source,
+    case when facts.value is not null then sources.basis end as basis
 from roster
 inner join scopes
     on roster.month = scopes.month
@@ -96,5 +106,8 @@ left join facts
 left join loaded
     on roster.month = loaded.month
     and registry.counts_deliverables_of = loaded.report_type
+left join sources
+    on facts.kpi_id = sources.kpi_id
+    and facts.source = sources.source
 -- a shop's rows are the KPIs computed per shop, not the role's whole list
 where scopes.shop_id = 'all' or facts.kpi_id is not null

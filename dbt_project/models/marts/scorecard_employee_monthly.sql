@@ -143,6 +143,8 @@ select
     cast(kpis_failed as bigint) as kpis_failed,
     cast(kpis_no_data as bigint) as kpis_no_data,
     cast(rank_in_role as bigint) as rank_in_role,
-    is_part_month
+    is_part_month,
+    source,
+    basis
 from ranked
 left join names on ranked.month = names.month and ranked.employee_id = names.employee_id

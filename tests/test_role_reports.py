@@ -1,0 +1,184 @@
+"""The real reports behind the roles (../shared/docs/role-sources.md), loaded from fixtures written by
+hand from their headers, with their quirks: summary rows, late cells, GBK, durations as text, a
+renamed column, percents either way, minutes. Every expected value is worked out in the comments."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import duckdb
+import pytest
+
+from shopkpi.ingest.load import load_month
+from tests.helpers import write_csv
+
+MAY = "2017-05"
+ORDER_HEADER = ["订单编号", "买家会员名", "总金额", "买家实际支付金额", "订单创建时间", "订单付款时间", "退款金额"]
+PDD_ORDER_HEADER = ["订单号", "商品总价(元)", "用户实付金额(元)", "订单成交时间", "售后状态"]
+
+# 赤兔 custom report of the Taobao shop, saved in GBK: the shop chose 咨询人数 (the older name of 聊天人数),
+# and left out 慢接待人数. 小美's 6th: 询单->最终付款人数 still 延迟统计 (the payment window is open).
+CHITU_HEADER = ["日期", "客服昵称", "咨询人数", "接待人数", "询单人数", "询单->最终付款人数", "销售额", "首次响应(秒)",
+                "平均响应(秒)", "回复率", "服务满意度评价很满意", "服务满意度评价满意", "服务满意度评价一般",
+                "服务满意度评价不满", "服务满意度评价很不满"]
+CHITU = [
+    ["2017-05-05", "玩具店:小美", "20", "18", "10", "4", "￥1,200.50", "12", "1分05秒", "95%", "3", "1", "1", "0", "0"],
+    ["2017-05-06", "玩具店:小美", "10", "9", "5", "延迟统计", "300", "00:00:20", "00:01:10", "0.9", "1", "0", "0", "1", "0"],
+    ["2017-05-05", "玩具店:阿强", "8", "8", "4", "1", "1.2万", "40", "2分", "100%", "0", "1", "0", "0", "1"],
+    ["", "汇总", "38", "35", "19", "5", "13500.50", "", "", "", "4", "2", "1", "1", "1"],
+    ["", "均值", "12.7", "11.7", "6.3", "1.7", "4500.17", "24", "85", "95%", "1.3", "0.7", "0.3", "0.3", "0.3"],
+]
+# 多多客服 of the Pinduoduo shop: 平均人工响应时长（分钟） in minutes, a 平均 row, percents as 98.5%.
+PDD_CS_HEADER = ["日期", "客服账号", "咨询人数", "人工接待人数", "询单人数", "最终成团人数", "客服销售额（元）",
+                 "3分钟未回复人数", "30秒应答率（8-23点）", "平均人工响应时长（分钟）", "评分数", "评分≤3订单数"]
+PDD_CS = [
+    ["2017-05-07", "pdd_kf01", "30", "28", "12", "6", "560.00", "1", "98.5%", "1.5", "10", "1"],
+    ["2017-05-08", "pdd_kf01", "-", "20", "8", "2", "--", "0", "100%", "0:45", "5", "0"],
+    ["", "平均", "25", "24", "10", "4", "280", "0.5", "99%", "1.1", "7.5", "0.5"],
+]
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    root = tmp_path_factory.mktemp("role_reports")
+    toyshop, pdd = root / "taobao_toyshop" / MAY, root / "pdd_shop" / MAY
+    write_csv(toyshop / "订单报表.csv", ORDER_HEADER,
+              [["T1", "b1", "100", "100", "2017-05-03 10:00:00", "2017-05-03 10:05:00", "0"]])
+    write_csv(toyshop / "自定义报表_客服_下单优先判定_20170501至20170531.csv", CHITU_HEADER, CHITU, encoding="gbk")
+    write_csv(pdd / "订单.csv", PDD_ORDER_HEADER, [["P1", "50", "50", "2017-05-04 09:00:00", "无售后或售后取消"]])
+    write_csv(pdd / "客服数据.csv", PDD_CS_HEADER, PDD_CS)
+    con = duckdb.connect()
+    result = load_month(con, MAY, {"taobao_toyshop": toyshop, "pdd_shop": pdd})
+    yield con, result
+    con.close()
+
+
+def rows(con, sql):
+    return con.execute(sql).fetchall()
+
+
+def test_every_cs_row_is_an_account_the_summary_rows_are_counted_and_nothing_is_lost(loaded):
+    con, _ = loaded
+    # 3 accounts' rows of 赤兔 + 2 of 多多客服; 汇总 and 均值 (赤兔) and 平均 (多多客服) are no account
+    assert rows(con, "select shop_id, account from raw.cs_daily order by shop_id, source_row") == [
+        ("pdd_shop", "pdd_kf01"), ("pdd_shop", "pdd_kf01"),
+        ("taobao_toyshop", "玩具店:小美"), ("taobao_toyshop", "玩具店:小美"), ("taobao_toyshop", "玩具店:阿强")]
+    audit = {r[0]: r[1:] for r in rows(con, """select layout, rows_read, rows_loaded, rows_quarantined, rows_summary,
+                                                      late_cells from raw.load_audit where report_type = 'cs_daily'""")}
+    # read 5 = loaded 3 + summary 2; read 3 = loaded 2 + summary 1; the one late cell is 小美's 6th
+    assert audit == {"chitu_cs_report": (5, 3, 0, 2, 1), "pinduoduo_cs_data": (3, 2, 0, 1, 0)}
+    assert rows(con, "select count(*) from raw.quarantine") == [(0,)]
+
+
+def test_cell_formats_become_numbers_seconds_and_ratios(loaded):
+    con, _ = loaded
+    got = rows(con, """select account, strftime(day, '%d'), consulted, served, inquiries, inquiries_paid, sales_amount,
+                              first_response_s, avg_response_s, reply_rate, ratings_very_satisfied, ratings_dissatisfied
+                       from raw.cs_daily where shop_id = 'taobao_toyshop' order by source_row""")
+    D = Decimal
+    assert got == [
+        # ￥1,200.50 -> 1200.50; 1分05秒 -> 65 s; 95% -> 0.95
+        ("玩具店:小美", "05", 20, 18, 10, 4, D("1200.50"), D("12"), D("65"), D("0.95"), 3, 0),
+        # 延迟统计 -> NULL (late); 00:00:20 -> 20 s; 00:01:10 -> 70 s; 0.9 stays 0.9
+        ("玩具店:小美", "06", 10, 9, 5, None, D("300.00"), D("20"), D("70"), D("0.9"), 1, 1),
+        # 1.2万 -> 12000; 2分 -> 120 s; 100% -> 1
+        ("玩具店:阿强", "05", 8, 8, 4, 1, D("12000.00"), D("40"), D("120"), D("1"), 0, 0),
+    ]
+    got = rows(con, """select consulted, sales_amount, unreplied, answered_30s_rate, avg_response_s, ratings, bad_ratings
+                       from raw.cs_daily where shop_id = 'pdd_shop' order by source_row""")
+    assert got == [
+        # 98.5% -> 0.985; 1.5 minutes -> 90 s
+        (30, D("560.00"), 1, D("0.985"), D("90"), 10, 1),
+        # - and -- are empty; 0:45 (minutes:seconds) -> 45 s
+        (None, None, 0, D("1"), D("45"), 5, 0),
+    ]
+
+
+def test_a_header_in_full_width_brackets_matches_its_half_width_spelling():
+    from shopkpi.ingest.layouts import normalise_header
+
+    assert normalise_header("30秒应答率（8-23点）") == normalise_header("30秒应答率(8-23点)") == "30秒应答率(8-23点)"
+    assert normalise_header("客服销售额（元）") == normalise_header("客服销售额(元)") == "客服销售额"
+    assert normalise_header("首次响应（秒）") == "首次响应"
+
+
+# -- one month scored from the CS reports only, through Dagster, dbt and GX ----------------------------
+STAFF_HEADER = ["工号", "姓名", "岗位", "团队", "入职日期", "离职日期", "负责店铺"]
+STAFF = [["C01", "员工C01", "客服专员", "客服", "2016-01-01", "", ""],
+         ["C02", "员工C02", "客服专员", "客服", "2016-01-01", "", ""]]
+# 账号归属: C01 holds 小美 (named without its shop prefix) all month and pdd_kf01 until the 7th; C02 takes
+# pdd_kf01 over on the 8th. 玩具店:阿强 is nobody's: kept, listed, never credited.
+ACCOUNTS_HEADER = ["工号", "账号", "店铺", "开始日期", "结束日期"]
+ACCOUNTS = [["C01", "小美", "taobao_toyshop", "", ""],
+            ["C01", "pdd_kf01", "pdd_shop", "2017-05-01", "2017-05-07"],
+            ["C02", "pdd_kf01", "pdd_shop", "2017-05-08", ""]]
+
+
+@pytest.fixture(scope="module")
+def cs_month(tmp_path_factory):
+    from tests.helpers import materialize_month
+
+    root = tmp_path_factory.mktemp("cs_month")
+    exports, toyshop, pdd = root / "exports", root / "exports" / "taobao_toyshop" / MAY, root / "exports" / "pdd_shop" / MAY
+    write_csv(toyshop / "订单报表.csv", ORDER_HEADER,
+              [["T1", "b1", "100", "100", "2017-05-03 10:00:00", "2017-05-03 10:05:00", "0"]])
+    write_csv(toyshop / "自定义报表_客服_下单优先判定_20170501至20170531.csv", CHITU_HEADER, CHITU, encoding="gbk")
+    write_csv(toyshop / "员工花名册.csv", STAFF_HEADER, STAFF)
+    write_csv(toyshop / "账号归属.csv", ACCOUNTS_HEADER, ACCOUNTS)
+    write_csv(pdd / "订单.csv", PDD_ORDER_HEADER, [["P1", "50", "50", "2017-05-04 09:00:00", "无售后或售后取消"]])
+    write_csv(pdd / "客服数据.csv", PDD_CS_HEADER, PDD_CS)
+    warehouse = root / "warehouse.duckdb"
+    result = materialize_month(MAY, exports, warehouse)
+    assert result.success
+    return warehouse
+
+
+def kpis(warehouse, employee: str) -> dict[str, tuple]:
+    from tests.helpers import query
+
+    return {k: (None if v is None else round(float(v), 6), basis) for k, v, basis in query(
+        warehouse, """select kpi_id, value, basis from marts.kpi_employee_monthly
+                      where month = ? and employee_id = ? and shop_id = 'all'""", [MAY, employee])}
+
+
+def test_cs_kpis_from_the_reports_sum_numerators_and_denominators_across_shops_and_accounts(cs_month):
+    c01 = kpis(cs_month, "C01")
+    # C01's rows: 小美 5th (询单 10, paid 4), 小美 6th (询单 5, paid 延迟统计: out of the rate), pdd_kf01 7th (12, 6):
+    # (4 + 6) / (10 + 12) = 10 / 22, not a mean of daily rates
+    assert c01["consult_conversion"] == (round(10 / 22, 6), "exact")
+    # first response weighted by customers served: 12 s × 18, 20 s × 9, and pdd_kf01's mean response 90 s × 28
+    # (no first-response column): (216 + 180 + 2520) / (18 + 9 + 28) = 2916 / 55
+    assert c01["first_response_s"] == (round(2916 / 55, 6), "approximate")
+    # (很满意 + 满意) / ratings over the rows that give both: 小美 5th 4 of 5, 6th 1 of 2 (多多客服 gives no
+    # satisfied count): 5 / 7
+    assert c01["satisfaction"] == (round(5 / 7, 6), "exact")
+    # 不满 + 很不满: 0 + 1 (小美), and 评分≤3订单数 1 (pdd_kf01 on the 7th)
+    assert c01["bad_reviews"] == (2.0, "approximate")
+    # answered: (咨询人数 − 3分钟未回复人数) / 咨询人数 on the one row giving both: (30 − 1) / 30
+    assert c01["reply_within_24h"] == (round(29 / 30, 6), "approximate")
+    # no row gives a refund amount; no report counts violations: no data, never 0
+    assert c01["cs_refund_rate"] == (None, None) and c01["violations"] == (None, None)
+    c02 = kpis(cs_month, "C02")
+    # pdd_kf01 from the 8th: 2 / 8; its mean response 0:45 = 45 s over 20 served
+    assert c02["consult_conversion"] == (0.25, "exact")
+    assert c02["first_response_s"] == (45.0, "approximate")
+    # 30秒应答率 100% of 20 served: round(20 × 0) = 0 slow
+    assert c02["slow_responses"] == (0.0, "approximate")
+    # gmv_index: C01's sales 1,200.50 + 300 + 560 = 2,060.50; C02's only row says -- (no data): the mean over the
+    # agents with sales is C01's own, so 1.0; C02 has none
+    assert c01["gmv_index"] == (1.0, "exact") and c02["gmv_index"] == (None, None)
+
+
+def test_an_account_nobody_holds_is_kept_listed_by_the_audit_and_credited_to_nobody(cs_month):
+    from tests.helpers import query
+
+    unmapped = query(cs_month, """select shop_id, account, unmapped_reason, sum(served) from intermediate.int_cs_account_days
+                                  where month = ? and employee_id is null group by all""", [MAY])
+    assert unmapped == [("taobao_toyshop", "玩具店:阿强", "no account mapping covers it", 8)]
+    # the audit names it with its volume (8 customers served, sales 1.2万 = 12,000.00)
+    from shopkpi.quality.audit import audit_month
+
+    report = audit_month(cs_month, MAY, cs_month.parent / "published")
+    assert [(a["account"], a["customers_served"], float(a["sales_amount"])) for a in report.unmapped_accounts] == [
+        ("玩具店:阿强", 8, 12000.0)]
+    assert "玩具店:阿强" in (report.data_docs / "audit.html").read_text(encoding="utf-8")
