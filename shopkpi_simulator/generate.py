@@ -222,8 +222,11 @@ class Simulator:
 
     # -- exports ------------------------------------------------------------
     def _staff(self) -> None:
+        from .cs_reports import PLATFORM_CS_AGENT
+
         rows = []
-        for emp, name, role, team, first, last in ROSTER:
+        # a multi-shop team has an agent for the other platforms' buyers, measured from their CS reports
+        for emp, name, role, team, first, last in [*ROSTER, *([PLATFORM_CS_AGENT] if self.channel_shops else [])]:
             start = self._day(first) if first else dt.datetime(self.start.year - 1, 3, 1)
             rows.append([emp, name, role, team, _ts(start), _ts(self._day(last, 18)) if last else "",
                          self.channel_shops.get(emp, "")])  # 负责店铺: empty is every shop
@@ -536,4 +539,11 @@ def simulate_shops(orders_dir: Path, exports_root: Path, month: str, seed: int =
         rows[f"{shop_id}/orders"] = write_platform_shop(shop_id, exports_root / shop_id / month, month, seed)
         if on_written:
             on_written(exports_root / shop_id / month / PLATFORM_SHOPS[shop_id][1], rows[f"{shop_id}/orders"])
+    from .cs_reports import write_cs_reports
+
+    for name, count in write_cs_reports(exports_root, month, MAIN_SHOP, seed).items():
+        rows[name] = count
+        if on_written:
+            shop, filename = name.split("/", 1)
+            on_written(exports_root / shop / month / filename, count)
     return rows

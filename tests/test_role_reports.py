@@ -128,7 +128,7 @@ def cs_month(tmp_path_factory):
     write_csv(pdd / "订单.csv", PDD_ORDER_HEADER, [["P1", "50", "50", "2017-05-04 09:00:00", "无售后或售后取消"]])
     write_csv(pdd / "客服数据.csv", PDD_CS_HEADER, PDD_CS)
     warehouse = root / "warehouse.duckdb"
-    result = materialize_month(MAY, exports, warehouse)
+    result = materialize_month(MAY, exports, warehouse, published=root / "published")
     assert result.success
     return warehouse
 
@@ -182,3 +182,21 @@ def test_an_account_nobody_holds_is_kept_listed_by_the_audit_and_credited_to_nob
     assert [(a["account"], a["customers_served"], float(a["sales_amount"])) for a in report.unmapped_accounts] == [
         ("玩具店:阿强", 8, 12000.0)]
     assert "玩具店:阿强" in (report.data_docs / "audit.html").read_text(encoding="utf-8")
+
+
+def test_the_workbook_and_the_report_say_what_each_value_was_computed_from(cs_month):
+    from openpyxl import load_workbook
+
+    published = cs_month.parent / "published" / MAY / "v1"
+    sheet = load_workbook(published / "scorecard.xlsx")["客服专员 customer_service"]
+    header = [c.value for c in sheet[2]]
+    value_from = header.index("数值依据 Value from (exact 精确 / approximate 近似 / team sheet 团队表)")
+    source, kpi = header.index("来源报表 Source report"), header.index("KPI (English)")
+    employee = header.index("员工 Employee")
+    rows = {(r[employee], r[kpi]): (r[value_from], r[source]) for r in sheet.iter_rows(min_row=3, values_only=True)}
+    assert rows[("C01", "Consultation conversion")] == ("exact", "cs_daily")
+    assert rows[("C01", "First response time (s)")] == ("approximate", "cs_daily")
+    assert rows[("C01", "Forbidden-phrase violations")] == (None, None)  # no report counts them: no data, no basis
+    page = (published / "report.html").read_text(encoding="utf-8")
+    assert "近似 approximate ≈ (cs_daily)" in page and "精确 exact (cs_daily)" in page
+

@@ -319,9 +319,10 @@ def test_the_simulated_five_shop_month_materialises_end_to_end(tmp_path):
     con = duckdb.connect(str(warehouse), read_only=True)
     shops = dict(con.execute("select shop_id, status from raw.shop_months where month = ?", [MONTH]).fetchall())
     assert shops == {s: "loaded" for s in ("taobao_toyshop", "tmall_flagship", "pdd_shop", "jd_shop", "douyin_shop")}
-    audit = con.execute("select sum(rows_read), sum(rows_loaded + rows_merged + rows_quarantined), sum(rows_quarantined) "
-                        "from raw.load_audit where month = ?", [MONTH]).fetchone()
-    assert audit[0] == audit[1] and audit[2] == 0
+    audit = con.execute("select sum(rows_read), sum(rows_loaded + rows_merged + rows_summary + rows_quarantined), "
+                        "sum(rows_quarantined), sum(rows_summary) from raw.load_audit where month = ?", [MONTH]).fetchone()
+    # the CS reports' own summary rows: 千牛's 汇总值 and 平均值, 多多客服's 平均
+    assert audit[0] == audit[1] and audit[2] == 0 and audit[3] == 3
     net = dict(con.execute("""select shop_id, value from marts.kpi_store_monthly
                               where month = ? and kpi_id = 'net_sales' and (shop_id <> 'all' or platform = 'all')""",
                            [MONTH]).fetchall())
@@ -330,6 +331,23 @@ def test_the_simulated_five_shop_month_materialises_end_to_end(tmp_path):
                                         [MONTH]).fetchall()]
     market = con.execute("""select count(*), count(value) from marts.kpi_employee_monthly
                             where month = ? and kpi_id = 'channel_market_share'""", [MONTH]).fetchone()
+    con.close()
+    # The CS reports in their real layouts (shopkpi_simulator/cs_reports.py): C04 answers Pinduoduo, JD and
+    # Douyin buyers and has no sessions. Worked out with pandas on the files: Σ paid / Σ 询单人数 over
+    # 多多客服's pdd_kf01 (not its 平均 row) and 飞鸽's 小王 (临时客服 is nobody's); JD gives 促成下单人数
+    # (ordered, not paid), so its rows stay out of a rate the other reports give exactly.
+    cs = lambda shop, name: pd.read_csv(tmp_path / "exports" / shop / MONTH / name, dtype=str, encoding="utf-8-sig")  # noqa: E731
+    pdd_cs = cs("pdd_shop", "客服数据.csv").query("客服账号 == 'pdd_kf01'")
+    feige = cs("douyin_shop", "飞鸽客服数据.csv").query("客服昵称 == '小王'")
+    paid = pdd_cs["最终成团人数"].astype(int).sum() + feige["支付人数"].astype(int).sum()
+    inquiries = pdd_cs["询单人数"].astype(int).sum() + feige["询单人数"].astype(int).sum()
+    con = duckdb.connect(str(warehouse), read_only=True)
+    (conversion, basis), = con.execute("""select value, basis from marts.kpi_employee_monthly where month = ?
+                                           and employee_id = 'C04' and kpi_id = 'consult_conversion' and shop_id = 'all'""",
+                                        [MONTH]).fetchall()
+    assert (round(float(conversion), 6), basis) == (round(paid / inquiries, 6), "exact")
+    assert con.execute("select distinct account from intermediate.int_cs_account_days where employee_id is null"
+                       ).fetchall() == [("临时客服",)]
     con.close()
     # Independent sums over the exports themselves (pandas): every shop's net sales, what buyers paid
     # net of refunds (docs/money.md). Tmall: 买家实际支付金额 is already net. Pinduoduo: 用户实付金额 of the

@@ -7,11 +7,12 @@ from collections import defaultdict
 
 import pandas as pd
 
-from ..scoring.config import STATUS_LABELS
+from ..scoring.config import STATUS_LABELS, VALUE_BASIS_LABELS
 
 ROLE_COLORS = ["#2f6fb0", "#d9822b", "#3a9b5c", "#b03a48", "#7b5ea7", "#8c6d46", "#c25f9f", "#6b7b8c", "#a7a23a", "#2aa3a3"]
 STATUS_CLASS = {"pass": "pass", "fail": "fail", "no_data": "nodata", "unscored": "unscored", "progress": "unscored"}
 HOUSE_MARK = "†"  # a target or weight that is a house default, not the handbooks' (kpi_targets.csv, kpi_weights.csv)
+APPROXIMATE_MARK = "≈"  # a value the reports give only approximately (seeds/kpi_sources.csv)
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",Arial,sans-serif;margin:24px;color:#222}
@@ -88,6 +89,15 @@ def store_kpi_table(store: pd.DataFrame) -> list[str]:
     out.append("</table><p class='note'>覆盖：只有部分店铺的导出含此数据时，公司数值仅汇总这些店铺。"
                "Covers: where only some shops' exports carry a figure, the company's is summed over those shops.</p>")
     return out
+
+
+def _basis_text(r) -> str:
+    """'近似 approximate ≈ (cs_daily)': how close the value is to the handbook's formula, and its report."""
+    basis = r.get("basis")
+    if basis is None or pd.isna(basis):
+        return ""
+    mark = f" {APPROXIMATE_MARK}" if basis == "approximate" else ""
+    return f"{VALUE_BASIS_LABELS.get(basis, basis)}{mark} ({r.get('source')})"
 
 
 def _target_text(r, unit: str | None) -> str:
@@ -260,15 +270,20 @@ def render_report(month: str, version: int, employees: pd.DataFrame, team: pd.Da
             target = float(rows["target"].dropna().iloc[0]) if rows["target"].notna().any() else None
             out.append(bar_chart(f"{rows['name_zh'].iloc[0]} {kpi_id} vs 目标", ids, vals, target=target, unit=units.get(kpi_id)))
         out.append("</div><table><tr><th class='l'>员工 Employee</th><th class='l'>指标 KPI</th><th>数值 Value</th>"
-                   "<th>目标 Target</th><th class='l'>状态 Status</th><th>得分 Score</th><th>总分 Total</th><th>排名 Rank</th></tr>")
+                   "<th>目标 Target</th><th class='l'>状态 Status</th><th>得分 Score</th><th>总分 Total</th><th>排名 Rank</th>"
+                   "<th class='l'>依据 Basis</th></tr>")
         for _, r in frame.sort_values(["employee_id", "kpi_id"]).iterrows():
             unit = units.get(r["kpi_id"])
             target = _target_text(r, unit)
             out.append(f"<tr><td class='l'>{html.escape(_person(r['employee_id'], r['employee_name']))}{' *' if r['is_part_month'] else ''}</td>"
                        f"<td class='l'>{html.escape(r['name_zh'])} {html.escape(r['name_en'])}</td><td>{fmt_unit(r['value'], unit)}</td>"
                        f"<td>{html.escape(target)}</td><td class='l {STATUS_CLASS[r['status']]}'>{STATUS_LABELS[r['status']]}</td>"
-                       f"<td>{_fmt(r['score'])}</td><td>{_fmt(r['weighted_total'])}</td><td>{_fmt(r['rank_in_role'])}</td></tr>")
+                       f"<td>{_fmt(r['score'])}</td><td>{_fmt(r['weighted_total'])}</td><td>{_fmt(r['rank_in_role'])}</td>"
+                       f"<td class='l'>{html.escape(_basis_text(r))}</td></tr>")
         out.append("</table>")
         out.extend(_per_shop_table(per_shop[per_shop["role"] == role]))
-    out.append("<p class='note'>* 本月入职或离职 joined or left during the month.</p></body></html>")
+    out.append("<p class='note'>* 本月入职或离职 joined or left during the month. "
+               f"{APPROXIMATE_MARK} 近似：平台报表只能近似给出（如按接待人数加权的平均首次响应，而非中位数）。"
+               f"{APPROXIMATE_MARK} approximate: the nearest the platform's report allows (e.g. a mean first response "
+               "weighted by customers served, not a median).</p></body></html>")
     return "\n".join(out)

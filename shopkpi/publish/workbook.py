@@ -22,6 +22,7 @@ EMPLOYEE_COLUMNS = [
     ("weight", "权重 Weight"), ("weighted_total", "加权总分 Weighted total"), ("rank_in_role", "岗位排名 Rank"),
     ("is_part_month", "部分月份 Part month"), ("target_basis", "目标来源 Target from (handbook 手册 / house 自定)"),
     ("weight_basis", "权重来源 Weight from"),
+    ("basis", "数值依据 Value from (exact 精确 / approximate 近似 / team sheet 团队表)"), ("source", "来源报表 Source report"),
 ]
 TEAM_COLUMNS = [
     ("role_zh", "岗位 Role"), ("role", "Role id"), ("shop_id", "店铺 Shop (all = 全部)"), ("employees", "人数 People"), ("part_month_employees", "部分月份 Part month"),

@@ -17,6 +17,8 @@ COMPARATORS = {"higher": {">=", ">"}, "lower": {"<=", "<"}}
 STATUS_LABELS = {"pass": "达标 pass", "fail": "未达标 fail", "no_data": "无数据 no data", "unscored": "不计分 unscored",
                  "progress": "季度进度 progress"}
 BASES = {"handbook", "house"}  # where a target, stretch or weight comes from
+# How close a KPI's value is to the handbook's formula, from the report it came from (seeds/kpi_sources.csv).
+VALUE_BASIS_LABELS = {"exact": "精确 exact", "approximate": "近似 approximate", "team sheet": "团队表 team sheet"}
 JUDGED_IN = {"month", "quarter_end"}
 WEIGHT_TOLERANCE = 1e-9
 

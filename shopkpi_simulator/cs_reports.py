@@ -1,0 +1,100 @@
+"""The customer-service reports a multi-shop team downloads, written in their real layouts
+(shopkpi/layouts/): 千牛 客服绩效 for the Taobao shop (a download over the month: no date column,
+汇总值 and 平均值 rows, 延迟统计 where a figure is not final), 多多客服 for Pinduoduo (平均 row, minutes),
+京麦 for JD (GBK, durations as text) and 飞鸽 for Douyin, with 账号归属, the team's sheet that says
+who holds which account. One 飞鸽 account is nobody's: the audit lists it. Seeded: the same seed gives
+the same bytes."""
+
+from __future__ import annotations
+
+import calendar
+import random
+import zlib
+from pathlib import Path
+
+from shopkpi.ingest.layouts import layout_named
+
+from .writers import write_rows
+
+# The agent who answers the other platforms' buyers; on the roster only in a multi-shop month.
+PLATFORM_CS_AGENT = ("C04", "客服-小王", "客服专员", "客服部", None, None)
+# shop_id: (layout, file name, encoding, {account: employee_id or None (nobody's)})
+CS_REPORTS = {
+    "taobao_toyshop": ("qianniu_cs_performance", "客服绩效-业绩分析-汇总分析_全部.csv", "utf-8-sig",
+                       {"玩具店:小美": "C01", "玩具店:阿强": "C02"}),
+    "pdd_shop": ("pinduoduo_cs_data", "客服数据.csv", "utf-8-sig", {"pdd_kf01": "C04"}),
+    "jd_shop": ("jd_dongdong_cs", "客服数据_整体数据.csv", "gbk", {"jd_kf01": "C04"}),
+    "douyin_shop": ("doudian_feige_cs", "飞鸽客服数据.csv", "utf-8-sig", {"小王": "C04", "临时客服": None}),
+}
+ACCOUNTS_FILE = "账号归属.csv"
+
+
+def _day_rows(rng: random.Random, month: str, account: str, layout: str) -> list[dict[str, str]]:
+    year, mon = int(month[:4]), int(month[5:])
+    rows = []
+    for day in range(1, calendar.monthrange(year, mon)[1] + 1):
+        served = rng.randint(15, 60)
+        inquiries = rng.randint(5, served)
+        paid = rng.randint(0, inquiries)
+        rows.append({"day": f"{month}-{day:02d}", "account": account, "served": served, "consulted": served + rng.randint(0, 5),
+                     "inquiries": inquiries, "paid": paid, "sales": round(paid * rng.uniform(40, 120), 2),
+                     "first": rng.randint(5, 40), "avg": rng.randint(20, 90), "unreplied": rng.randint(0, 2),
+                     "ratings": rng.randint(0, 6), "answered_30s": round(rng.uniform(0.9, 1.0), 4)})
+    return rows
+
+
+def _cells(layout: str, r: dict, month_total: bool = False) -> dict[str, str]:
+    """One report row in the layout's own headers and cell formats."""
+    seconds = lambda s: f"{s // 60}分{s % 60:02d}秒" if s >= 60 else f"{s}秒"  # noqa: E731
+    satisfied = max(0, r["ratings"] - 1)
+    if layout == "qianniu_cs_performance":
+        return {"旺旺昵称": r["account"], "咨询人数": r["consulted"], "有效接待人数": r["served"], "询单人数": r["inquiries"],
+                "销售人数": r["paid"], "销售额": f"{r['sales']:,.2f}", "首次响应(秒)": r["first"], "平均响应(秒)": r["avg"],
+                "未回复人数": r["unreplied"], "旺旺回复率(%)": f"{100 * (1 - r['unreplied'] / r['consulted']):.2f}",
+                "旺旺评价量": r["ratings"], "满意评价量": satisfied}
+    if layout == "pinduoduo_cs_data":
+        return {"日期": r["day"], "客服账号": r["account"], "咨询人数": r["consulted"], "人工接待人数": r["served"],
+                "询单人数": r["inquiries"], "最终成团人数": r["paid"], "客服销售额(元)": f"{r['sales']:.2f}",
+                "3分钟未回复人数": r["unreplied"], "30秒应答率(8-23点)": f"{100 * r['answered_30s']:.2f}%",
+                "平均人工响应时长(分钟)": f"{r['avg'] / 60:.2f}", "评分数": r["ratings"], "评分≤3订单数": r["ratings"] - satisfied}
+    if layout == "jd_dongdong_cs":
+        return {"日期": r["day"], "客服": r["account"], "接待量": r["served"], "售前接待人数": r["inquiries"],
+                "促成下单人数": r["paid"], "促成下单商品金额": f"{r['sales']:.2f}", "平均响应时长(新)": seconds(r["avg"]),
+                "30s应答率": f"{100 * r['answered_30s']:.2f}%", "好评量": satisfied, "评价量": r["ratings"],
+                "差评量": r["ratings"] - satisfied}
+    return {"日期": r["day"], "店铺名称": "抖音小店", "客服昵称": r["account"], "人工已接待人数": r["served"],
+            "询单人数": r["inquiries"], "支付人数": r["paid"], "客服销售额(元)": f"{r['sales']:.2f}",
+            "首次响应时长(秒)": r["first"], "平均响应时长(秒)": r["avg"], "3分钟人工回复率": f"{100 * (1 - r['unreplied'] / r['consulted']):.1f}%"}
+
+
+def write_cs_reports(exports_root: Path, month: str, main_shop: str, seed: int = 42) -> dict[str, int]:
+    """Each shop's CS report into `exports_root/<shop>/<month>/`, and 账号归属 into the main shop's folder.
+    Returns rows written per file."""
+    written = {}
+    for shop_id, (layout_name, filename, encoding, accounts) in CS_REPORTS.items():
+        layout = layout_named(layout_name)
+        header = [h for h in layout.headers if h in _cells(layout_name, _day_rows(random.Random(0), month, "x", "")[0])]
+        rng = random.Random(zlib.crc32(f"{seed}:{shop_id}:cs".encode()))
+        rows = []
+        for account in accounts:
+            days = _day_rows(rng, month, account, layout_name)
+            if layout_name == "qianniu_cs_performance":  # a download over the month: one row per account
+                total = {k: sum(d[k] for d in days) for k in ("served", "consulted", "inquiries", "paid", "unreplied", "ratings")}
+                total.update(account=account, day="", sales=round(sum(d["sales"] for d in days), 2),
+                             first=round(sum(d["first"] * d["served"] for d in days) / total["served"]),
+                             avg=round(sum(d["avg"] * d["served"] for d in days) / total["served"]), answered_30s=1.0)
+                days = [total]
+            rows += [_cells(layout_name, d) for d in days]
+        if layout_name == "qianniu_cs_performance":
+            rows[-1]["销售人数"] = "延迟统计"  # the payment window of the period's last days is still open
+            rows += [{h: ("汇总值" if h == "旺旺昵称" else "") for h in header}, {h: ("平均值" if h == "旺旺昵称" else "") for h in header}]
+        elif layout_name == "pinduoduo_cs_data":
+            rows.append({h: ("平均" if h == "客服账号" else "") for h in header})
+        target = exports_root / shop_id / month / filename
+        written[f"{shop_id}/{filename}"] = write_rows(target, header, [[r.get(h, "") for h in header] for r in rows], encoding)
+    mapping = [[employee, account, shop_id, "", ""] for shop_id, (_, _, _, accounts) in CS_REPORTS.items()
+               for account, employee in accounts.items() if employee]
+    header = layout_named("shopkpi_staff_accounts").headers
+    target = exports_root / main_shop / month / ACCOUNTS_FILE
+    written[f"{main_shop}/{ACCOUNTS_FILE}"] = write_rows(target, header, mapping, "utf-8-sig")
+    return written
