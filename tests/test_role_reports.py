@@ -105,26 +105,40 @@ def test_a_header_in_full_width_brackets_matches_its_half_width_spelling():
 # -- one month scored from the CS reports only, through Dagster, dbt and GX ----------------------------
 STAFF_HEADER = ["工号", "姓名", "岗位", "团队", "入职日期", "离职日期", "负责店铺"]
 STAFF = [["C01", "员工C01", "客服专员", "客服", "2016-01-01", "", ""],
-         ["C02", "员工C02", "客服专员", "客服", "2016-01-01", "", ""]]
+         ["C02", "员工C02", "客服专员", "客服", "2016-01-01", "", ""],
+         ["P01", "员工P01", "营销推广专员", "推广", "2016-01-01", "", ""]]
 # 账号归属: C01 holds 小美 (named without its shop prefix) all month and pdd_kf01 until the 7th; C02 takes
 # pdd_kf01 over on the 8th. 玩具店:阿强 is nobody's: kept, listed, never credited.
 ACCOUNTS_HEADER = ["工号", "账号", "店铺", "开始日期", "结束日期"]
 ACCOUNTS = [["C01", "小美", "taobao_toyshop", "", ""],
             ["C01", "pdd_kf01", "pdd_shop", "2017-05-01", "2017-05-07"],
-            ["C02", "pdd_kf01", "pdd_shop", "2017-05-08", ""]]
+            ["C02", "pdd_kf01", "pdd_shop", "2017-05-08", ""],
+            # P01 holds a 万相台 plan of the Taobao shop and a 多多推广 plan; 积木计划 is nobody's
+            ["P01", "玩具车计划", "taobao_toyshop", "", ""],
+            ["P01", "拼多多玩具计划", "pdd_shop", "", ""]]
+# 万相台 in GBK, amounts with ￥ and separators, 展现量 in 万
+WANXIANGTAI_HEADER = ["日期", "场景名字", "主体ID", "主体名称", "展现量", "点击量", "花费", "总成交笔数", "总成交金额", "引导访问量",
+                      "引导访问人数", "成交人数", "成交新客数"]
+WANXIANGTAI = [["2017-05-03", "关键词推广", "1001", "玩具车计划", "10,000", "300", "￥150.00", "3", "600.00", "200", "180", "3", "1"],
+               ["2017-05-04", "关键词推广", "1001", "玩具车计划", "1.2万", "400", "250.00", "5", "1,000.00", "300", "250", "5", "2"],
+               ["2017-05-04", "人群推广", "1002", "积木计划", "5000", "100", "100.00", "0", "0", "-", "-", "0", "0"]]
+PDD_ADS_HEADER = ["日期", "推广场景", "推广名称", "商品ID", "总花费(元)", "交易额(元)", "成交笔数", "曝光量", "点击量"]
+PDD_ADS = [["2017-05-05", "全站推广", "拼多多玩具计划", "88", "200.00", "500.00", "4", "8000", "200"]]
 
 
 @pytest.fixture(scope="module")
-def cs_month(tmp_path_factory):
+def reports_month(tmp_path_factory):
     from tests.helpers import materialize_month
 
-    root = tmp_path_factory.mktemp("cs_month")
+    root = tmp_path_factory.mktemp("reports_month")
     exports, toyshop, pdd = root / "exports", root / "exports" / "taobao_toyshop" / MAY, root / "exports" / "pdd_shop" / MAY
     write_csv(toyshop / "订单报表.csv", ORDER_HEADER,
               [["T1", "b1", "100", "100", "2017-05-03 10:00:00", "2017-05-03 10:05:00", "0"]])
     write_csv(toyshop / "自定义报表_客服_下单优先判定_20170501至20170531.csv", CHITU_HEADER, CHITU, encoding="gbk")
     write_csv(toyshop / "员工花名册.csv", STAFF_HEADER, STAFF)
     write_csv(toyshop / "账号归属.csv", ACCOUNTS_HEADER, ACCOUNTS)
+    write_csv(toyshop / "万相台报表.csv", WANXIANGTAI_HEADER, WANXIANGTAI, encoding="gbk")
+    write_csv(pdd / "推广中心报表.csv", PDD_ADS_HEADER, PDD_ADS)
     write_csv(pdd / "订单.csv", PDD_ORDER_HEADER, [["P1", "50", "50", "2017-05-04 09:00:00", "无售后或售后取消"]])
     write_csv(pdd / "客服数据.csv", PDD_CS_HEADER, PDD_CS)
     warehouse = root / "warehouse.duckdb"
@@ -141,8 +155,8 @@ def kpis(warehouse, employee: str) -> dict[str, tuple]:
                       where month = ? and employee_id = ? and shop_id = 'all'""", [MAY, employee])}
 
 
-def test_cs_kpis_from_the_reports_sum_numerators_and_denominators_across_shops_and_accounts(cs_month):
-    c01 = kpis(cs_month, "C01")
+def test_cs_kpis_from_the_reports_sum_numerators_and_denominators_across_shops_and_accounts(reports_month):
+    c01 = kpis(reports_month, "C01")
     # C01's rows: 小美 5th (询单 10, paid 4), 小美 6th (询单 5, paid 延迟统计: out of the rate), pdd_kf01 7th (12, 6):
     # (4 + 6) / (10 + 12) = 10 / 22, not a mean of daily rates
     assert c01["consult_conversion"] == (round(10 / 22, 6), "exact")
@@ -158,7 +172,7 @@ def test_cs_kpis_from_the_reports_sum_numerators_and_denominators_across_shops_a
     assert c01["reply_within_24h"] == (round(29 / 30, 6), "approximate")
     # no row gives a refund amount; no report counts violations: no data, never 0
     assert c01["cs_refund_rate"] == (None, None) and c01["violations"] == (None, None)
-    c02 = kpis(cs_month, "C02")
+    c02 = kpis(reports_month, "C02")
     # pdd_kf01 from the 8th: 2 / 8; its mean response 0:45 = 45 s over 20 served
     assert c02["consult_conversion"] == (0.25, "exact")
     assert c02["first_response_s"] == (45.0, "approximate")
@@ -169,25 +183,29 @@ def test_cs_kpis_from_the_reports_sum_numerators_and_denominators_across_shops_a
     assert c01["gmv_index"] == (1.0, "exact") and c02["gmv_index"] == (None, None)
 
 
-def test_an_account_nobody_holds_is_kept_listed_by_the_audit_and_credited_to_nobody(cs_month):
+def test_an_account_nobody_holds_is_kept_listed_by_the_audit_and_credited_to_nobody(reports_month):
     from tests.helpers import query
 
-    unmapped = query(cs_month, """select shop_id, account, unmapped_reason, sum(served) from intermediate.int_cs_account_days
+    unmapped = query(reports_month, """select shop_id, account, unmapped_reason, sum(served) from intermediate.int_cs_account_days
                                   where month = ? and employee_id is null group by all""", [MAY])
     assert unmapped == [("taobao_toyshop", "玩具店:阿强", "no account mapping covers it", 8)]
+    unheld_plans = query(reports_month, """select shop_id, plan_name, unmapped_reason, sum(spend) from intermediate.int_ad_plan_days
+                                           where month = ? and employee_id is null group by all""", [MAY])
+    assert unheld_plans == [("taobao_toyshop", "积木计划", "no account mapping covers it", Decimal("100.00"))]
     # the audit names it with its volume (8 customers served, sales 1.2万 = 12,000.00)
     from shopkpi.quality.audit import audit_month
 
-    report = audit_month(cs_month, MAY, cs_month.parent / "published")
-    assert [(a["account"], a["customers_served"], float(a["sales_amount"])) for a in report.unmapped_accounts] == [
-        ("玩具店:阿强", 8, 12000.0)]
+    report = audit_month(reports_month, MAY, reports_month.parent / "published")
+    assert [(a["report"], a["account"], a["customers_served"], float(a["sales_amount"]), a["spend"])
+            for a in report.unmapped_accounts] == [("customer service", "玩具店:阿强", 8, 12000.0, None),
+                                                   ("promotion", "积木计划", None, 0.0, Decimal("100.00"))]
     assert "玩具店:阿强" in (report.data_docs / "audit.html").read_text(encoding="utf-8")
 
 
-def test_the_workbook_and_the_report_say_what_each_value_was_computed_from(cs_month):
+def test_the_workbook_and_the_report_say_what_each_value_was_computed_from(reports_month):
     from openpyxl import load_workbook
 
-    published = cs_month.parent / "published" / MAY / "v1"
+    published = reports_month.parent / "published" / MAY / "v1"
     sheet = load_workbook(published / "scorecard.xlsx")["客服专员 customer_service"]
     header = [c.value for c in sheet[2]]
     value_from = header.index("数值依据 Value from (exact 精确 / approximate 近似 / team sheet 团队表)")
@@ -200,3 +218,20 @@ def test_the_workbook_and_the_report_say_what_each_value_was_computed_from(cs_mo
     page = (published / "report.html").read_text(encoding="utf-8")
     assert "近似 approximate ≈ (cs_daily)" in page and "精确 exact (cs_daily)" in page
 
+
+
+def test_promotion_kpis_from_the_ad_platforms_reports_across_shops(reports_month):
+    p01 = kpis(reports_month, "P01")
+    # P01's plans: 玩具车计划 on 万相台 (the 3rd: spend 150, 3 orders, sales 600; the 4th: 250, 5, 1,000) and
+    # 拼多多玩具计划 on 多多推广 (200, 4, 500). The platforms' attribution: sales / spend = 2,100 / 600
+    assert p01["spend_roi"] == (3.5, "exact")
+    # spend / orders = 600 / 12
+    assert p01["cost_per_order"] == (50.0, "exact")
+    # 引导访问人数 (万相台 only): 180 + 250; spend over the rows giving visitors: (150 + 250) / 430
+    assert p01["promo_uv"] == (430.0, "approximate")
+    assert p01["cost_per_uv"] == (round(400 / 430, 6), "approximate")
+    # 引导访问量 / 展现量 (1.2万 = 12,000): (200 + 300) / (10,000 + 12,000)
+    assert p01["arrival_rate"] == (round(500 / 22000, 6), "approximate")
+    # 成交新客数 / 成交人数: (1 + 2) / (3 + 5)
+    assert p01["new_uv_share"] == (0.375, "approximate")
+    assert p01["bounce_rate"] == (None, None)  # no platform report gives landing-page bounces

@@ -528,11 +528,38 @@ CS_DAILY = ReportSpec(
     ),
 )
 
+AD_DAILY = ReportSpec(
+    report_type="ad_daily",
+    name_zh="推广报表（平台）",
+    table="ad_daily",
+    month_column="day",
+    period_files=True,
+    description="The ad platforms' reports per day and plan (or over the month): 阿里妈妈 万相台, 多多推广, 京准通, "
+                "巨量千川, with each platform's own attribution (docs/kpi-rules.md \"Promotion\").",
+    columns=(
+        C("日期", "day", T.TIMESTAMP),
+        C("账户", "ad_account", T.ID),
+        C("场景", "scene"),  # 万相台 场景名字, 多多 推广场景, 京准通 计划类型
+        C("计划ID", "plan_id", T.ID),
+        C("计划", "plan_name"),  # 推广计划, 推广名称, 主体名称
+        C("展现量", "impressions", T.INT),
+        C("点击量", "clicks", T.INT),
+        C("花费", "spend", T.MONEY, required=True),
+        C("成交笔数", "orders", T.INT),
+        C("成交金额", "gmv", T.MONEY),
+        C("引导访问量", "visits", T.INT),
+        C("引导访问人数", "visitors", T.INT),
+        C("成交人数", "buyers", T.INT),
+        C("成交新客数", "new_buyers", T.INT),
+        C("归因口径", "attribution"),  # 京准通: the attribution window the row was counted under
+    ),
+)
+
 STAFF_ACCOUNTS = ReportSpec(
     report_type="staff_accounts",
     name_zh="账号归属",
     table="staff_accounts",
-    description="Which employee holds which platform account (旺旺, 客服账号, JD UID …) or ad plan, from when to when: "
+    description="Which employee holds which platform account (旺旺, 客服账号, JD UID …), ad account or ad plan, from when to when: "
                 "the team's sheet beside the roster. A report row whose account no row covers is kept and listed.",
     columns=(
         C("工号", "employee_id", T.ID, required=True, nullable=False),
@@ -547,7 +574,7 @@ STAFF_ACCOUNTS = ReportSpec(
 REPORT_SPECS: tuple[ReportSpec, ...] = (
     ORDERS, ORDER_LINES, ITEMS, STAFF, TRAFFIC, AD_SPEND, CAMPAIGNS, CAMPAIGN_ORDERS, CS_SESSIONS,
     AFTER_SALES, REVIEWS, DESIGN_TASKS, LISTINGS, ANALYST_REPORTS, LOGISTICS, MARKET_REPORTS,
-    SHOP_OVERVIEW, TRAFFIC_SOURCES, MARKET_INDEX, CS_DAILY, STAFF_ACCOUNTS,
+    SHOP_OVERVIEW, TRAFFIC_SOURCES, MARKET_INDEX, CS_DAILY, AD_DAILY, STAFF_ACCOUNTS,
 )
 
 

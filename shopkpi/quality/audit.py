@@ -60,7 +60,7 @@ class AuditReport:
     months_with_another_key: list[str] = field(default_factory=list)
     # Per shop: loaded or why not, and its files' rows read = loaded + quarantined.
     shops: list[dict] = field(default_factory=list)
-    # Platform accounts in the month's role reports that no 账号归属 row credits to one employee.
+    # Platform accounts and ad plans in the month's role reports that no 账号归属 row credits to one employee.
     unmapped_accounts: list[dict] = field(default_factory=list)
 
     def by_severity(self, severity: str) -> list[SuiteRun]:
@@ -194,10 +194,16 @@ QUARANTINE_BY_REASON = """select report_type, source_file, column_name,
             '[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2})?', '…', 'g') as reason_kind, count(*) as rows
     from raw.quarantine where month = ? group by all order by rows desc, 1, 2"""
 
-UNMAPPED_ACCOUNTS = """select shop_id, platform, account, unmapped_reason, count(*) as report_rows,
-        sum(served) as customers_served, sum(sales_amount) as sales_amount
-    from intermediate.int_cs_account_days where month = ? and employee_id is null
-    group by all order by customers_served desc nulls last, shop_id, account"""
+# Per role report credited through 账号归属: the report rows nobody holds, with their volume.
+UNMAPPED_ACCOUNTS = {
+    "int_cs_account_days": """select 'customer service' as report, shop_id, platform, account, unmapped_reason,
+        count(*) as report_rows, sum(served) as customers_served, sum(sales_amount) as sales_amount, null as spend
+        from intermediate.int_cs_account_days where month = ? and employee_id is null group by all""",
+    "int_ad_plan_days": """select 'promotion' as report, shop_id, platform,
+        coalesce(plan_name, plan_id, ad_account) as account, unmapped_reason, count(*) as report_rows,
+        null as customers_served, sum(gmv) as sales_amount, sum(spend) as spend
+        from intermediate.int_ad_plan_days where month = ? and employee_id is null group by all""",
+}
 
 SHOPS_BY_MONTH = """select s.shop_id, s.platform, s.status, count(a.source_file) as files,
         coalesce(sum(a.rows_read), 0) as rows_read, coalesce(sum(a.rows_loaded + a.rows_merged), 0) as rows_loaded,
@@ -219,8 +225,8 @@ def audit_month(warehouse: str | Path, month: str, published: Path, revalidate: 
         states = state_fingerprints(con, month, LAYERS)
         quarantine = query_rows(con, QUARANTINE_BY_REASON, [month])
         shops = query_rows(con, SHOPS_BY_MONTH, [month]) if warehouse_db.table_exists(con, "raw", "shop_months") else []
-        unmapped = (query_rows(con, UNMAPPED_ACCOUNTS, [month])
-                    if warehouse_db.table_exists(con, "intermediate", "int_cs_account_days") else [])
+        unmapped = [row for table, sql in UNMAPPED_ACCOUNTS.items()
+                    if warehouse_db.table_exists(con, "intermediate", table) for row in query_rows(con, sql, [month])]
         missing = [r for (r,) in con.execute("select report_type from raw.load_changes where month = ? order by 1",
                                              [month]).fetchall()] if warehouse_db.table_exists(con, "raw", "load_changes") else []
         other_keys = [m for (m,) in con.execute(
