@@ -222,11 +222,13 @@ class Simulator:
 
     # -- exports ------------------------------------------------------------
     def _staff(self) -> None:
-        from .cs_reports import PLATFORM_CS_AGENT
+        from .role_reports import PLATFORM_CS_AGENT, PLATFORM_PROMOTION_SPECIALIST
 
         rows = []
-        # a multi-shop team has an agent for the other platforms' buyers, measured from their CS reports
-        for emp, name, role, team, first, last in [*ROSTER, *([PLATFORM_CS_AGENT] if self.channel_shops else [])]:
+        # a multi-shop team has an agent and a promotion specialist for the other platforms, measured
+        # from those platforms' reports
+        extra = [PLATFORM_CS_AGENT, PLATFORM_PROMOTION_SPECIALIST] if self.channel_shops else []
+        for emp, name, role, team, first, last in [*ROSTER, *extra]:
             start = self._day(first) if first else dt.datetime(self.start.year - 1, 3, 1)
             rows.append([emp, name, role, team, _ts(start), _ts(self._day(last, 18)) if last else "",
                          self.channel_shops.get(emp, "")])  # 负责店铺: empty is every shop
@@ -539,9 +541,9 @@ def simulate_shops(orders_dir: Path, exports_root: Path, month: str, seed: int =
         rows[f"{shop_id}/orders"] = write_platform_shop(shop_id, exports_root / shop_id / month, month, seed)
         if on_written:
             on_written(exports_root / shop_id / month / PLATFORM_SHOPS[shop_id][1], rows[f"{shop_id}/orders"])
-    from .cs_reports import write_cs_reports
+    from .role_reports import write_role_reports
 
-    for name, count in write_cs_reports(exports_root, month, MAIN_SHOP, seed).items():
+    for name, count in write_role_reports(exports_root, month, MAIN_SHOP, seed).items():
         rows[name] = count
         if on_written:
             shop, filename = name.split("/", 1)

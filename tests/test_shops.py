@@ -332,7 +332,7 @@ def test_the_simulated_five_shop_month_materialises_end_to_end(tmp_path):
     market = con.execute("""select count(*), count(value) from marts.kpi_employee_monthly
                             where month = ? and kpi_id = 'channel_market_share'""", [MONTH]).fetchone()
     con.close()
-    # The CS reports in their real layouts (shopkpi_simulator/cs_reports.py): C04 answers Pinduoduo, JD and
+    # The CS reports in their real layouts (shopkpi_simulator/role_reports.py): C04 answers Pinduoduo, JD and
     # Douyin buyers and has no sessions. Worked out with pandas on the files: Σ paid / Σ 询单人数 over
     # 多多客服's pdd_kf01 (not its 平均 row) and 飞鸽's 小王 (临时客服 is nobody's); JD gives 促成下单人数
     # (ordered, not paid), so its rows stay out of a rate the other reports give exactly.
@@ -348,6 +348,17 @@ def test_the_simulated_five_shop_month_materialises_end_to_end(tmp_path):
     assert (round(float(conversion), 6), basis) == (round(paid / inquiries, 6), "exact")
     assert con.execute("select distinct account from intermediate.int_cs_account_days where employee_id is null"
                        ).fetchall() == [("临时客服",)]
+    # P03 runs the platform shops' ads: spend_roi is the platforms' attributed sales over spend, summed over
+    # P03's plans in 多多推广 (both plans), 京准通 (GBK, 1,234.56 amounts) and 千川 (千川-代投 is nobody's)
+    pdd_ads = pd.read_csv(tmp_path / "exports" / "pdd_shop" / MONTH / "推广中心报表.csv", dtype=str, encoding="utf-8-sig")
+    jd_ads = pd.read_csv(tmp_path / "exports" / "jd_shop" / MONTH / "京准通推广报表.csv", dtype=str, encoding="gbk")
+    qc = cs("douyin_shop", "千川推广报表.csv").query("账户 == '千川-小店'")
+    cny = lambda column: column.str.replace(",", "").map(Decimal).sum()  # noqa: E731
+    sales = cny(pdd_ads["交易额(元)"]) + cny(jd_ads["总订单金额"]) + cny(qc["7日总成交金额(元)"])
+    spend = cny(pdd_ads["总花费(元)"]) + cny(jd_ads["总费用"]) + cny(qc["消耗(元)"])
+    (roi, basis), = con.execute("""select value, basis from marts.kpi_employee_monthly where month = ?
+                                    and employee_id = 'P03' and kpi_id = 'spend_roi' and shop_id = 'all'""", [MONTH]).fetchall()
+    assert (round(float(roi), 6), basis) == (round(float(sales / spend), 6), "exact")
     con.close()
     # Independent sums over the exports themselves (pandas): every shop's net sales, what buyers paid
     # net of refunds (docs/money.md). Tmall: 买家实际支付金额 is already net. Pinduoduo: 用户实付金额 of the

@@ -1,9 +1,10 @@
-"""The customer-service reports a multi-shop team downloads, written in their real layouts
-(shopkpi/layouts/): 千牛 客服绩效 for the Taobao shop (a download over the month: no date column,
-汇总值 and 平均值 rows, 延迟统计 where a figure is not final), 多多客服 for Pinduoduo (平均 row, minutes),
-京麦 for JD (GBK, durations as text) and 飞鸽 for Douyin, with 账号归属, the team's sheet that says
-who holds which account. One 飞鸽 account is nobody's: the audit lists it. Seeded: the same seed gives
-the same bytes."""
+"""The role reports a multi-shop team downloads, written in their real layouts (shopkpi/layouts/).
+Customer service: 千牛 客服绩效 for the Taobao shop (a download over the month: no date column, 汇总值
+and 平均值 rows, 延迟统计 where a figure is not final), 多多客服 for Pinduoduo (平均 row, minutes), 京麦
+for JD (GBK, durations as text) and 飞鸽 for Douyin. Promotion: 多多推广, 京准通 and 巨量千川 plans of the
+platform shops. With 账号归属, the team's sheet that says who holds which account and plan; one 飞鸽
+account and one 千川 account are nobody's, for the audit to list. Seeded: the same seed gives the same
+bytes."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from shopkpi.ingest.layouts import layout_named
 
 from .writers import write_rows
 
-# The agent who answers the other platforms' buyers; on the roster only in a multi-shop month.
+# The agent who answers the other platforms' buyers and the specialist who runs their ads; on the
+# roster only in a multi-shop month.
 PLATFORM_CS_AGENT = ("C04", "客服-小王", "客服专员", "客服部", None, None)
+PLATFORM_PROMOTION_SPECIALIST = ("P03", "推广-阿明", "营销推广专员", "运营部", None, None)
 # shop_id: (layout, file name, encoding, {account: employee_id or None (nobody's)})
 CS_REPORTS = {
     "taobao_toyshop": ("qianniu_cs_performance", "客服绩效-业绩分析-汇总分析_全部.csv", "utf-8-sig",
@@ -25,6 +28,12 @@ CS_REPORTS = {
     "pdd_shop": ("pinduoduo_cs_data", "客服数据.csv", "utf-8-sig", {"pdd_kf01": "C04"}),
     "jd_shop": ("jd_dongdong_cs", "客服数据_整体数据.csv", "gbk", {"jd_kf01": "C04"}),
     "douyin_shop": ("doudian_feige_cs", "飞鸽客服数据.csv", "utf-8-sig", {"小王": "C04", "临时客服": None}),
+}
+# shop_id: (layout, file name, encoding, {plan or ad account: employee_id or None (nobody's)})
+AD_REPORTS = {
+    "pdd_shop": ("pinduoduo_ads_report", "推广中心报表.csv", "utf-8-sig", {"多多搜索-玩具": "P03", "多多场景-积木": "P03"}),
+    "jd_shop": ("jingzhuntong_report", "京准通推广报表.csv", "gbk", {"京东快车-玩具": "P03"}),
+    "douyin_shop": ("qianchuan_report", "千川推广报表.csv", "utf-8-sig", {"千川-小店": "P03", "千川-代投": None}),
 }
 ACCOUNTS_FILE = "账号归属.csv"
 
@@ -67,9 +76,37 @@ def _cells(layout: str, r: dict, month_total: bool = False) -> dict[str, str]:
             "首次响应时长(秒)": r["first"], "平均响应时长(秒)": r["avg"], "3分钟人工回复率": f"{100 * (1 - r['unreplied'] / r['consulted']):.1f}%"}
 
 
-def write_cs_reports(exports_root: Path, month: str, main_shop: str, seed: int = 42) -> dict[str, int]:
-    """Each shop's CS report into `exports_root/<shop>/<month>/`, and 账号归属 into the main shop's folder.
-    Returns rows written per file."""
+def _ad_days(rng: random.Random, month: str) -> list[dict]:
+    year, mon = int(month[:4]), int(month[5:])
+    days = []
+    for day in range(1, calendar.monthrange(year, mon)[1] + 1):
+        impressions = rng.randint(2000, 20000)
+        clicks = rng.randint(impressions // 100, impressions // 20)
+        orders = rng.randint(0, max(1, clicks // 20))
+        days.append({"day": f"{month}-{day:02d}", "impressions": impressions, "clicks": clicks,
+                     "spend": round(clicks * rng.uniform(0.3, 1.2), 2), "orders": orders,
+                     "gmv": round(orders * rng.uniform(40, 150), 2), "new": rng.randint(0, orders)})
+    return days
+
+
+def _ad_cells(layout: str, plan: str, d: dict) -> dict:
+    """One ad report row in the layout's own headers and cell formats."""
+    if layout == "pinduoduo_ads_report":
+        return {"日期": d["day"], "推广场景": "全站推广", "推广名称": plan, "商品ID": str(zlib.crc32(plan.encode()) % 10**8),
+                "总花费(元)": f"{d['spend']:.2f}", "交易额(元)": f"{d['gmv']:.2f}", "成交笔数": d["orders"],
+                "曝光量": d["impressions"], "点击量": d["clicks"]}
+    if layout == "jingzhuntong_report":
+        return {"日期": d["day"], "账户名称": "京东玩具店", "计划类型": "快车", "计划ID": str(zlib.crc32(plan.encode()) % 10**6),
+                "推广计划": plan, "展现数": f"{d['impressions']:,}", "点击数": d["clicks"], "总费用": f"{d['spend']:.2f}",
+                "总订单行": d["orders"], "总订单金额": f"{d['gmv']:,.2f}", "下单新客数": d["new"], "口径": "点击口径 15天"}
+    return {"日期": d["day"], "账户": plan, "账户ID": str(zlib.crc32(plan.encode()) % 10**9),
+            "消耗(元)": f"{d['spend']:.2f}", "展示次数": d["impressions"], "点击次数": d["clicks"],
+            "7日总成交金额(元)": f"{d['gmv']:.2f}", "7日总成交订单数": d["orders"]}
+
+
+def write_role_reports(exports_root: Path, month: str, main_shop: str, seed: int = 42) -> dict[str, int]:
+    """Each shop's CS and ad reports into `exports_root/<shop>/<month>/`, and 账号归属 into the main shop's
+    folder. Returns rows written per file."""
     written = {}
     for shop_id, (layout_name, filename, encoding, accounts) in CS_REPORTS.items():
         layout = layout_named(layout_name)
@@ -92,7 +129,14 @@ def write_cs_reports(exports_root: Path, month: str, main_shop: str, seed: int =
             rows.append({h: ("平均" if h == "客服账号" else "") for h in header})
         target = exports_root / shop_id / month / filename
         written[f"{shop_id}/{filename}"] = write_rows(target, header, [[r.get(h, "") for h in header] for r in rows], encoding)
-    mapping = [[employee, account, shop_id, "", ""] for shop_id, (_, _, _, accounts) in CS_REPORTS.items()
+    for shop_id, (layout_name, filename, encoding, plans) in AD_REPORTS.items():
+        rng = random.Random(zlib.crc32(f"{seed}:{shop_id}:ads".encode()))
+        header = layout_named(layout_name).headers
+        rows = [_ad_cells(layout_name, plan, day) for plan in plans for day in _ad_days(rng, month)]
+        target = exports_root / shop_id / month / filename
+        written[f"{shop_id}/{filename}"] = write_rows(target, header, [[r.get(h, "") for h in header] for r in rows], encoding)
+    mapping = [[employee, account, shop_id, "", ""]
+               for shop_id, (_, _, _, accounts) in [*CS_REPORTS.items(), *AD_REPORTS.items()]
                for account, employee in accounts.items() if employee]
     header = layout_named("shopkpi_staff_accounts").headers
     target = exports_root / main_shop / month / ACCOUNTS_FILE
