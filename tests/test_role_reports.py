@@ -235,3 +235,28 @@ def test_promotion_kpis_from_the_ad_platforms_reports_across_shops(reports_month
     # 成交新客数 / 成交人数: (1 + 2) / (3 + 5)
     assert p01["new_uv_share"] == (0.375, "approximate")
     assert p01["bounce_rate"] == (None, None)  # no platform report gives landing-page bounces
+
+
+def test_taobao_refund_management_exports_load_as_after_sales_cases(tmp_path):
+    """淘宝 退款管理 (role-sources.md "After-sales"): a return is 是否需要退货 = 是, a refund only 否; the
+    seller's real name and the buyer's explanation are never read. Two shops, Taobao and Tmall."""
+    header = ["订单编号", "退款编号", "支付宝交易号", "订单付款时间", "买家实际支付金额", "买家退款金额", "是否需要退货",
+              "退款的申请时间", "退款状态", "卖家真实姓名", "买家退款说明", "退款操作人"]
+    toyshop, flagship = tmp_path / "taobao_toyshop" / MAY, tmp_path / "tmall_flagship" / MAY
+    write_csv(toyshop / "订单报表.csv", ORDER_HEADER,
+              [["T1", "b1", "100", "100", "2017-05-03 10:00:00", "2017-05-03 10:05:00", "100"]])
+    write_csv(toyshop / "退款管理.csv", header, [
+        ["T1", "R1", "2017050300001", "2017-05-03 10:05:00", "100", "100", "是", "2017-05-06 09:00:00", "退款成功",
+         "张三", "尺寸不对 电话13800000000", "玩具店:售后"]], encoding="gbk")
+    write_csv(flagship / "订单报表.csv", ORDER_HEADER,
+              [["M1", "b2", "80", "80", "2017-05-04 10:00:00", "2017-05-04 10:05:00", "0"]])
+    write_csv(flagship / "退款管理.csv", header, [
+        ["M1", "R2", "2017050400002", "2017-05-04 10:05:00", "80", "80", "否", "2017-05-07 11:00:00", "退款关闭",
+         "李四", "不想要了", "旗舰店:售后"]])
+    con = duckdb.connect()
+    load_month(con, MAY, {"taobao_toyshop": toyshop, "tmall_flagship": flagship})
+    assert rows(con, "select shop_id, case_id, order_id, case_type, case_status from raw.after_sales order by case_id") == [
+        ("taobao_toyshop", "R1", "T1", "退货", "退款成功"), ("tmall_flagship", "R2", "M1", "仅退款", "退款关闭")]
+    assert rows(con, "select distinct layout from raw.load_audit where report_type = 'after_sales'") == [("taobao_refunds",)]
+    everything = str(rows(con, "select * from raw.after_sales"))
+    assert "张三" not in everything and "13800000000" not in everything and "售后" not in everything

@@ -320,6 +320,7 @@ AFTER_SALES = ReportSpec(
         C("售后类型", "case_type", required=True, nullable=False),
         C("申请时间", "requested_at", T.TIMESTAMP, required=True, nullable=False),
         C("处理人", "agent_id", T.ID),
+        C("售后状态", "case_status"),  # 淘宝 退款管理's 退款状态: a closed request (退款关闭) was no refund
     ),
 )
 
