@@ -260,3 +260,35 @@ def test_taobao_refund_management_exports_load_as_after_sales_cases(tmp_path):
     assert rows(con, "select distinct layout from raw.load_audit where report_type = 'after_sales'") == [("taobao_refunds",)]
     everything = str(rows(con, "select * from raw.after_sales"))
     assert "张三" not in everything and "13800000000" not in everything and "售后" not in everything
+
+
+@pytest.mark.slow
+def test_pv_per_uv_from_the_item_report_when_the_visitor_log_has_no_visits_to_the_pages(tmp_path):
+    """文案 W1 wrote items 501 (the Taobao shop) and 601 (the Tmall shop); no visitor log, so 生意参谋 商品效果
+    of each shop gives the views and visitors: (120 + 30 + 60) / (40 + 10 + 20) = 210 / 70 = 3.0. Item 501 of the
+    Tmall shop is another item (not W1's listing there): its row is left out."""
+    from tests.helpers import materialize_month, query
+
+    listings_header = ["宝贝ID", "编辑", "文案", "计划上架时间", "实际上架时间", "是否抽检", "描述错误", "前台库存", "仓库库存",
+                       "检查链接数", "失效链接数"]
+    items_header = ["统计日期", "商品ID", "商品名称", "商品访客数", "商品浏览量", "平均停留时长", "支付金额"]
+    root = tmp_path / "exports"
+    toyshop, flagship = root / "taobao_toyshop" / MAY, root / "tmall_flagship" / MAY
+    write_csv(toyshop / "订单报表.csv", ORDER_HEADER, [["T1", "b1", "100", "100", "2017-05-03 10:00:00", "2017-05-03 10:05:00", "0"]])
+    write_csv(flagship / "订单报表.csv", ORDER_HEADER, [["M1", "b2", "80", "80", "2017-05-04 10:00:00", "2017-05-04 10:05:00", "0"]])
+    write_csv(toyshop / "员工花名册.csv", STAFF_HEADER, [["W1", "员工W1", "文案", "商品", "2016-01-01", "", ""],
+                                                      ["E1", "员工E1", "产品编辑", "商品", "2016-01-01", "", ""]])
+    write_csv(toyshop / "上新记录.csv", listings_header,
+              [["501", "E1", "W1", "2017-05-02 10:00:00", "2017-05-02 09:00:00", "否", "", "", "", "2", "0"]])
+    write_csv(flagship / "上新记录.csv", listings_header,
+              [["601", "E1", "W1", "2017-05-02 10:00:00", "2017-05-02 09:00:00", "否", "", "", "", "1", "0"]])
+    write_csv(toyshop / "商品效果.csv", items_header, [["2017-05-03", "501", "小车", "40", "120", "1分05秒", "100.00"],
+                                                     ["2017-05-04", "501", "小车", "10", "30", "00:00:50", "0"],
+                                                     ["2017-05-04", "502", "积木", "99", "999", "10", "0"]])
+    write_csv(flagship / "商品效果.csv", items_header, [["2017-05-03", "601", "娃娃", "20", "60", "30", "80.00"],
+                                                      ["2017-05-03", "501", "别的", "500", "500", "30", "0"]])
+    warehouse = tmp_path / "warehouse.duckdb"
+    assert materialize_month(MAY, root, warehouse).success
+    got = query(warehouse, """select value, basis, source from marts.kpi_employee_monthly
+                              where month = ? and employee_id = 'W1' and kpi_id = 'pv_per_uv' and shop_id = 'all'""", [MAY])
+    assert [(float(v), b, s) for v, b, s in got] == [(3.0, "approximate", "item_daily")]

@@ -556,6 +556,26 @@ AD_DAILY = ReportSpec(
     ),
 )
 
+ITEM_DAILY = ReportSpec(
+    report_type="item_daily",
+    name_zh="商品效果",
+    table="item_daily",
+    month_column="day",
+    period_files=True,
+    description="生意参谋 商品效果 / 商品排行: per item per day (or over the month), its visitors, page views and sales.",
+    columns=(
+        C("统计日期", "day", T.TIMESTAMP),
+        C("商品ID", "item_id", T.ID, required=True, nullable=False),
+        C("商品名称", "item_name"),
+        C("商品访客数", "item_uv", T.INT, required=True),
+        C("商品浏览量", "item_pv", T.INT, required=True),
+        C("平均停留时长", "avg_stay_s", T.NUMBER),
+        C("商品详情页跳出率", "bounce_rate", T.RATE),
+        C("支付买家数", "paid_buyers", T.INT),
+        C("支付金额", "paid_amount", T.MONEY),
+    ),
+)
+
 STAFF_ACCOUNTS = ReportSpec(
     report_type="staff_accounts",
     name_zh="账号归属",
@@ -575,7 +595,7 @@ STAFF_ACCOUNTS = ReportSpec(
 REPORT_SPECS: tuple[ReportSpec, ...] = (
     ORDERS, ORDER_LINES, ITEMS, STAFF, TRAFFIC, AD_SPEND, CAMPAIGNS, CAMPAIGN_ORDERS, CS_SESSIONS,
     AFTER_SALES, REVIEWS, DESIGN_TASKS, LISTINGS, ANALYST_REPORTS, LOGISTICS, MARKET_REPORTS,
-    SHOP_OVERVIEW, TRAFFIC_SOURCES, MARKET_INDEX, CS_DAILY, AD_DAILY, STAFF_ACCOUNTS,
+    SHOP_OVERVIEW, TRAFFIC_SOURCES, MARKET_INDEX, CS_DAILY, AD_DAILY, ITEM_DAILY, STAFF_ACCOUNTS,
 )
 
 

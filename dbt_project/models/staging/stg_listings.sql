@@ -1,6 +1,7 @@
 -- Listing log with spot checks; a listing belongs to the month it is planned.
 select
     month,
+    shop_id,
     item_id,
     editor_id,
     copywriter_id,
