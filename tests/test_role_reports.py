@@ -292,3 +292,18 @@ def test_pv_per_uv_from_the_item_report_when_the_visitor_log_has_no_visits_to_th
     got = query(warehouse, """select value, basis, source from marts.kpi_employee_monthly
                               where month = ? and employee_id = 'W1' and kpi_id = 'pv_per_uv' and shop_id = 'all'""", [MAY])
     assert [(float(v), b, s) for v, b, s in got] == [(3.0, "approximate", "item_daily")]
+
+
+@pytest.mark.parametrize("layout", [pytest.param(layout, id=layout.name) for layout in __import__(
+    "shopkpi.ingest.layouts", fromlist=["all_layouts"]).all_layouts()])
+def test_every_layout_recognises_its_own_header_and_only_it(layout):
+    """What `shopkpi inspect` and the loader do with a download: a file with exactly a layout's headers
+    (and, separately, with only its required ones) is that layout's, never another's or ambiguous."""
+    from shopkpi.ingest.detect import match_layout
+
+    assert match_layout(layout.headers) == (layout, None)
+    required = [c.header for c in layout.columns if c.required]
+    # a classic Taobao export cut to its required columns is Tmall's 7-column layout, by design (detect.py)
+    if len(required) >= 2 and layout.name != "taobao_orders":
+        matched, why = match_layout(required)
+        assert (matched.name if matched else why) == layout.name
