@@ -217,6 +217,13 @@ def test_the_workbook_and_the_report_say_what_each_value_was_computed_from(repor
     assert rows[("C01", "Forbidden-phrase violations")] == (None, None)  # no report counts them: no data, no basis
     page = (published / "report.html").read_text(encoding="utf-8")
     assert "近似 approximate ≈ (cs_daily)" in page and "精确 exact (cs_daily)" in page
+    # 小美's 延迟统计 on the 6th: the month says it had a figure that was not final, and where
+    import json
+
+    manifest = json.loads((published / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["late_cells"] == [{"report_type": "cs_daily", "source_file":
+                                       "taobao_toyshop/自定义报表_客服_下单优先判定_20170501至20170531.csv", "late_cells": 1}]
+    assert "本月有 1 个数值在下载时尚未最终确定" in page
 
 
 

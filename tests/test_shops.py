@@ -403,7 +403,7 @@ def test_the_report_and_workbook_show_every_shop_and_the_company(shops_month, tm
     from tests.helpers import chromium
 
     _, warehouse, real, shared = shops_month
-    files, _ = build_artifacts(str(warehouse), MONTH, 1)
+    files, _, _ = build_artifacts(str(warehouse), MONTH, 1)
     want = expected(real, shared)
     sheet = load_workbook(io.BytesIO(files["scorecard.xlsx"]), read_only=True)["店铺 Shops"]
     rows = [r for r in sheet.iter_rows(values_only=True)][1:]  # row 1 is the sheet's title

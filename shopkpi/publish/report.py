@@ -200,7 +200,7 @@ def _per_shop_table(rows: pd.DataFrame) -> list[str]:
 
 def render_report(month: str, version: int, employees: pd.DataFrame, team: pd.DataFrame, trend: pd.DataFrame,
                   roles: dict[str, tuple[str, str]], store_kpis: pd.DataFrame, shops: pd.DataFrame | None = None,
-                  store: pd.DataFrame | None = None, units: dict[str, str] | None = None) -> str:
+                  store: pd.DataFrame | None = None, units: dict[str, str] | None = None, late_cells: int = 0) -> str:
     """employees: scorecard_employee_monthly rows of the month; trend: scorecard_team_monthly of all months;
     store_kpis: the company's net sales by month (the trend chart); store: the company's store KPIs
     this month and last (the lead table); units: each KPI's unit (kpi_registry.unit).
@@ -218,6 +218,10 @@ def render_report(month: str, version: int, employees: pd.DataFrame, team: pd.Da
            f"{HOUSE_MARK} 自定默认值：考核手册未给出，由本项目设定（权重均为自定）。{HOUSE_MARK} house default: not from the "
            "handbooks (every weight is one); edit seeds/kpi_targets.csv and kpi_weights.csv. "
            "季度进度 progress: a quarterly target before the quarter's last month, shown, not scored.</p>"]
+    if late_cells:
+        out.append(f"<p class='note late'>⚠ 本月有 {late_cells} 个数值在下载时尚未最终确定（延迟统计），按无数据计算；"
+                   f"补齐后重新下载并发布新版本。{late_cells} figure(s) were not final when downloaded (延迟统计) and count "
+                   "as no data; download them again once filled in and publish a new version.</p>")
     units = units or {}
     out.extend(store_kpi_table(store))
     out.append("<h2>团队概览 Team overview</h2><table><tr><th class='l'>岗位 Role</th><th>人数 People</th><th>部分月份 Part-month</th>"
