@@ -314,3 +314,17 @@ def test_every_layout_recognises_its_own_header_and_only_it(layout):
     if len(required) >= 2 and layout.name != "taobao_orders":
         matched, why = match_layout(required)
         assert (matched.name if matched else why) == layout.name
+
+
+def test_an_earlier_months_unheld_accounts_stay_listed_after_the_next_month_is_built(reports_month, tmp_path):
+    """int_cs_account_days is a view: it must hold every month, not only the last one built, or the audit
+    of May (the unheld 玩具店:阿强, 8 served) comes out empty once June is built."""
+    from tests.helpers import copy_warehouse, materialize_month, query
+
+    warehouse = copy_warehouse(reports_month, tmp_path / "warehouse.duckdb")
+    june = tmp_path / "exports" / "taobao_toyshop" / "2017-06"
+    write_csv(june / "订单报表.csv", ORDER_HEADER, [["J1", "b1", "50", "50", "2017-06-03 10:00:00", "2017-06-03 10:05:00", "0"]])
+    write_csv(june / "员工花名册.csv", STAFF_HEADER, STAFF)
+    assert materialize_month("2017-06", tmp_path / "exports", warehouse).success
+    assert query(warehouse, """select account, sum(served) from intermediate.int_cs_account_days
+                               where month = ? and employee_id is null group by all""", [MAY]) == [("玩具店:阿强", 8)]

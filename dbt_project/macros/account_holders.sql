@@ -4,16 +4,16 @@
    `report_rows`, e.g. the account, or a plan's name or id) is the mapping's 账号, the mapping's shop (if
    it names one) is the row's, and the row's day lies within the mapping's dates (a row without a day:
    the whole month). Other rows are kept with no employee and the reason; the audit lists them.
-   docs/kpi-rules.md "Accounts belong to people". #}
+   docs/kpi-rules.md "Accounts belong to people".
+   A view over every month (no build-month filter baked in): the role models filter their month, and
+   the audit reads any earlier month after later ones were built. #}
 {% macro credited_to_account_holders(rows_relation, names) -%}
 with report_rows as (
     select * from {{ rows_relation }}
-    {{ month_filter() }}
 ),
 
 accounts as (
     select * from {{ ref('stg_staff_accounts') }}
-    {{ month_filter() }}
 ),
 
 holders as (
