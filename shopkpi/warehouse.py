@@ -44,3 +44,9 @@ def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> boo
     """Whether the warehouse has this table (older warehouses lack tables added since)."""
     return con.execute("select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
                        [schema, table]).fetchone()[0] > 0
+
+
+def column_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str, column: str) -> bool:
+    """Whether a table has this column (warehouses loaded before a column was added lack it until their next load)."""
+    return con.execute("select count(*) from information_schema.columns where table_schema = ? and table_name = ? "
+                       "and column_name = ?", [schema, table, column]).fetchone()[0] > 0

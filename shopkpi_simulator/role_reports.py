@@ -38,7 +38,7 @@ AD_REPORTS = {
 ACCOUNTS_FILE = "账号归属.csv"
 
 
-def _day_rows(rng: random.Random, month: str, account: str, layout: str) -> list[dict[str, str]]:
+def _day_rows(rng: random.Random, month: str, account: str) -> list[dict[str, str]]:
     year, mon = int(month[:4]), int(month[5:])
     rows = []
     for day in range(1, calendar.monthrange(year, mon)[1] + 1):
@@ -52,7 +52,7 @@ def _day_rows(rng: random.Random, month: str, account: str, layout: str) -> list
     return rows
 
 
-def _cells(layout: str, r: dict, month_total: bool = False) -> dict[str, str]:
+def _cells(layout: str, r: dict) -> dict[str, str]:
     """One report row in the layout's own headers and cell formats."""
     seconds = lambda s: f"{s // 60}分{s % 60:02d}秒" if s >= 60 else f"{s}秒"  # noqa: E731
     satisfied = max(0, r["ratings"] - 1)
@@ -109,12 +109,10 @@ def write_role_reports(exports_root: Path, month: str, main_shop: str, seed: int
     folder. Returns rows written per file."""
     written = {}
     for shop_id, (layout_name, filename, encoding, accounts) in CS_REPORTS.items():
-        layout = layout_named(layout_name)
-        header = [h for h in layout.headers if h in _cells(layout_name, _day_rows(random.Random(0), month, "x", "")[0])]
         rng = random.Random(zlib.crc32(f"{seed}:{shop_id}:cs".encode()))
         rows = []
         for account in accounts:
-            days = _day_rows(rng, month, account, layout_name)
+            days = _day_rows(rng, month, account)
             if layout_name == "qianniu_cs_performance":  # a download over the month: one row per account
                 total = {k: sum(d[k] for d in days) for k in ("served", "consulted", "inquiries", "paid", "unreplied", "ratings")}
                 total.update(account=account, day="", sales=round(sum(d["sales"] for d in days), 2),
@@ -122,6 +120,7 @@ def write_role_reports(exports_root: Path, month: str, main_shop: str, seed: int
                              avg=round(sum(d["avg"] * d["served"] for d in days) / total["served"]), answered_30s=1.0)
                 days = [total]
             rows += [_cells(layout_name, d) for d in days]
+        header = [h for h in layout_named(layout_name).headers if h in rows[0]]  # the columns this tool writes
         if layout_name == "qianniu_cs_performance":
             rows[-1]["销售人数"] = "延迟统计"  # the payment window of the period's last days is still open
             rows += [{h: ("汇总值" if h == "旺旺昵称" else "") for h in header}, {h: ("平均值" if h == "旺旺昵称" else "") for h in header}]

@@ -31,6 +31,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
+from .. import warehouse as warehouse_db
 from ..checksums import file_sha256
 from ..settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR, PROJECT_ROOT, SEEDS_DIR
 from ..spreadsheets import neutralise_formula
@@ -209,16 +210,10 @@ def _frames(warehouse: str, month: str) -> dict[str, pd.DataFrame]:
             # cells a tool marked as not final yet (延迟统计): the month may be published again when they are
             "late_cells": q("select report_type, source_file, late_cells from raw.load_audit where month = ? "
                             "and late_cells > 0 order by report_type, source_file")
-                          if _has_column(con, "raw", "load_audit", "late_cells") else pd.DataFrame(),
+                          if warehouse_db.column_exists(con, "raw", "load_audit", "late_cells") else pd.DataFrame(),
         }
     finally:
         con.close()
-
-
-def _has_column(con: duckdb.DuckDBPyConnection, schema: str, table: str, column: str) -> bool:
-    """Warehouses loaded before a column was added lack it until their next load."""
-    return con.execute("select count(*) from information_schema.columns where table_schema = ? and table_name = ? "
-                       "and column_name = ?", [schema, table, column]).fetchone()[0] > 0
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
