@@ -44,6 +44,9 @@ class Shop:
     platform: str
     name_zh: str
     name_en: str
+    # Other names of the shop in a download that covers several shops (聚水潭's 店铺名称), from the optional
+    # `names` column, separated by |. Such a row goes to the shop whose shop_id, name_zh or one of these it names.
+    names: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -53,10 +56,16 @@ def shops() -> dict[str, Shop]:
 
 def read_shops(path: Path) -> dict[str, Shop]:
     with path.open(encoding="utf-8", newline="") as fh:
-        found = {}
+        found: dict[str, Shop] = {}
+        named: dict[str, str] = {}  # a name a multi-shop download may use -> its shop
         for line, row in enumerate(csv.DictReader(fh), start=2):
-            shop = Shop(row["shop_id"], row["platform"], row["name_zh"], row["name_en"])
+            names = tuple(n.strip() for n in (row.get("names") or "").split("|") if n.strip())
+            shop = Shop(row["shop_id"], row["platform"], row["name_zh"], row["name_en"], names)
             _check_shop(shop, f"{path.name} row {line}")
+            for name in names:
+                if named.setdefault(name, shop.shop_id) != shop.shop_id:
+                    raise ShopsFileError(f"{path.name} row {line}, column names: {_shown(name)} is also a name of "
+                                         f"{named[name]}: a row naming it could go to either shop")
             found[shop.shop_id] = shop
         return found
 

@@ -106,7 +106,8 @@ def test_a_header_in_full_width_brackets_matches_its_half_width_spelling():
 STAFF_HEADER = ["工号", "姓名", "岗位", "团队", "入职日期", "离职日期", "负责店铺"]
 STAFF = [["C01", "员工C01", "客服专员", "客服", "2016-01-01", "", ""],
          ["C02", "员工C02", "客服专员", "客服", "2016-01-01", "", ""],
-         ["P01", "员工P01", "营销推广专员", "推广", "2016-01-01", "", ""]]
+         ["P01", "员工P01", "营销推广专员", "推广", "2016-01-01", "", ""],
+         ["L01", "员工L01", "物流协调员", "物流", "2016-01-01", "", ""]]
 # 账号归属: C01 holds 小美 (named without its shop prefix) all month and pdd_kf01 until the 7th; C02 takes
 # pdd_kf01 over on the 8th. 玩具店:阿强 is nobody's: kept, listed, never credited.
 ACCOUNTS_HEADER = ["工号", "账号", "店铺", "开始日期", "结束日期"]
@@ -115,7 +116,28 @@ ACCOUNTS = [["C01", "小美", "taobao_toyshop", "", ""],
             ["C02", "pdd_kf01", "pdd_shop", "2017-05-08", ""],
             # P01 holds a 万相台 plan of the Taobao shop and a 多多推广 plan; 积木计划 is nobody's
             ["P01", "玩具车计划", "taobao_toyshop", "", ""],
-            ["P01", "拼多多玩具计划", "pdd_shop", "", ""]]
+            ["P01", "拼多多玩具计划", "pdd_shop", "", ""],
+            # L01 ships for both shops: the Taobao shop by its 聚水潭 name, the Pinduoduo shop by its shop_id. P01
+            # also "holds" the ERP name (say, an ad account named like the shop): not a coordinator, so no rival
+            ["L01", "淘宝-玩具店", "", "", ""],
+            ["L01", "pdd_shop", "", "", ""],
+            ["P01", "淘宝-玩具店", "", "", ""]]
+# 聚水潭 order export, one file for both shops (in the Taobao shop's folder), a title row above the header,
+# one row per order line (J1001 has two), 商品编码/数量 not read. 店铺名称: 淘宝-玩具店 is taobao_toyshop's
+# name in seeds/shops.csv `names`, 拼多多店 pdd_shop's name_zh; 旧店铺 is no shop's: kept, listed, not credited.
+ERP_HEADER = ["内部订单号", "线上订单号", "店铺名称", "付款日期", "计划发货时间", "发货日期", "承诺送达时间", "确认收货时间",
+              "快递公司", "商品编码", "数量"]
+ERP = [["J1001", "T1", "淘宝-玩具店", "2017-05-03 10:05:00", "2017-05-05 10:05:00", "2017-05-04 10:05:00",
+        "2017-05-07", "2017-05-06 12:00:00", "中通", "SKU1", "1"],
+       ["J1001", "T1", "淘宝-玩具店", "2017-05-03 10:05:00", "2017-05-05 10:05:00", "2017-05-04 10:05:00",
+        "2017-05-07", "2017-05-06 12:00:00", "中通", "SKU2", "2"],
+       ["J1002", "T2", "淘宝-玩具店", "2017-05-10 08:00:00", "2017-05-11 08:00:00", "2017-05-12 20:00:00",
+        "2017-05-15", "2017-05-16 09:00:00", "圆通", "SKU1", "1"],
+       ["J1003", "P1", "拼多多店", "2017-05-04 09:00:00", "2017-05-06 09:00:00", "2017-05-04 21:00:00",
+        "", "2017-05-07 10:00:00", "韵达", "SKU3", "1"],
+       ["J1004", "P2", "拼多多店", "2017-05-20 09:00:00", "2017-05-22 09:00:00", "", "", "", "", "SKU3", "1"],
+       ["J1005", "X9", "旧店铺", "2017-05-08 09:00:00", "2017-05-10 09:00:00", "2017-05-09 09:00:00",
+        "", "", "申通", "SKU9", "1"]]
 # 万相台 in GBK, amounts with ￥ and separators, 展现量 in 万
 WANXIANGTAI_HEADER = ["日期", "场景名字", "主体ID", "主体名称", "展现量", "点击量", "花费", "总成交笔数", "总成交金额", "引导访问量",
                       "引导访问人数", "成交人数", "成交新客数"]
@@ -141,6 +163,7 @@ def reports_month(tmp_path_factory):
     write_csv(pdd / "推广中心报表.csv", PDD_ADS_HEADER, PDD_ADS)
     write_csv(pdd / "订单.csv", PDD_ORDER_HEADER, [["P1", "50", "50", "2017-05-04 09:00:00", "无售后或售后取消"]])
     write_csv(pdd / "客服数据.csv", PDD_CS_HEADER, PDD_CS)
+    write_csv(toyshop / "订单导出_聚水潭.csv", ["名称：订单导出 2017-05"], [ERP_HEADER, *ERP])
     warehouse = root / "warehouse.duckdb"
     result = materialize_month(MAY, exports, warehouse, published=root / "published")
     assert result.success
@@ -197,7 +220,8 @@ def test_an_account_nobody_holds_is_kept_listed_by_the_audit_and_credited_to_nob
 
     report = audit_month(reports_month, MAY, reports_month.parent / "published")
     assert [(a["report"], a["account"], a["customers_served"], float(a["sales_amount"]), a["spend"])
-            for a in report.unmapped_accounts] == [("customer service", "玩具店:阿强", 8, 12000.0, None),
+            for a in report.unmapped_accounts if a["report"] != "logistics (ERP)"] == [
+                ("customer service", "玩具店:阿强", 8, 12000.0, None),
                                                    ("promotion", "积木计划", None, 0.0, Decimal("100.00"))]
     assert "玩具店:阿强" in (report.data_docs / "audit.html").read_text(encoding="utf-8")
 
@@ -242,6 +266,32 @@ def test_promotion_kpis_from_the_ad_platforms_reports_across_shops(reports_month
     # 成交新客数 / 成交人数: (1 + 2) / (3 + 5)
     assert p01["new_uv_share"] == (0.375, "approximate")
     assert p01["bounce_rate"] == (None, None)  # no platform report gives landing-page bounces
+
+
+def test_logistics_kpis_from_the_erp_export_of_several_shops(reports_month):
+    from tests.helpers import query
+
+    # read 6 rows under the title row: J1001's two lines fold into one order, 5 orders loaded, nothing lost
+    assert query(reports_month, """select layout, rows_read, rows_loaded, rows_merged, rows_quarantined from raw.load_audit
+                                   where month = ? and report_type = 'shipments'""", [MAY]) == [
+        ("jushuitan_orders", 6, 5, 1, 0)]
+    routed = query(reports_month, "select erp_order_id, shop_id, platform, unrouted_reason from staging.stg_shipments "
+                                  "where month = ? order by 1", [MAY])
+    assert routed == [("J1001", "taobao_toyshop", "taobao", None), ("J1002", "taobao_toyshop", "taobao", None),
+                      ("J1003", "pdd_shop", "pinduoduo", None), ("J1004", "pdd_shop", "pinduoduo", None),
+                      ("J1005", None, None, "no shop of shops.csv has this name")]
+    l01 = kpis(reports_month, "L01")
+    # L01's shipped orders, paid → shipped: J1001 24 h, J1002 60 h, J1003 12 h (J1004 not shipped): median 24
+    assert l01["ship_hours"] == (24.0, "exact")
+    # shipped by 计划发货时间: J1001 (4th ≤ 5th) and J1003 (4th 21:00 ≤ 6th), not J1002 (12th > 11th): 2 / 3
+    assert l01["on_time_shipment"] == (round(2 / 3, 6), "exact")
+    # 确认收货时间 by 承诺送达时间, over the orders giving both: J1001 (6th ≤ 7th) yes, J1002 (16th > 15th) no: 1 / 2
+    assert l01["on_time_delivery"] == (0.5, "approximate")
+    from shopkpi.quality.audit import audit_month
+
+    report = audit_month(reports_month, MAY, reports_month.parent / "published")
+    assert [(a["account"], a["unmapped_reason"], a["report_rows"]) for a in report.unmapped_accounts
+            if a["report"] == "logistics (ERP)"] == [("旧店铺", "no shop of shops.csv has this name", 1)]
 
 
 def test_taobao_refund_management_exports_load_as_after_sales_cases(tmp_path):

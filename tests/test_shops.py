@@ -471,3 +471,16 @@ def test_a_shops_file_with_an_unknown_platform_or_a_markup_id_is_refused_in_one_
     bad.write_text("shop_id,platform,name_zh,name_en\n<b>x\x1b[31m,jd,京东店,JD\n", encoding="utf-8")
     with pytest.raises(ShopsFileError, match=r"shops.csv row 2, column shop_id: '<b>x\[31m' is not a shop id"):
         read_shops(bad)
+
+
+def test_a_name_two_shops_share_in_shops_csv_is_refused_naming_the_row(tmp_path):
+    """聚水潭's 店铺名称 routes an order to the shop with that name (`names`): a name of two shops could go to either."""
+    from shopkpi.shops import ShopsFileError, read_shops
+
+    bad = tmp_path / "shops.csv"
+    bad.write_text("shop_id,platform,name_zh,name_en,names\r\njd_shop,jd,京东店,JD,京东-自营店|京东店铺\r\n"
+                   "jd_outlet,jd,京东折扣店,JD outlet,京东店铺\r\n", encoding="utf-8")
+    with pytest.raises(ShopsFileError, match=r"^shops.csv row 3, column names: '京东店铺' is also a name of jd_shop"):
+        read_shops(bad)
+    bad.write_text("shop_id,platform,name_zh,name_en,names\njd_shop,jd,京东店,JD,京东-自营店 | 京东店铺\n", encoding="utf-8")
+    assert read_shops(bad)["jd_shop"].names == ("京东-自营店", "京东店铺")

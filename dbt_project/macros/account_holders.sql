@@ -6,8 +6,9 @@
    the whole month). Other rows are kept with no employee and the reason; the audit lists them.
    docs/kpi-rules.md "Accounts belong to people".
    A view over every month (no build-month filter baked in): the role models filter their month, and
-   the audit reads any earlier month after later ones were built. #}
-{% macro credited_to_account_holders(rows_relation, names) -%}
+   the audit reads any earlier month after later ones were built.
+   `role`: only mappings of employees in that role (the roster of the month) count. #}
+{% macro credited_to_account_holders(rows_relation, names, role=none) -%}
 with report_rows as (
     select * from {{ rows_relation }}
 ),
@@ -23,6 +24,10 @@ holders as (
     inner join accounts
         on report_rows.month = accounts.month
         and accounts.account in ({{ names | join(', ') }})
+    {%- if role %}
+    inner join {{ ref('stg_staff') }} as staff
+        on accounts.month = staff.month and accounts.employee_id = staff.employee_id and staff.role = '{{ role }}'
+    {%- endif %}
         and (accounts.account_shop_id is null or accounts.account_shop_id = report_rows.shop_id)
         and (accounts.valid_from is null
              or accounts.valid_from <= coalesce(cast(report_rows.day as date), cast(report_rows.month || '-01' as date)))

@@ -592,10 +592,34 @@ STAFF_ACCOUNTS = ReportSpec(
     key_per_shop=False,
 )
 
+SHIPMENTS = ReportSpec(
+    report_type="shipments",
+    name_zh="发货记录（ERP）",
+    table="shipments",
+    month_column="paid_at",
+    unique_key="erp_order_id",
+    description="An ERP's order export (聚水潭): one file for every shop, each row routed to its shop by 店铺名称 "
+                "(seeds/shops.csv names); payment, promised ship, ship and confirm-receipt times.",
+    columns=(
+        C("内部订单号", "erp_order_id", T.ID, required=True, nullable=False),
+        C("线上订单号", "order_id", T.ID),
+        C("店铺名称", "shop_name", required=True, nullable=False),
+        C("付款日期", "paid_at", T.TIMESTAMP, required=True, nullable=False),
+        C("计划发货时间", "promised_ship_at", T.TIMESTAMP),
+        C("发货日期", "shipped_at", T.TIMESTAMP, required=True),
+        C("承诺送达时间", "promised_delivery_at", T.TIMESTAMP),
+        C("确认收货时间", "received_at", T.TIMESTAMP),
+        C("快递公司", "carrier"),
+        C("状态", "status"),
+        C("订单类型", "order_type"),
+    ),
+    key_per_shop=False,
+)
+
 REPORT_SPECS: tuple[ReportSpec, ...] = (
     ORDERS, ORDER_LINES, ITEMS, STAFF, TRAFFIC, AD_SPEND, CAMPAIGNS, CAMPAIGN_ORDERS, CS_SESSIONS,
     AFTER_SALES, REVIEWS, DESIGN_TASKS, LISTINGS, ANALYST_REPORTS, LOGISTICS, MARKET_REPORTS,
-    SHOP_OVERVIEW, TRAFFIC_SOURCES, MARKET_INDEX, CS_DAILY, AD_DAILY, ITEM_DAILY, STAFF_ACCOUNTS,
+    SHOP_OVERVIEW, TRAFFIC_SOURCES, MARKET_INDEX, CS_DAILY, AD_DAILY, ITEM_DAILY, STAFF_ACCOUNTS, SHIPMENTS,
 )
 
 

@@ -203,6 +203,11 @@ UNMAPPED_ACCOUNTS = {
         coalesce(plan_name, plan_id, ad_account) as account, unmapped_reason, count(*) as report_rows,
         null as customers_served, sum(gmv) as sales_amount, sum(spend) as spend
         from intermediate.int_ad_plan_days where month = ? and employee_id is null group by all""",
+    # an ERP order of no shop (店铺名称 not in shops.csv) or of a shop no coordinator held
+    "int_shipment_days": """select 'logistics (ERP)' as report, shop_id, platform, shop_name as account,
+        coalesce(unrouted_reason, unmapped_reason) as unmapped_reason, count(*) as report_rows,
+        null as customers_served, null as sales_amount, null as spend
+        from intermediate.int_shipment_days where month = ? and (employee_id is null or shop_id is null) group by all""",
 }
 
 SHOPS_BY_MONTH = """select s.shop_id, s.platform, s.status, count(a.source_file) as files,
