@@ -9,6 +9,7 @@ from .commands.build import cmd_backfill, cmd_demo, cmd_materialize
 from .commands.layouts import cmd_inspect, cmd_layouts
 from .commands.publish import cmd_audit, cmd_publish, cmd_verify
 from .commands.read import SEARCH_PATH, cmd_query, cmd_scorecard, cmd_tables
+from .commands.templates import cmd_template
 from .commands.tools import cmd_simulate, cmd_ui
 from .render import DEFAULT_LIMIT
 
@@ -153,6 +154,17 @@ def build_parser() -> argparse.ArgumentParser:
     lay = sub.add_parser("layouts", help="list the export layouts the loader knows (built-in and SHOPKPI_LAYOUTS)")
     lay.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format (default table)")
     lay.set_defaults(func=cmd_layouts)
+
+    tm = sub.add_parser("template", help="write XLSX templates for the team's own sheets (what no platform exports)",
+                        description="One XLSX per sheet the role's KPIs need where no platform or tool exports the "
+                                    "data (design tasks, analysts' and market reports, listings, campaign pages, …), "
+                                    "plus the roster and 账号归属: the loader's headers, instructions in Chinese and "
+                                    "English, and the validation a spreadsheet can do (dates, drop-downs of 工号, "
+                                    "roles, shops).")
+    tm.add_argument("role", help="a role id (e.g. designer; see seeds/role_catalog.csv) or all")
+    tm.add_argument("--out", required=True, help="folder to write the templates to")
+    tm.add_argument("--roster", help="a roster file (员工花名册, CSV or XLSX): its 工号 fill the drop-downs")
+    tm.set_defaults(func=cmd_template)
 
     u = sub.add_parser("ui", help="start the Dagster UI (and its daemon) on this project's instance")
     u.add_argument("--port", type=int, default=3000)

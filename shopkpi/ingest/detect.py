@@ -194,13 +194,21 @@ def xlsx_to_csv(path: Path, target: Path) -> Path:
 
 
 def xlsx_rows(path: Path):
-    """Rows of the first sheet as lists of strings (streamed, read-only)."""
+    """Rows of the first sheet as lists of strings (streamed, read-only). Empty rows after the last
+    filled one are no rows: a sheet formatted or validated below its data (a template) lists them."""
     from openpyxl import load_workbook
 
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
+        empty_run = []  # empty rows held back until a filled row shows they are inside the data
         for row in workbook.worksheets[0].iter_rows(values_only=True):
-            yield ["" if v is None else xlsx_cell_text(v) for v in row]
+            cells = ["" if v is None else xlsx_cell_text(v) for v in row]
+            if any(cells):
+                yield from empty_run
+                empty_run = []
+                yield cells
+            else:
+                empty_run.append(cells)
     finally:
         workbook.close()
 
