@@ -222,12 +222,12 @@ class Simulator:
 
     # -- exports ------------------------------------------------------------
     def _staff(self) -> None:
-        from .role_reports import PLATFORM_CS_AGENT, PLATFORM_PROMOTION_SPECIALIST
+        from .role_reports import PLATFORM_CS_AGENT, PLATFORM_LOGISTICS_COORDINATOR, PLATFORM_PROMOTION_SPECIALIST
 
         rows = []
-        # a multi-shop team has an agent and a promotion specialist for the other platforms, measured
-        # from those platforms' reports
-        extra = [PLATFORM_CS_AGENT, PLATFORM_PROMOTION_SPECIALIST] if self.channel_shops else []
+        # a multi-shop team has an agent, a promotion specialist and a logistics coordinator for the other
+        # platforms, measured from those platforms' reports and the ERP's export
+        extra = [PLATFORM_CS_AGENT, PLATFORM_PROMOTION_SPECIALIST, PLATFORM_LOGISTICS_COORDINATOR] if self.channel_shops else []
         for emp, name, role, team, first, last in [*ROSTER, *extra]:
             start = self._day(first) if first else dt.datetime(self.start.year - 1, 3, 1)
             rows.append([emp, name, role, team, _ts(start), _ts(self._day(last, 18)) if last else "",

@@ -2,18 +2,21 @@
 Customer service: 千牛 客服绩效 for the Taobao shop (a download over the month: no date column, 汇总值
 and 平均值 rows, 延迟统计 where a figure is not final), 多多客服 for Pinduoduo (平均 row, minutes), 京麦
 for JD (GBK, durations as text) and 飞鸽 for Douyin. Promotion: 多多推广, 京准通 and 巨量千川 plans of the
-platform shops. With 账号归属, the team's sheet that says who holds which account and plan; one 飞鸽
-account and one 千川 account are nobody's, for the audit to list. Seeded: the same seed gives the same
-bytes."""
+platform shops. Logistics: one 聚水潭 order export for the platform shops (a title row above the header,
+rows routed by 店铺名称; one name no shop has). With 账号归属, the team's sheet that says who holds which
+account, plan and shop's shipping; one 飞鸽 account and one 千川 account are nobody's, for the audit to
+list. Seeded: the same seed gives the same bytes."""
 
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import random
 import zlib
 from pathlib import Path
 
 from shopkpi.ingest.layouts import layout_named
+from shopkpi.shops import shops
 
 from .writers import write_rows
 
@@ -21,6 +24,7 @@ from .writers import write_rows
 # roster only in a multi-shop month.
 PLATFORM_CS_AGENT = ("C04", "客服-小王", "客服专员", "客服部", None, None)
 PLATFORM_PROMOTION_SPECIALIST = ("P03", "推广-阿明", "营销推广专员", "运营部", None, None)
+PLATFORM_LOGISTICS_COORDINATOR = ("L03", "物流-小李", "物流协调员", "物流部", None, None)
 # shop_id: (layout, file name, encoding, {account: employee_id or None (nobody's)})
 CS_REPORTS = {
     "taobao_toyshop": ("qianniu_cs_performance", "客服绩效-业绩分析-汇总分析_全部.csv", "utf-8-sig",
@@ -36,6 +40,12 @@ AD_REPORTS = {
     "douyin_shop": ("qianchuan_report", "千川推广报表.csv", "utf-8-sig", {"千川-小店": "P03", "千川-代投": None}),
 }
 ACCOUNTS_FILE = "账号归属.csv"
+# The ERP serves the platform shops (by their 聚水潭 names, seeds/shops.csv `names`) and a closed shop no
+# row of shops.csv names; its file sits in the main shop's folder. Hours a platform gives to ship.
+ERP_FILE = "订单导出_聚水潭.csv"
+ERP_SHOPS = {"tmall_flagship": 48, "pdd_shop": 48, "jd_shop": 24, "douyin_shop": 48}
+ERP_CLOSED_SHOP = "淘宝-旧店(已关)"
+ERP_ORDERS_PER_SHOP = 30
 
 
 def _day_rows(rng: random.Random, month: str, account: str) -> list[dict[str, str]]:
@@ -104,6 +114,29 @@ def _ad_cells(layout: str, plan: str, d: dict) -> dict:
             "7日总成交金额(元)": f"{d['gmv']:.2f}", "7日总成交订单数": d["orders"]}
 
 
+def _erp_rows(rng: random.Random, month: str) -> list[list[str]]:
+    """聚水潭 orders of the platform shops, one row per line (some orders have two), in the export's columns."""
+    year, mon = int(month[:4]), int(month[5:])
+    last_day = calendar.monthrange(year, mon)[1]
+    when = lambda t: t.strftime("%Y-%m-%d %H:%M:%S")  # noqa: E731
+    names = {**{shop: shops()[shop].names[0] for shop in ERP_SHOPS}, None: ERP_CLOSED_SHOP}
+    rows, number = [], 0
+    for shop, ship_within in [*ERP_SHOPS.items(), (None, 48)]:
+        for _ in range(ERP_ORDERS_PER_SHOP if shop else 2):
+            number += 1
+            paid = dt.datetime(year, mon, rng.randint(1, last_day), rng.randint(0, 23), rng.randint(0, 59))
+            promised = paid + dt.timedelta(hours=ship_within)
+            shipped = None if rng.random() < 0.1 else paid + dt.timedelta(hours=rng.uniform(2, ship_within * 1.3))
+            received = shipped + dt.timedelta(hours=rng.uniform(24, 120)) if shipped and rng.random() < 0.8 else None
+            order = [f"JST{number:06d}", f"{9000000 + number}", names[shop], when(paid), when(promised),
+                     when(shipped) if shipped else "", (paid + dt.timedelta(days=5)).strftime("%Y-%m-%d"),
+                     when(received) if received else "", rng.choice(["中通快递", "圆通速递", "韵达快递"]),
+                     "已发货" if shipped else "已付款待审核", "普通订单"]
+            for line in range(1 if rng.random() < 0.7 else 2):
+                rows.append([*order, f"SKU{rng.randint(1, 40):03d}", "1"])
+    return rows
+
+
 def write_role_reports(exports_root: Path, month: str, main_shop: str, seed: int = 42) -> dict[str, int]:
     """Each shop's CS and ad reports into `exports_root/<shop>/<month>/`, and 账号归属 into the main shop's
     folder. Returns rows written per file."""
@@ -134,9 +167,16 @@ def write_role_reports(exports_root: Path, month: str, main_shop: str, seed: int
         rows = [_ad_cells(layout_name, plan, day) for plan in plans for day in _ad_days(rng, month)]
         target = exports_root / shop_id / month / filename
         written[f"{shop_id}/{filename}"] = write_rows(target, header, [[r.get(h, "") for h in header] for r in rows], encoding)
+    erp_header = ["内部订单号", "线上订单号", "店铺名称", "付款日期", "计划发货时间", "发货日期", "承诺送达时间", "确认收货时间",
+                  "快递公司", "状态", "订单类型", "商品编码", "数量"]
+    rows = _erp_rows(random.Random(zlib.crc32(f"{seed}:erp".encode())), month)
+    target = exports_root / main_shop / month / ERP_FILE
+    written[f"{main_shop}/{ERP_FILE}"] = write_rows(target, [f"名称：订单导出 {month}"], [erp_header, *rows], "utf-8-sig") - 1
     mapping = [[employee, account, shop_id, "", ""]
                for shop_id, (_, _, _, accounts) in [*CS_REPORTS.items(), *AD_REPORTS.items()]
                for account, employee in accounts.items() if employee]
+    # L03 holds the platform shops' shipping, by their ERP names
+    mapping += [[PLATFORM_LOGISTICS_COORDINATOR[0], shops()[shop].names[0], "", "", ""] for shop in ERP_SHOPS]
     header = layout_named("shopkpi_staff_accounts").headers
     target = exports_root / main_shop / month / ACCOUNTS_FILE
     written[f"{main_shop}/{ACCOUNTS_FILE}"] = write_rows(target, header, mapping, "utf-8-sig")

@@ -359,6 +359,21 @@ def test_the_simulated_five_shop_month_materialises_end_to_end(tmp_path):
     (roi, basis), = con.execute("""select value, basis from marts.kpi_employee_monthly where month = ?
                                     and employee_id = 'P03' and kpi_id = 'spend_roi' and shop_id = 'all'""", [MONTH]).fetchall()
     assert (round(float(roi), 6), basis) == (round(float(sales / spend), 6), "exact")
+    # L03 ships for the platform shops, from the 聚水潭 export in the Taobao shop's folder (a title row, one
+    # row per line): orders of the four platform shops' ERP names (seeds/shops.csv), once each; the closed
+    # shop's orders go to nobody. ship_hours: median hours 付款日期 → 发货日期 of the shipped ones.
+    erp = pd.read_csv(tmp_path / "exports" / "taobao_toyshop" / MONTH / "订单导出_聚水潭.csv", dtype=str,
+                      encoding="utf-8-sig", skiprows=1).drop_duplicates("内部订单号")
+    erp = erp[erp["店铺名称"].isin(["天猫-旗舰店", "拼多多-玩具店", "京东-自营店", "抖店-玩具店"])]
+    shipped = erp.dropna(subset=["发货日期"])
+    hours = (pd.to_datetime(shipped["发货日期"]) - pd.to_datetime(shipped["付款日期"])).dt.total_seconds() / 3600
+    on_time = (pd.to_datetime(shipped["发货日期"]) <= pd.to_datetime(shipped["计划发货时间"])).sum() / len(shipped)
+    got = dict(((k, (round(float(v), 6), b)) for k, v, b in con.execute(
+        """select kpi_id, value, basis from marts.kpi_employee_monthly where month = ? and employee_id = 'L03'
+           and shop_id = 'all'""", [MONTH]).fetchall()))
+    assert got["ship_hours"] == (round(hours.median(), 6), "exact")
+    assert got["on_time_shipment"] == (round(on_time, 6), "exact")
+    assert len(erp) == 4 * 30
     con.close()
     # Independent sums over the exports themselves (pandas): every shop's net sales, what buyers paid
     # net of refunds (docs/money.md). Tmall: 买家实际支付金额 is already net. Pinduoduo: 用户实付金额 of the
