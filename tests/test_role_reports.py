@@ -94,6 +94,50 @@ def test_cell_formats_become_numbers_seconds_and_ratios(loaded):
     ]
 
 
+def test_a_later_download_of_the_same_days_replaces_the_earlier_and_fills_its_late_cell(tmp_path):
+    """The 赤兔 report downloaded on the 7th (小美's 6th still 延迟统计) and again on the 20th as
+    `… (1).csv` (the 6th now final: 2 paid), and a second 多多客服 download covering the 8th and 9th (a day in
+    common with the first). Per shop and account-day the later download wins: nothing counted twice, the
+    earlier file's replaced rows are counted in raw.load_audit with the file that replaced them."""
+    import os
+
+    toyshop, pdd = tmp_path / "taobao_toyshop" / MAY, tmp_path / "pdd_shop" / MAY
+    write_csv(toyshop / "订单报表.csv", ORDER_HEADER, [["T1", "b1", "100", "100", "2017-05-03 10:00:00", "2017-05-03 10:05:00", "0"]])
+    early = write_csv(toyshop / "自定义报表_客服.csv", CHITU_HEADER, CHITU, encoding="gbk")
+    refilled = [row[:5] + ["2"] + row[6:] if row[1] == "玩具店:小美" and row[0] == "2017-05-06" else row for row in CHITU]
+    late = write_csv(toyshop / "自定义报表_客服 (1).csv", CHITU_HEADER, refilled, encoding="gbk")
+    # copied without their times (cp, unzip): the browser's (1) says which download is later
+    os.utime(early, ns=(2_000_000_000_000_000_000, 2_000_000_000_000_000_000))
+    os.utime(late, ns=(1_000_000_000_000_000_000, 1_000_000_000_000_000_000))
+    write_csv(pdd / "订单.csv", PDD_ORDER_HEADER, [["P1", "50", "50", "2017-05-04 09:00:00", "无售后或售后取消"]])
+    first = write_csv(pdd / "客服数据_0507-0508.csv", PDD_CS_HEADER, PDD_CS)
+    second = write_csv(pdd / "客服数据_0508-0509.csv", PDD_CS_HEADER, [
+        ["2017-05-08", "pdd_kf01", "22", "21", "9", "3", "600.00", "0", "100%", "0:45", "5", "0"],
+        ["2017-05-09", "pdd_kf01", "12", "12", "4", "1", "100.00", "0", "100%", "0:30", "2", "0"]])
+    os.utime(first, ns=(1_000_000_000_000_000_000, 1_000_000_000_000_000_000))
+    os.utime(second, ns=(1_000_000_001_000_000_000, 1_000_000_001_000_000_000))
+    con = duckdb.connect()
+    load_month(con, MAY, {"taobao_toyshop": toyshop, "pdd_shop": pdd})
+    # one row per shop, account and day: 赤兔's 3 account-days (from the (1) download), 多多客服's 7th (first file
+    # only), 8th (the second file's 9 inquiries, not the first's 8) and 9th
+    assert rows(con, """select account, strftime(day, '%d'), inquiries, inquiries_paid, source_file from raw.cs_daily
+                        order by account, day""") == [
+        ("pdd_kf01", "07", 12, 6, "pdd_shop/客服数据_0507-0508.csv"),
+        ("pdd_kf01", "08", 9, 3, "pdd_shop/客服数据_0508-0509.csv"),
+        ("pdd_kf01", "09", 4, 1, "pdd_shop/客服数据_0508-0509.csv"),
+        ("玩具店:小美", "05", 10, 4, "taobao_toyshop/自定义报表_客服 (1).csv"),
+        ("玩具店:小美", "06", 5, 2, "taobao_toyshop/自定义报表_客服 (1).csv"),
+        ("玩具店:阿强", "05", 4, 1, "taobao_toyshop/自定义报表_客服 (1).csv")]
+    audit = rows(con, """select source_file, rows_read, rows_loaded, rows_summary, rows_superseded, superseded_by, late_cells
+                         from raw.load_audit where report_type = 'cs_daily' order by source_file""")
+    assert audit == [
+        ("pdd_shop/客服数据_0507-0508.csv", 3, 1, 1, 1, "pdd_shop/客服数据_0508-0509.csv", 0),
+        ("pdd_shop/客服数据_0508-0509.csv", 2, 2, 0, 0, None, 0),
+        # every row of the first download was replaced: its late cell is no longer in the month
+        ("taobao_toyshop/自定义报表_客服 (1).csv", 5, 3, 2, 0, None, 0),
+        ("taobao_toyshop/自定义报表_客服.csv", 5, 0, 2, 3, "taobao_toyshop/自定义报表_客服 (1).csv", 0)]
+
+
 def test_a_header_in_full_width_brackets_matches_its_half_width_spelling():
     from shopkpi.ingest.layouts import normalise_header
 
@@ -249,6 +293,35 @@ def test_the_workbook_and_the_report_say_what_each_value_was_computed_from(repor
                                        "taobao_toyshop/自定义报表_客服_下单优先判定_20170501至20170531.csv", "late_cells": 1}]
     assert "本月有 1 个数值在下载时尚未最终确定" in page
 
+
+
+@pytest.mark.slow
+def test_a_redownload_that_fills_a_late_cell_is_published_as_v2_with_its_reason(reports_month, tmp_path):
+    """v1 of May was published with 小美's 6th still 延迟统计 (its manifest says so). The team downloads the
+    赤兔 report again (`… (1).csv`, the 6th now final: 2 paid) and publishes with a reason: v2 is built on the
+    later download (the earlier file's rows are replaced, not added), its manifest has no late cells, and
+    C01's consult_conversion takes the 6th in: (4 + 2 + 6) / (10 + 5 + 12) = 12 / 27 (v1: 10 / 22)."""
+    import json
+    import shutil
+
+    from tests.helpers import copy_warehouse, materialize_month, query
+
+    warehouse = copy_warehouse(reports_month, tmp_path / "warehouse.duckdb")
+    shutil.copytree(reports_month.parent / "exports", tmp_path / "exports")
+    shutil.copytree(reports_month.parent / "published", tmp_path / "published")
+    refilled = [row[:5] + ["2"] + row[6:] if row[:2] == ["2017-05-06", "玩具店:小美"] else row for row in CHITU]
+    write_csv(tmp_path / "exports" / "taobao_toyshop" / MAY / "自定义报表_客服_下单优先判定_20170501至20170531 (1).csv",
+              CHITU_HEADER, refilled, encoding="gbk")
+    assert materialize_month(MAY, tmp_path / "exports", warehouse, published=tmp_path / "published",
+                             reason="赤兔 延迟统计 filled in by a second download").success
+    v1, v2 = (json.loads((tmp_path / "published" / MAY / v / "manifest.json").read_text(encoding="utf-8"))
+              for v in ("v1", "v2"))
+    assert len(v1["late_cells"]) == 1 and v2["late_cells"] == []
+    assert v2["reason"] == "赤兔 延迟统计 filled in by a second download"
+    assert kpis(warehouse, "C01")["consult_conversion"] == (round(12 / 27, 6), "exact")
+    assert query(warehouse, """select rows_superseded, superseded_by from raw.load_audit where month = ?
+                               and source_file = 'taobao_toyshop/自定义报表_客服_下单优先判定_20170501至20170531.csv'""",
+                 [MAY]) == [(3, "taobao_toyshop/自定义报表_客服_下单优先判定_20170501至20170531 (1).csv")]
 
 
 def test_promotion_kpis_from_the_ad_platforms_reports_across_shops(reports_month):

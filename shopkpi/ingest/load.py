@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import datetime as dt
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +68,8 @@ class FileLoad:
     paid_orders_only: bool = False  # the layout lists paid orders only (its shop's payment rate is unknown)
     rows_summary: int = 0  # the report's own total or mean rows (汇总, 均值): read, neither loaded nor quarantined
     late_cells: int = 0  # loaded cells a tool marked as not final yet (延迟统计), NULL in the raw table
+    rows_superseded: int = 0  # loaded, then replaced by a later download's rows of the same key (supersede_key)
+    superseded_by: str | None = None  # the later download(s) that replaced them
 
 
 @dataclass
@@ -75,6 +78,7 @@ class MonthLoad:
     folder: str
     files: list[FileLoad] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)  # file -> why not used
+    superseded: dict[str, str] = field(default_factory=dict)  # file -> which of its rows a later download replaced
     # report types an earlier load of this month had and this one lacks (raw.load_changes)
     missing_since_earlier_load: list[str] = field(default_factory=list)
     # other loaded months whose buyer ids were hashed with another key (raw.pii_key_fingerprints)
@@ -206,8 +210,10 @@ class MonthLoader:
             earlier = self._report_types_of_earlier_loads()
             self._delete_month()
             for spec in REPORT_SPECS:  # orders first: lines need the month's order ids
-                for f in (f for f in usable if f.spec.report_type == spec.report_type):
+                files = [f for f in usable if f.spec.report_type == spec.report_type]
+                for f in files:
                     self._load_file(f, self.workdir)
+                self._supersede_earlier_downloads(spec, files)
                 self._quarantine_duplicates(spec)
                 self._write_audit(spec)
             self._record_missing_reports(earlier)
@@ -426,6 +432,44 @@ class MonthLoader:
             dated = " and ".join(m for m, _ in months[:2]) + (" …" if len(months) > 2 else "")
             raise IngestError(f"every row of {file} is dated {dated}, not {self.month}: wrong folder?")
 
+    def _supersede_earlier_downloads(self, spec: ReportSpec, files: list[DetectedFile]) -> None:
+        """A report downloaded twice (a re-download with late cells filled in, a week exported twice with a
+        day in common): per shop (unless the key is company-wide) and key of `spec.supersede_key`, the
+        rows of the latest download stay and the earlier downloads' rows are removed, counted per file
+        (rows_superseded, superseded_by). Rows of one file never replace each other."""
+        if not spec.supersede_key or len(files) < 2:
+            return
+        ranked = sorted(files, key=download_order)
+        self.con.execute("CREATE TEMP TABLE _downloads (source_file VARCHAR, download INTEGER)")
+        self.con.executemany("INSERT INTO _downloads VALUES (?, ?)", [[f.source_name, n] for n, f in enumerate(ranked)])
+        month_lit = sql_literal(self.month)
+        keys = ", ".join((["t.shop_id"] if spec.key_per_shop else []) + [f"t.{c}" for c in spec.supersede_key])
+        self.con.execute(
+            f"""CREATE TEMP TABLE _superseded AS
+            SELECT source_file, source_row, winner FROM (
+                SELECT t.source_file, t.source_row, d.download,
+                       max(d.download) OVER w AS latest,
+                       arg_max(t.source_file, d.download) OVER w AS winner
+                FROM raw.{spec.table} t JOIN _downloads d ON t.source_file = d.source_file
+                WHERE t.month = {month_lit}
+                WINDOW w AS (PARTITION BY {keys})
+            ) WHERE download < latest""")
+        self.con.execute(
+            f"""DELETE FROM raw.{spec.table} t USING _superseded s
+            WHERE t.month = {month_lit} AND t.source_file = s.source_file AND t.source_row = s.source_row""")
+        replaced = {file: (count, winners) for file, count, winners in self.con.execute(
+            "SELECT source_file, count(*), string_agg(DISTINCT winner, ', ' ORDER BY winner) FROM _superseded GROUP BY 1"
+        ).fetchall()}
+        self.con.execute("DROP TABLE _superseded; DROP TABLE _downloads")
+        for stats in self.result.files:
+            if stats.report_type == spec.report_type and stats.file in replaced:
+                count, winners = replaced[stats.file]
+                stats.rows_loaded -= count
+                stats.rows_superseded, stats.superseded_by = count, winners
+                if stats.rows_loaded == 0:  # its late cells are no longer in the month
+                    stats.late_cells = 0
+                self.result.superseded[stats.file] = f"{count} rows replaced by the later download {winners}"
+
     def _quarantine_duplicates(self, spec: ReportSpec) -> None:
         """Keep the first row of a key within the month; quarantine the others."""
         if not spec.unique_key:
@@ -471,12 +515,23 @@ class MonthLoader:
             self.con.execute(
                 "INSERT INTO raw.load_audit (month, report_type, source_file, file_sha256, encoding, rows_read, rows_loaded, "
                 "rows_quarantined, provinces_unrecognised, rows_merged, layout, platform, shop_id, paid_orders_only, "
-                "file_lines, cell_line_breaks, rows_summary, late_cells) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "file_lines, cell_line_breaks, rows_summary, late_cells, rows_superseded, superseded_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [self.month, s.report_type, s.file, s.sha256, s.encoding, s.rows_read, s.rows_loaded, s.rows_quarantined,
                  s.provinces_unrecognised, s.rows_merged, s.layout, s.platform, s.shop_id, s.paid_orders_only,
-                 s.file_lines, s.cell_line_breaks, s.rows_summary, s.late_cells],
+                 s.file_lines, s.cell_line_breaks, s.rows_summary, s.late_cells, s.rows_superseded, s.superseded_by],
             )
+
+
+# A browser's second download of a file is `name (1).csv` (Chrome, Edge), `name(1).csv` or `name（1）.csv`.
+_COPY_NUMBER = re.compile(r"\s?[(（](\d{1,3})[)）](?=\.[^.]+$)")
+
+
+def download_order(found: DetectedFile) -> tuple:
+    """Which of two downloads of a report is the later: the browser's copy number in the name, then the
+    file's modification time (a copy or an unzip may reset it, a copy number stays), then the name."""
+    copy = _COPY_NUMBER.search(found.path.name)
+    return (int(copy.group(1)) if copy else 0, found.path.stat().st_mtime_ns, found.source_name)
 
 
 # Platforms whose exports a shop of the other may hold: Tmall's full order report is Taobao's layout,

@@ -63,5 +63,6 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     for column, kind in (("rows_merged", "BIGINT DEFAULT 0"), ("layout", "VARCHAR"), ("platform", "VARCHAR"),
                          ("shop_id", "VARCHAR DEFAULT 'default'"), ("paid_orders_only", "BOOLEAN DEFAULT false"),
                          ("file_lines", "BIGINT"), ("cell_line_breaks", "BIGINT DEFAULT 0"),
-                         ("rows_summary", "BIGINT DEFAULT 0"), ("late_cells", "BIGINT DEFAULT 0")):
+                         ("rows_summary", "BIGINT DEFAULT 0"), ("late_cells", "BIGINT DEFAULT 0"),
+                         ("rows_superseded", "BIGINT DEFAULT 0"), ("superseded_by", "VARCHAR")):
         con.execute(f"ALTER TABLE raw.load_audit ADD COLUMN IF NOT EXISTS {column} {kind}")

@@ -102,6 +102,10 @@ class ReportSpec:
     # Cell texts a tool writes until a figure is final (赤兔's 延迟统计): NULL, and counted per file
     # (raw.load_audit.late_cells), so a month built on them says so.
     late_values: tuple[str, ...] = ()
+    # The columns that name one row of a report downloaded again (an account's day, a plan's day): a later
+    # download of the same shop's report replaces the earlier one's rows with the same values here
+    # (load.py `_supersede_earlier_downloads`; docs/kpi-rules.md "Re-downloads").
+    supersede_key: tuple[str, ...] = ()
 
     @property
     def required(self) -> tuple[Column, ...]:
@@ -499,6 +503,7 @@ CS_DAILY = ReportSpec(
     table="cs_daily",
     month_column="day",
     period_files=True,
+    supersede_key=("day", "account"),
     description="Customer-service performance per platform account and day, or per account over the month: "
                 "千牛/生意参谋 客服绩效, 赤兔名品, 多多客服, 抖店 飞鸽, 京东 咚咚/京麦 (docs/kpi-rules.md \"Customer service\").",
     columns=(
@@ -535,6 +540,7 @@ AD_DAILY = ReportSpec(
     table="ad_daily",
     month_column="day",
     period_files=True,
+    supersede_key=("day", "ad_account", "scene", "plan_id", "plan_name", "attribution"),
     description="The ad platforms' reports per day and plan (or over the month): 阿里妈妈 万相台, 多多推广, 京准通, "
                 "巨量千川, with each platform's own attribution (docs/kpi-rules.md \"Promotion\").",
     columns=(
@@ -562,6 +568,7 @@ ITEM_DAILY = ReportSpec(
     table="item_daily",
     month_column="day",
     period_files=True,
+    supersede_key=("day", "item_id"),
     description="生意参谋 商品效果 / 商品排行: per item per day (or over the month), its visitors, page views and sales.",
     columns=(
         C("统计日期", "day", T.TIMESTAMP),
@@ -598,6 +605,7 @@ SHIPMENTS = ReportSpec(
     table="shipments",
     month_column="paid_at",
     unique_key="erp_order_id",
+    supersede_key=("erp_order_id",),
     description="An ERP's order export (聚水潭): one file for every shop, each row routed to its shop by 店铺名称 "
                 "(seeds/shops.csv names); payment, promised ship, ship and confirm-receipt times.",
     columns=(

@@ -62,6 +62,8 @@ class AuditReport:
     shops: list[dict] = field(default_factory=list)
     # Platform accounts and ad plans in the month's role reports that no 账号归属 row credits to one employee.
     unmapped_accounts: list[dict] = field(default_factory=list)
+    # Files of the month whose rows a later download of the same report replaced (raw.load_audit).
+    superseded: list[dict] = field(default_factory=list)
 
     def by_severity(self, severity: str) -> list[SuiteRun]:
         return [r for r in self.runs if r.suite.severity == severity]
@@ -97,6 +99,7 @@ class AuditReport:
             "platform_summary": self.platform_summary,
             "shops": self.shops,
             "unmapped_accounts": self.unmapped_accounts,
+            "superseded_downloads": self.superseded,
             "quarantine": self.quarantine,
             "data_docs": str(self.data_docs / "index.html"),
             "sources": self.sources,
@@ -183,6 +186,7 @@ Months whose buyer ids were hashed with another PII key (buyers cannot be matche
 <h2>Rows read = loaded + quarantined 行数核对</h2>{_table(report.load_reconciliation)}
 <h2>Shops 店铺 (loaded or why not; rows per shop)</h2>{_table(report.shops)}
 <h2>Accounts nobody holds 未归属账号 (kept, credited to no one: add them to 账号归属)</h2>{_table(report.unmapped_accounts)}
+<h2>Replaced by a later download 被重新下载替换 (the later download of the same days wins)</h2>{_table(report.superseded)}
 <h2>Platform summary vs marts 平台汇总核对 (within 5%)</h2>{_table(report.platform_summary)}
 <h2>Quarantined rows by reason 隔离行</h2>{_table(report.quarantine)}
 <h2>Suites 校验套件</h2>{_table(suites, links)}
@@ -210,10 +214,14 @@ UNMAPPED_ACCOUNTS = {
         from intermediate.int_shipment_days where month = ? and (employee_id is null or shop_id is null) group by all""",
 }
 
+SUPERSEDED_DOWNLOADS = """select report_type, source_file, rows_read, rows_superseded, superseded_by
+    from raw.load_audit where month = ? and rows_superseded > 0 order by 1, 2"""
+
 SHOPS_BY_MONTH = """select s.shop_id, s.platform, s.status, count(a.source_file) as files,
         coalesce(sum(a.rows_read), 0) as rows_read, coalesce(sum(a.rows_loaded + a.rows_merged), 0) as rows_loaded,
         coalesce(sum(a.rows_quarantined), 0) as rows_quarantined,
         coalesce(sum(a.rows_read), 0) = coalesce(sum(a.rows_loaded + a.rows_merged + coalesce(a.rows_summary, 0)
+                                                   + coalesce(a.rows_superseded, 0)
                                                    + a.rows_quarantined), 0) as reconciles
     from raw.shop_months s left join raw.load_audit a on a.month = s.month and a.shop_id = s.shop_id
     where s.month = ? group by all order by s.shop_id"""
@@ -230,6 +238,8 @@ def audit_month(warehouse: str | Path, month: str, published: Path, revalidate: 
         states = state_fingerprints(con, month, LAYERS)
         quarantine = query_rows(con, QUARANTINE_BY_REASON, [month])
         shops = query_rows(con, SHOPS_BY_MONTH, [month]) if warehouse_db.table_exists(con, "raw", "shop_months") else []
+        superseded = (query_rows(con, SUPERSEDED_DOWNLOADS, [month])
+                      if warehouse_db.column_exists(con, "raw", "load_audit", "rows_superseded") else [])
         unmapped = [row for table, sql in UNMAPPED_ACCOUNTS.items()
                     if warehouse_db.table_exists(con, "intermediate", table) for row in query_rows(con, sql, [month])]
         missing = [r for (r,) in con.execute("select report_type from raw.load_changes where month = ? order by 1",
@@ -267,7 +277,7 @@ def audit_month(warehouse: str | Path, month: str, published: Path, revalidate: 
                          quarantine, report_rows["platform_summary_accuracy"],
                          data_docs=month_dir / DATA_DOCS_DIRNAME, findings=_findings(runs), sources=sources,
                          missing_since_earlier_load=missing, months_with_another_key=other_keys, shops=shops,
-                         unmapped_accounts=unmapped)
+                         unmapped_accounts=unmapped, superseded=superseded)
     # The month's Data Docs are swapped in whole: an auditor never sees half a site.
     with replaced_folder(month_dir / DATA_DOCS_DIRNAME) as build:
         build_data_docs([r.outcome for r in runs], [s.for_month(month) for s in suites], build)

@@ -71,6 +71,8 @@ def raw_exports(context: AssetExecutionContext, warehouse: WarehouseResource, ex
         ).fetchall()
     for name, why in result.skipped.items():
         context.log.warning(f"not used: {name} in {folder}: {why}")
+    for name, what in result.superseded.items():
+        context.log.warning(f"replaced: {name} in {folder}: {what}")
     for shop, why in result.shops.items():
         if why != "loaded":
             context.log.warning(f"shop {shop} has no data for {month}: {why} (its KPIs are absent, not zero)")
@@ -82,6 +84,7 @@ def raw_exports(context: AssetExecutionContext, warehouse: WarehouseResource, ex
         "month": month,
         "folder": str(folder),
         "unrecognised_files": MetadataValue.json(result.skipped),
+        "replaced_by_later_downloads": MetadataValue.json(result.superseded),
         "missing_since_earlier_load": MetadataValue.json(result.missing_since_earlier_load),
         "months_with_another_pii_key": MetadataValue.json(result.months_with_another_key),
     }
