@@ -424,6 +424,41 @@ def test_pv_per_uv_from_the_item_report_when_the_visitor_log_has_no_visits_to_th
     assert [(float(v), b, s) for v, b, s in got] == [(3.0, "approximate", "item_daily")]
 
 
+@pytest.mark.slow
+def test_listing_on_time_from_pinduoduos_goods_operations_record(tmp_path):
+    """产品编辑 E1 listed items 88 and 89 of the Pinduoduo shop, planned for 05-10 10:00; the sheet says both
+    went live at 09:00. 商品操作记录 says otherwise: 88's first 发布 was 驳回, its second approved at 09:30 (on
+    time); 89's 发布 approved at 11:00 (late); 89's later 编辑 is no listing. E1: 1 / 2 from the platform's
+    record (exact). E2's Taobao listing has no platform record: the sheet's time, 1 / 1 (team sheet)."""
+    from tests.helpers import materialize_month, query
+
+    listings_header = ["宝贝ID", "编辑", "文案", "计划上架时间", "实际上架时间", "是否抽检", "描述错误", "前台库存", "仓库库存",
+                       "检查链接数", "失效链接数"]
+    ops_header = ["商品ID", "商品名称", "操作类型", "审核状态", "提交时间", "审核时间", "操作账号", "驳回原因"]
+    root = tmp_path / "exports"
+    toyshop, pdd = root / "taobao_toyshop" / MAY, root / "pdd_shop" / MAY
+    write_csv(toyshop / "订单报表.csv", ORDER_HEADER, [["T1", "b1", "100", "100", "2017-05-03 10:00:00", "2017-05-03 10:05:00", "0"]])
+    write_csv(toyshop / "员工花名册.csv", STAFF_HEADER, [["E1", "员工E1", "产品编辑", "商品", "2016-01-01", "", ""],
+                                                      ["E2", "员工E2", "产品编辑", "商品", "2016-01-01", "", ""]])
+    write_csv(toyshop / "上新记录.csv", listings_header,
+              [["501", "E2", "", "2017-05-02 10:00:00", "2017-05-02 09:00:00", "否", "", "", "", "", ""]])
+    write_csv(pdd / "订单.csv", PDD_ORDER_HEADER, [["P1", "50", "50", "2017-05-04 09:00:00", "无售后或售后取消"]])
+    write_csv(pdd / "上新记录.csv", listings_header,
+              [["88", "E1", "", "2017-05-10 10:00:00", "2017-05-10 09:00:00", "否", "", "", "", "", ""],
+               ["89", "E1", "", "2017-05-10 10:00:00", "2017-05-10 09:00:00", "否", "", "", "", "", ""]])
+    write_csv(pdd / "商品操作记录.csv", ops_header, [
+        ["88", "积木", "发布", "审核驳回", "2017-05-09 20:00:00", "2017-05-09 22:00:00", "pdd_op1", "主图不清晰"],
+        ["88", "积木", "发布", "审核通过", "2017-05-10 08:00:00", "2017-05-10 09:30:00", "pdd_op1", ""],
+        ["89", "小车", "发布", "审核通过", "2017-05-10 09:00:00", "2017-05-10 11:00:00", "pdd_op1", ""],
+        ["89", "小车", "编辑", "审核通过", "2017-05-12 09:00:00", "2017-05-12 09:10:00", "pdd_op1", ""]])
+    warehouse = tmp_path / "warehouse.duckdb"
+    assert materialize_month(MAY, root, warehouse).success
+    got = query(warehouse, """select employee_id, value, basis, source from marts.kpi_employee_monthly
+                              where month = ? and kpi_id = 'listing_on_time' and shop_id = 'all' order by 1""", [MAY])
+    assert [(e, float(v), b, s) for e, v, b, s in got] == [("E1", 0.5, "exact", "goods_operations"),
+                                                           ("E2", 1.0, "team sheet", "listings")]
+
+
 @pytest.mark.parametrize("layout", [pytest.param(layout, id=layout.name) for layout in __import__(
     "shopkpi.ingest.layouts", fromlist=["all_layouts"]).all_layouts()])
 def test_every_layout_recognises_its_own_header_and_only_it(layout):

@@ -624,10 +624,31 @@ SHIPMENTS = ReportSpec(
     key_per_shop=False,
 )
 
+GOODS_OPERATIONS = ReportSpec(
+    report_type="goods_operations",
+    name_zh="商品操作记录",
+    table="goods_operations",
+    month_column="submitted_at",
+    supersede_key=("item_id", "operation", "submitted_at"),
+    description="The platform's record of listing events (拼多多 商品操作记录): each 发布 or 编辑 of an item, when it was "
+                "submitted and reviewed, and the review's outcome. An item is live from its first approved 发布.",
+    columns=(
+        C("商品ID", "item_id", T.ID, required=True, nullable=False),
+        C("商品名称", "item_name"),
+        C("操作类型", "operation", required=True),  # 发布 (a new listing) or 编辑
+        C("审核状态", "review_status", required=True),  # 审核通过, 审核驳回, 审核中
+        C("提交时间", "submitted_at", T.TIMESTAMP, required=True, nullable=False),
+        C("审核时间", "reviewed_at", T.TIMESTAMP),
+        C("操作账号", "operator"),
+        C("驳回原因", "reject_reason"),
+    ),
+)
+
 REPORT_SPECS: tuple[ReportSpec, ...] = (
     ORDERS, ORDER_LINES, ITEMS, STAFF, TRAFFIC, AD_SPEND, CAMPAIGNS, CAMPAIGN_ORDERS, CS_SESSIONS,
     AFTER_SALES, REVIEWS, DESIGN_TASKS, LISTINGS, ANALYST_REPORTS, LOGISTICS, MARKET_REPORTS,
     SHOP_OVERVIEW, TRAFFIC_SOURCES, MARKET_INDEX, CS_DAILY, AD_DAILY, ITEM_DAILY, STAFF_ACCOUNTS, SHIPMENTS,
+    GOODS_OPERATIONS,
 )
 
 
