@@ -459,6 +459,56 @@ def test_listing_on_time_from_pinduoduos_goods_operations_record(tmp_path):
                                                            ("E2", 1.0, "team sheet", "listings")]
 
 
+@pytest.mark.slow
+def test_campaign_orders_from_the_platforms_registrations_across_two_platforms(tmp_path):
+    """策划 K1 ran A1 in the Taobao shop (05-10 … 05-12, cost 100) and B1 in the Pinduoduo shop (05-20 … 05-21,
+    cost 50); the team's 活动订单 lists no order, so each campaign's orders are its shop's paid orders on its
+    days with an item its registrations say takes part (千牛 已报商品: 501 活动中, 502 清退; 拼多多: 88).
+    A1's days: T1 (501, 100.00), T2 (502 only, 80.00), T3 (501 and 503, 60.00); T4 (501) is after them.
+    Campaign orders T1, T3: 2 of 3, 160.00 of 240.00. B1's days: P1 (88, 50.00), P2 (99, 30.00); P3 (88) after.
+    Campaign P1: 1 of 2, 50.00 of 80.00. K1: orders 3 / 5; paid 210 / 320; ROI 210 / 150, approximate."""
+    from tests.helpers import materialize_month, query
+
+    root = tmp_path / "exports"
+    toyshop, pdd = root / "taobao_toyshop" / MAY, root / "pdd_shop" / MAY
+    write_csv(toyshop / "订单报表.csv", ORDER_HEADER, [
+        ["T1", "b1", "100", "100", "2017-05-10 10:00:00", "2017-05-10 10:05:00", "0"],
+        ["T2", "b2", "80", "80", "2017-05-11 10:00:00", "2017-05-11 10:05:00", "0"],
+        ["T3", "b3", "60", "60", "2017-05-11 11:00:00", "2017-05-11 11:05:00", "0"],
+        ["T4", "b4", "40", "40", "2017-05-15 10:00:00", "2017-05-15 10:05:00", "0"]])
+    write_csv(toyshop / "宝贝报表.csv", ["订单编号", "标题", "价格", "购买数量", "商品ID"], [
+        ["T1", "小车", "100", "1", "501"], ["T2", "积木", "80", "1", "502"], ["T3", "小车", "30", "1", "501"],
+        ["T3", "娃娃", "30", "1", "503"], ["T4", "小车", "40", "1", "501"]])
+    campaigns_header = ["活动ID", "活动名称", "策划人", "开始时间", "结束时间", "活动成本", "活动页UV", "活动页点击量", "店铺"]
+    write_csv(toyshop / "活动列表.csv", campaigns_header, [
+        ["A1", "618预热", "K1", "2017-05-10 00:00:00", "2017-05-12 23:59:59", "100", "50", "10", ""],
+        ["B1", "限时秒杀", "K1", "2017-05-20 00:00:00", "2017-05-21 23:59:59", "50", "20", "5", "pdd_shop"]])
+    write_csv(toyshop / "员工花名册.csv", STAFF_HEADER, [["K1", "员工K1", "策划专员", "运营", "2016-01-01", "", ""]])
+    write_csv(toyshop / "活动报名_已报商品.csv", ["活动名称", "活动ID", "商品ID", "商品名称", "报名时间", "活动开始时间",
+                                            "活动结束时间", "商品报名状态", "原价"], [
+        ["618预热", "A1", "501", "小车", "2017-05-01 10:00:00", "2017-05-10 00:00:00", "2017-05-12 23:59:59", "活动中", "120"],
+        ["618预热", "A1", "502", "积木", "2017-05-01 10:00:00", "2017-05-10 00:00:00", "2017-05-12 23:59:59", "清退", "90"]])
+    write_csv(pdd / "订单.csv", [*PDD_ORDER_HEADER, "商品id"], [
+        ["P1", "50", "50", "2017-05-20 09:00:00", "无售后或售后取消", "88"],
+        ["P2", "30", "30", "2017-05-21 09:00:00", "无售后或售后取消", "99"],
+        ["P3", "20", "20", "2017-05-22 09:00:00", "无售后或售后取消", "88"]])
+    write_csv(pdd / "报名记录.csv", ["活动ID", "活动名称", "活动类型", "商品ID", "商品名称", "报名时间", "活动商品开始时间",
+                                  "活动商品结束时间", "活动已售", "状态"], [
+        ["B1", "限时秒杀", "限时秒杀", "88", "积木", "2017-05-15 10:00:00", "2017-05-20 00:00:00", "2017-05-21 23:59:59",
+         "1", "活动中"]])
+    warehouse = tmp_path / "warehouse.duckdb"
+    assert materialize_month(MAY, root, warehouse).success
+    assert query(warehouse, """select campaign_id, campaign_orders, campaign_paid_amount, window_orders, window_paid_amount,
+                                      orders_from from intermediate.int_campaign_performance where month = ? order by 1""",
+                 [MAY]) == [("A1", 2, Decimal("160.00"), 3, Decimal("240.00"), "campaign_items"),
+                            ("B1", 1, Decimal("50.00"), 2, Decimal("80.00"), "campaign_items")]
+    k1 = kpis(warehouse, "K1")
+    assert k1["campaign_order_share"] == (0.6, "approximate")
+    assert k1["campaign_gmv_share"] == (round(210 / 320, 6), "approximate")
+    assert k1["campaign_roi"] == (1.4, "approximate")
+    assert k1["campaign_ctr"] == (round(15 / 70, 6), "team sheet")
+
+
 @pytest.mark.parametrize("layout", [pytest.param(layout, id=layout.name) for layout in __import__(
     "shopkpi.ingest.layouts", fromlist=["all_layouts"]).all_layouts()])
 def test_every_layout_recognises_its_own_header_and_only_it(layout):

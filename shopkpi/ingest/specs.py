@@ -151,6 +151,8 @@ ORDERS = ReportSpec(
         C("物流单号", "tracking_no", pii=Pii.HASH),
         C("物流公司", "carrier"),
         C("宝贝总数量", "item_quantity", T.INT),
+        # The product of an export with one row per order of one product (Pinduoduo 商品id); NULL elsewhere.
+        C("商品ID", "item_id", T.ID),
         C("订单关闭原因", "close_reason"),
         C("是否手机订单", "is_mobile_order"),
         # NULL where a platform's order export has no refund amount (Pinduoduo, JD): no data, never 0.
@@ -179,6 +181,7 @@ ORDER_LINES = ReportSpec(
         C("商家编码", "merchant_code"),
         C("子订单编号", "sub_order_id", T.ID),
         C("退款金额", "refund_amount", T.MONEY),  # 无退款申请 in the sub-order report: 0
+        C("商品ID", "item_id", T.ID),  # newer 宝贝报表 downloads
     ),
 )
 
@@ -644,11 +647,31 @@ GOODS_OPERATIONS = ReportSpec(
     ),
 )
 
+CAMPAIGN_ITEMS = ReportSpec(
+    report_type="campaign_items",
+    name_zh="活动报名",
+    table="campaign_items",
+    supersede_key=("campaign_id", "item_id"),
+    description="The platforms' campaign registrations (千牛 活动报名 已报商品, 拼多多 营销活动报名记录): which items were "
+                "registered for which campaign, its window and the registration's status; loaded with the month.",
+    columns=(
+        C("活动ID", "campaign_id", T.ID, required=True, nullable=False),
+        C("活动名称", "campaign_name"),
+        C("活动类型", "campaign_type"),
+        C("商品ID", "item_id", T.ID, required=True, nullable=False),
+        C("商品名称", "item_name"),
+        C("报名时间", "registered_at", T.TIMESTAMP),
+        C("活动开始时间", "starts_at", T.TIMESTAMP),
+        C("活动结束时间", "ends_at", T.TIMESTAMP),
+        C("报名状态", "status", required=True),  # 待审核 … 活动中, 活动结束, 清退
+    ),
+)
+
 REPORT_SPECS: tuple[ReportSpec, ...] = (
     ORDERS, ORDER_LINES, ITEMS, STAFF, TRAFFIC, AD_SPEND, CAMPAIGNS, CAMPAIGN_ORDERS, CS_SESSIONS,
     AFTER_SALES, REVIEWS, DESIGN_TASKS, LISTINGS, ANALYST_REPORTS, LOGISTICS, MARKET_REPORTS,
     SHOP_OVERVIEW, TRAFFIC_SOURCES, MARKET_INDEX, CS_DAILY, AD_DAILY, ITEM_DAILY, STAFF_ACCOUNTS, SHIPMENTS,
-    GOODS_OPERATIONS,
+    GOODS_OPERATIONS, CAMPAIGN_ITEMS,
 )
 
 

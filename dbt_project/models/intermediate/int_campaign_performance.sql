@@ -8,6 +8,11 @@
 -- in the sheet of the month it starts (or again in a later month's: the latest listing is used) and
 -- runs at most into the next month (a longer one is counted over those two months; stg_campaigns'
 -- test warns). Without buyer ids in its shop on its days, its buyer counts are NULL, not 0.
+-- A campaign's orders are those the team's 活动订单 sheet lists; a campaign it lists none for, but whose
+-- items the platform's registrations (活动报名, stg_campaign_items, loaded the month it ends or the one
+-- before) name, has the paid orders of its shop on its days with a registered item (an order line's 商品ID,
+-- or Pinduoduo's 商品id): orders_from says which (campaign_items is approximate: any buyer of the item
+-- those days counts, not only the campaign's). docs/kpi-rules.md "Campaigns".
 with listed as (
     select *,
            row_number() over (partition by sheet_shop_id, campaign_id order by month desc) as listing
@@ -58,16 +63,57 @@ campaign_order_ids as (
     {{ month_filter(include_previous=true) }}
 ),
 
+registered_items as (  -- the items taking part in campaigns the 活动订单 sheet lists no order for
+    select distinct this_month_campaigns.sheet_shop_id, this_month_campaigns.campaign_id, registrations.item_id
+    from this_month_campaigns
+    inner join (select * from {{ ref('stg_campaign_items') }} {{ month_filter(include_previous=true) }}) as registrations
+        on registrations.shop_id = this_month_campaigns.shop_id
+        and registrations.campaign_id = this_month_campaigns.campaign_id and registrations.takes_part
+    where not exists (select 1 from campaign_order_ids
+                      where campaign_order_ids.sheet_shop_id = this_month_campaigns.sheet_shop_id
+                      and campaign_order_ids.campaign_id = this_month_campaigns.campaign_id)
+),
+
+order_items as (  -- the products of each order: its lines' 商品ID, or the order's own (Pinduoduo)
+    select shop_id, order_id, item_id
+    from (select * from {{ ref('stg_order_lines') }} {{ month_filter(include_previous=true) }}) as lines
+    where item_id is not null
+    union
+    select shop_id, order_id, item_id
+    from (select * from {{ ref('stg_orders') }} {{ month_filter(include_previous=true) }}) as exported
+    where item_id is not null
+),
+
+registered_order_ids as (
+    select distinct registered_items.sheet_shop_id, registered_items.campaign_id, order_items.order_id
+    from registered_items
+    inner join this_month_campaigns
+        on registered_items.sheet_shop_id = this_month_campaigns.sheet_shop_id
+        and registered_items.campaign_id = this_month_campaigns.campaign_id
+    inner join order_items
+        on order_items.shop_id = this_month_campaigns.shop_id and order_items.item_id = registered_items.item_id
+),
+
+attributed as (
+    select sheet_shop_id, campaign_id, order_id, 'campaign_orders' as orders_from from campaign_order_ids
+    union all
+    select sheet_shop_id, campaign_id, order_id, 'campaign_items' as orders_from from registered_order_ids
+),
+
 campaign_totals as (
     select window_orders.sheet_shop_id, window_orders.campaign_id,
            count(*) as campaign_orders, sum(window_orders.paid_amount) as campaign_paid_amount,
            count(distinct window_orders.buyer_key) as campaign_buyers
     from window_orders
-    inner join campaign_order_ids
-        on window_orders.sheet_shop_id = campaign_order_ids.sheet_shop_id
-        and window_orders.campaign_id = campaign_order_ids.campaign_id
-        and window_orders.order_id = campaign_order_ids.order_id
+    inner join attributed
+        on window_orders.sheet_shop_id = attributed.sheet_shop_id
+        and window_orders.campaign_id = attributed.campaign_id
+        and window_orders.order_id = attributed.order_id
     group by window_orders.sheet_shop_id, window_orders.campaign_id
+),
+
+orders_from as (
+    select distinct sheet_shop_id, campaign_id, 'campaign_items' as orders_from from registered_items
 ),
 
 window_traffic as (
@@ -102,7 +148,8 @@ select
     coalesce(window_totals.window_paid_amount, 0) as window_paid_amount,
     {{ unless_month_has_no_buyers('window_totals.window_buyers', 'window_totals.window_orders_with_buyer') }}
         as window_buyers,
-    window_traffic.window_uv
+    window_traffic.window_uv,
+    coalesce(orders_from.orders_from, 'campaign_orders') as orders_from
 from this_month_campaigns as campaigns
 left join campaign_totals
     on campaigns.sheet_shop_id = campaign_totals.sheet_shop_id and campaigns.campaign_id = campaign_totals.campaign_id
@@ -110,3 +157,5 @@ left join window_totals
     on campaigns.sheet_shop_id = window_totals.sheet_shop_id and campaigns.campaign_id = window_totals.campaign_id
 left join window_traffic
     on campaigns.sheet_shop_id = window_traffic.sheet_shop_id and campaigns.campaign_id = window_traffic.campaign_id
+left join orders_from
+    on campaigns.sheet_shop_id = orders_from.sheet_shop_id and campaigns.campaign_id = orders_from.campaign_id

@@ -5,6 +5,9 @@
 -- planner who launched nothing has 0 once a campaign sheet was loaded in the quarter (also when the
 -- quarter's last month has none), no data before. It is judged in the quarter's last month
 -- (kpi_targets.judged_in) and shown as progress before.
+-- The KPIs on campaign orders say their source: campaigns (the team's 活动订单) when every campaign of the
+-- planner that month has its orders from it, else campaign_items (approximate: a value built partly on the
+-- platform's registrations is approximate).
 with performance as (
     select * from {{ ref('int_campaign_performance') }}
     {{ month_filter() }}
@@ -27,7 +30,8 @@ planners as (
            sum(page_clicks) as page_clicks, sum(page_uv) as page_uv,
            sum(campaign_orders) as campaign_orders, sum(window_orders) as window_orders,
            sum(campaign_paid_amount) as campaign_paid_amount, sum(window_paid_amount) as window_paid_amount,
-           sum(campaign_buyers) as campaign_buyers, sum(cost) as cost
+           sum(campaign_buyers) as campaign_buyers, sum(cost) as cost,
+           max(case when orders_from = 'campaign_items' then 'campaign_items' else 'campaigns' end) as orders_source
     from performance
     group by month, planner_id
 ),
@@ -69,16 +73,16 @@ facts as (
     select launches.month, launches.employee_id,
            planners.page_clicks, planners.page_uv, planners.campaign_orders, planners.window_orders,
            planners.campaign_paid_amount, planners.window_paid_amount, planners.campaign_buyers, planners.cost,
-           launches.campaigns_qtd
+           coalesce(planners.orders_source, 'campaigns') as orders_source, launches.campaigns_qtd
     from launches
     left join planners on launches.month = planners.month and launches.employee_id = planners.employee_id
 )
 
 {{ kpi_unpivot('facts', ['month', 'employee_id'], [
     {'id': 'campaign_ctr', 'num': 'page_clicks', 'den': 'page_uv'},
-    {'id': 'campaign_order_share', 'num': 'campaign_orders', 'den': 'window_orders'},
-    {'id': 'campaign_gmv_share', 'num': 'campaign_paid_amount', 'den': 'window_paid_amount'},
-    {'id': 'campaign_conversion', 'num': 'campaign_buyers', 'den': 'page_uv'},
-    {'id': 'campaign_roi', 'num': 'campaign_paid_amount', 'den': 'cost'},
+    {'id': 'campaign_order_share', 'num': 'campaign_orders', 'den': 'window_orders', 'source': 'orders_source'},
+    {'id': 'campaign_gmv_share', 'num': 'campaign_paid_amount', 'den': 'window_paid_amount', 'source': 'orders_source'},
+    {'id': 'campaign_conversion', 'num': 'campaign_buyers', 'den': 'page_uv', 'source': 'orders_source'},
+    {'id': 'campaign_roi', 'num': 'campaign_paid_amount', 'den': 'cost', 'source': 'orders_source'},
     {'id': 'campaigns_per_quarter', 'num': 'campaigns_qtd'},
 ], source="'campaigns'") }}

@@ -14,5 +14,6 @@ select
     merchant_code,
     external_code,
     sku_properties,
-    bundle_info
+    bundle_info,
+    item_id
 from {{ raw_source('order_lines') }}

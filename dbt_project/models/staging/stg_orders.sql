@@ -18,6 +18,7 @@ select
     paid_at is not null as is_paid,
     item_kinds,
     item_quantity,
+    item_id,
     carrier,
     tracking_no_hash,
     close_reason,
