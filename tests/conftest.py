@@ -17,7 +17,7 @@ warnings.filterwarnings("ignore")
 # Fixtures that materialise a month: a test that uses one (directly or through another fixture) is in
 # the slow tier, like the tests marked `slow` themselves (pytest -m "not slow": the fast tier).
 MONTH_FIXTURES = {"demo_run", "role_month", "tmall_months", "dbt_test_run", "march_then_april", "shops_month",
-                  "both_engines", "team_months", "reports_month"}
+                  "both_engines", "team_months", "reports_month", "real_month"}
 
 
 def pytest_configure(config):
@@ -32,7 +32,7 @@ def pytest_configure(config):
 # per session (a test using one without its group built it again on the other worker).
 MONTH_GROUPS = {"demo_run": "demo", "dbt_test_run": "demo", "role_month": "role_month", "march_then_april": "role_month",
                 "tmall_months": "tmall", "shops_month": "shops", "both_engines": "spark", "team_months": "team",
-                "reports_month": "role_reports"}
+                "reports_month": "role_reports", "real_month": "real_month"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
