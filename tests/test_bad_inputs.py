@@ -137,7 +137,7 @@ def test_empty_file_is_listed_not_fatal(tmp_path):
     (tmp_path / "empty.csv").write_bytes(b"")
     (tmp_path / "notes.pdf").write_bytes(b"%PDF")
     con, result = load(tmp_path)
-    assert result.skipped == {"empty.csv": "empty file", "notes.pdf": "not a CSV or XLSX export (.pdf)"}
+    assert result.skipped == {"empty.csv": "empty file", "notes.pdf": "not a CSV, XLS or XLSX export (.pdf)"}
     assert_reconciles(con, result, 1)
 
 

@@ -138,6 +138,28 @@ def test_a_later_download_of_the_same_days_replaces_the_earlier_and_fills_its_la
         ("taobao_toyshop/自定义报表_客服.csv", 5, 0, 2, 3, "taobao_toyshop/自定义报表_客服 (1).csv", 0)]
 
 
+def test_a_legacy_xls_download_loads_and_a_web_page_named_xls_is_refused_in_one_line(tmp_path):
+    """生意参谋 商品效果 as the legacy .xls it downloads (tests/fixtures, written by xlwt from role-sources.md's
+    headers): title rows above the header, dates as date cells, counts as numbers, 1分05秒 as text. Read
+    like an XLSX. A web page saved as .xls (some back-ends send one) is listed as not used, with why."""
+    from pathlib import Path
+
+    folder = tmp_path / "taobao_toyshop" / MAY
+    write_csv(folder / "订单报表.csv", ORDER_HEADER, [["T1", "b1", "100", "100", "2017-05-03 10:00:00", "2017-05-03 10:05:00", "0"]])
+    (folder / "商品效果.xls").write_bytes((Path(__file__).parent / "fixtures" / "生意参谋_商品效果.xls").read_bytes())
+    (folder / "商品排行.xls").write_text("<html><table><tr><td>商品ID</td></tr></table></html>", encoding="utf-8")
+    con = duckdb.connect()
+    result = load_month(con, MAY, {"taobao_toyshop": folder})
+    D = Decimal
+    assert rows(con, """select strftime(day, '%m-%d'), item_id, item_uv, item_pv, avg_stay_s, bounce_rate, paid_amount
+                        from raw.item_daily order by day""") == [
+        ("05-03", "501", 40, 120, D("65"), D("0.455"), D("300.50")), ("05-04", "501", 10, 30, D("50"), D("0.4"), D("1000.00"))]
+    assert rows(con, "select encoding, rows_read, rows_loaded from raw.load_audit where report_type = 'item_daily'") == [
+        ("xls", 2, 2)]
+    assert result.skipped == {"taobao_toyshop/商品排行.xls": "a web page saved as .xls, not a spreadsheet: open it in "
+                                                             "Excel or WPS and save it as XLSX"}
+
+
 def test_a_header_in_full_width_brackets_matches_its_half_width_spelling():
     from shopkpi.ingest.layouts import normalise_header
 

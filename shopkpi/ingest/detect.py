@@ -187,10 +187,60 @@ def xlsx_problem(path: Path) -> str | None:
 
 
 def xlsx_to_csv(path: Path, target: Path) -> Path:
-    """The first sheet as a UTF-8 CSV at `target` (streamed)."""
+    """The first sheet as a UTF-8 CSV at `target` (streamed); a legacy .xls's too."""
     with target.open("w", encoding="utf-8", newline="") as dst:
-        csv.writer(dst, lineterminator="\n").writerows(xlsx_rows(path))
+        csv.writer(dst, lineterminator="\n").writerows(spreadsheet_rows(path))
     return target
+
+
+XLS = "xls"
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a real (BIFF) .xls is an OLE2 compound file
+
+
+def xls_kind(path: Path) -> str:
+    """What a .xls download really is: `xls` (Excel 97-2003), `html` (a web table saved as .xls, which some
+    back-ends send) or `text` (CSV or tab-separated text named .xls)."""
+    with path.open("rb") as fh:
+        head = fh.read(512)
+    if head.startswith(_OLE2):
+        return XLS
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith((b"<", b"\x00<")):
+        return "html"
+    return "text"
+
+
+def xls_rows(path: Path):
+    """Rows of a legacy .xls's first sheet as lists of strings (xlrd; dates as dates, whole numbers without .0).
+    Empty rows after the last filled one are no rows, as in xlsx_rows."""
+    import xlrd
+
+    book = xlrd.open_workbook(str(path), on_demand=True)
+    try:
+        sheet = book.sheet_by_index(0)
+        empty_run = []
+        for index in range(sheet.nrows):
+            cells = []
+            for cell in sheet.row(index):
+                if cell.ctype == xlrd.XL_CELL_DATE:  # a date cell without a time is a day
+                    value = xlrd.xldate_as_datetime(cell.value, book.datemode)
+                    cells.append(xlsx_cell_text(value if value.time() != value.min.time() else value.date()))
+                elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                    cells.append("")
+                else:
+                    cells.append(xlsx_cell_text(cell.value))
+            if any(cells):
+                yield from empty_run
+                empty_run = []
+                yield cells
+            else:
+                empty_run.append(cells)
+    finally:
+        book.release_resources()
+
+
+def spreadsheet_rows(path: Path):
+    """Rows of the first sheet of an XLSX or a legacy .xls."""
+    return xls_rows(path) if path.suffix.lower() == ".xls" else xlsx_rows(path)
 
 
 def xlsx_rows(path: Path):
@@ -248,6 +298,28 @@ def detect_file(path: Path, workdir: Path | None = None) -> DetectedFile:
     to CSV there once, and its header is found in the CSV (its sheet is parsed once, not twice)."""
     found = DetectedFile(path=path)
     suffix = path.suffix.lower()
+    if suffix == ".xls":
+        try:
+            kind = xls_kind(path)
+        except OSError as exc:
+            found.problem = f"unreadable: {exc.strerror or exc}"
+            return found
+        if kind == "html":
+            found.problem = "a web page saved as .xls, not a spreadsheet: open it in Excel or WPS and save it as XLSX"
+            return found
+        if kind == XLS:
+            found.encoding = XLS
+            try:
+                if workdir is None:
+                    return _find_header(found, xls_rows(path))
+                workdir.mkdir(mode=0o700, exist_ok=True)
+                found.converted = xlsx_to_csv(path, workdir / (path.name + ".utf8.csv"))
+                with found.converted.open(encoding="utf-8", newline="") as fh:
+                    return _find_header(found, csv.reader(fh))
+            except Exception as exc:  # a corrupt workbook is reported, not fatal
+                found.encoding, found.problem = None, f"unreadable XLS: {exc}"
+                return found
+        suffix = ".txt"  # text named .xls: read as CSV or tab-separated text below
     if suffix == ".xlsx":
         found.problem = xlsx_problem(path)
         if found.problem:
@@ -264,7 +336,7 @@ def detect_file(path: Path, workdir: Path | None = None) -> DetectedFile:
             found.encoding, found.problem = None, f"unreadable XLSX: {getattr(exc, 'strerror', None) or exc}"
             return found
     if suffix not in {".csv", ".txt"}:
-        found.problem = f"not a CSV or XLSX export ({path.suffix or 'no extension'})"
+        found.problem = f"not a CSV, XLS or XLSX export ({path.suffix or 'no extension'})"
         return found
     try:
         with path.open("rb") as fh:

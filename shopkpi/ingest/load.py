@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from .detect import XLSX, DetectedFile, scan_folder, xlsx_to_csv
+from .detect import XLS, XLSX, DetectedFile, scan_folder, xlsx_to_csv
 from .lines import data_lines, lines_sha256_and_nul
 from ..checksums import file_sha256, file_sha256_and_nul
 from ..snapshot import mark_month_changed
@@ -117,7 +117,7 @@ def _utf8_copy(found: DetectedFile, workdir: Path) -> Path:
     """DuckDB reads UTF-8 CSV only: stream-transcode GBK/GB18030, stream-convert XLSX (once: the scan
     of a load converts it, `DetectedFile.converted`)."""
     target = workdir / f"{found.shop_id}-{found.path.name}.utf8.csv"
-    if found.encoding == XLSX:
+    if found.encoding in (XLSX, XLS):
         return found.converted or xlsx_to_csv(found.path, target)
     if not _utf8_copy_needed(found):
         return found.path  # DuckDB reads it as is, and rejects rows with invalid UTF-8 itself

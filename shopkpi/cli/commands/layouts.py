@@ -122,11 +122,11 @@ def yaml_key(name: str) -> str:
 
 def _header_guess(path: Path, found) -> list[str]:
     """The likeliest header row of a file no layout matches: the widest of its first rows."""
-    from ...ingest.detect import HEADER_SEARCH_ROWS, XLSX, clean_header_cell, xlsx_rows
+    from ...ingest.detect import HEADER_SEARCH_ROWS, XLS, XLSX, clean_header_cell, spreadsheet_rows
 
-    if found.encoding == XLSX:
+    if found.encoding in (XLSX, XLS):
         rows = []
-        for i, row in enumerate(xlsx_rows(path)):
+        for i, row in enumerate(spreadsheet_rows(path)):
             if i >= HEADER_SEARCH_ROWS:
                 break
             rows.append(row)
