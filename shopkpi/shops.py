@@ -63,6 +63,9 @@ def read_shops(path: Path) -> dict[str, Shop]:
             shop = Shop(row["shop_id"], row["platform"], row["name_zh"], row["name_en"], names)
             _check_shop(shop, f"{path.name} row {line}")
             for name in names:
+                if "," in name:  # the warehouse splits the list on | and commas alike
+                    raise ShopsFileError(f"{path.name} row {line}, column names: {_shown(name)} has a comma: "
+                                         f"separate names with |")
                 if named.setdefault(name, shop.shop_id) != shop.shop_id:
                     raise ShopsFileError(f"{path.name} row {line}, column names: {_shown(name)} is also a name of "
                                          f"{named[name]}: a row naming it could go to either shop")

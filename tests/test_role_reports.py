@@ -204,6 +204,11 @@ ERP = [["J1001", "T1", "淘宝-玩具店", "2017-05-03 10:05:00", "2017-05-05 10
        ["J1004", "P2", "拼多多店", "2017-05-20 09:00:00", "2017-05-22 09:00:00", "", "", "", "", "SKU3", "1"],
        ["J1005", "X9", "旧店铺", "2017-05-08 09:00:00", "2017-05-10 09:00:00", "2017-05-09 09:00:00",
         "", "", "申通", "SKU9", "1"]]
+# 聚水潭 售后单 for both shops: a Taobao return, a Pinduoduo exchange, a closed shop's refund (no shop: listed)
+ERP_CASES_HEADER = ["售后单号", "内部订单号", "店铺名称", "线上订单号", "售后类型", "状态", "登记时间", "商品编码", "申请数量"]
+ERP_CASES = [["S1", "J1001", "淘宝-玩具店", "T1", "退货退款", "已确认", "2017-05-08 10:00:00", "SKU1", "1"],
+             ["S2", "J1003", "拼多多店", "P1", "换货", "已确认", "2017-05-09 10:00:00", "SKU3", "1"],
+             ["S3", "J1005", "旧店铺", "X9", "仅退款", "已确认", "2017-05-10 10:00:00", "SKU9", "1"]]
 # 万相台 in GBK, amounts with ￥ and separators, 展现量 in 万
 WANXIANGTAI_HEADER = ["日期", "场景名字", "主体ID", "主体名称", "展现量", "点击量", "花费", "总成交笔数", "总成交金额", "引导访问量",
                       "引导访问人数", "成交人数", "成交新客数"]
@@ -230,6 +235,7 @@ def reports_month(tmp_path_factory):
     write_csv(pdd / "订单.csv", PDD_ORDER_HEADER, [["P1", "50", "50", "2017-05-04 09:00:00", "无售后或售后取消"]])
     write_csv(pdd / "客服数据.csv", PDD_CS_HEADER, PDD_CS)
     write_csv(toyshop / "订单导出_聚水潭.csv", ["名称：订单导出 2017-05"], [ERP_HEADER, *ERP])
+    write_csv(toyshop / "售后单_聚水潭.csv", ERP_CASES_HEADER, ERP_CASES)
     warehouse = root / "warehouse.duckdb"
     result = materialize_month(MAY, exports, warehouse, published=root / "published")
     assert result.success
@@ -286,7 +292,7 @@ def test_an_account_nobody_holds_is_kept_listed_by_the_audit_and_credited_to_nob
 
     report = audit_month(reports_month, MAY, reports_month.parent / "published")
     assert [(a["report"], a["account"], a["customers_served"], float(a["sales_amount"]), a["spend"])
-            for a in report.unmapped_accounts if a["report"] != "logistics (ERP)"] == [
+            for a in report.unmapped_accounts if not a["report"].endswith("(ERP)")] == [
                 ("customer service", "玩具店:阿强", 8, 12000.0, None),
                                                    ("promotion", "积木计划", None, 0.0, Decimal("100.00"))]
     assert "玩具店:阿强" in (report.data_docs / "audit.html").read_text(encoding="utf-8")
@@ -385,8 +391,19 @@ def test_logistics_kpis_from_the_erp_export_of_several_shops(reports_month):
     from shopkpi.quality.audit import audit_month
 
     report = audit_month(reports_month, MAY, reports_month.parent / "published")
-    assert [(a["account"], a["unmapped_reason"], a["report_rows"]) for a in report.unmapped_accounts
-            if a["report"] == "logistics (ERP)"] == [("旧店铺", "no shop of shops.csv has this name", 1)]
+    assert [(a["report"], a["account"], a["unmapped_reason"], a["report_rows"]) for a in report.unmapped_accounts
+            if a["report"].endswith("(ERP)")] == [("logistics (ERP)", "旧店铺", "no shop of shops.csv has this name", 1),
+                                                   ("after-sales (ERP)", "旧店铺", "no shop of shops.csv has this name", 1)]
+
+
+def test_the_erps_after_sales_export_routes_each_case_to_its_shop(reports_month):
+    from tests.helpers import query
+
+    assert query(reports_month, """select case_id, shop_id, platform, file_shop_id, case_kind, unrouted_reason
+                                   from staging.stg_after_sales where month = ? order by 1""", [MAY]) == [
+        ("S1", "taobao_toyshop", "taobao", "taobao_toyshop", "return", None),
+        ("S2", "pdd_shop", "pinduoduo", "taobao_toyshop", "exchange", None),
+        ("S3", None, None, "taobao_toyshop", "refund", "no shop of shops.csv has this name")]
 
 
 def test_taobao_refund_management_exports_load_as_after_sales_cases(tmp_path):

@@ -497,5 +497,8 @@ def test_a_name_two_shops_share_in_shops_csv_is_refused_naming_the_row(tmp_path)
                    "jd_outlet,jd,京东折扣店,JD outlet,京东店铺\r\n", encoding="utf-8")
     with pytest.raises(ShopsFileError, match=r"^shops.csv row 3, column names: '京东店铺' is also a name of jd_shop"):
         read_shops(bad)
+    bad.write_text('shop_id,platform,name_zh,name_en,names\njd_shop,jd,京东店,JD,"京东,自营店"\n', encoding="utf-8")
+    with pytest.raises(ShopsFileError, match=r"row 2, column names: '京东,自营店' has a comma: separate names with \|"):
+        read_shops(bad)
     bad.write_text("shop_id,platform,name_zh,name_en,names\njd_shop,jd,京东店,JD,京东-自营店 | 京东店铺\n", encoding="utf-8")
     assert read_shops(bad)["jd_shop"].names == ("京东-自营店", "京东店铺")

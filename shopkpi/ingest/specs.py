@@ -328,6 +328,8 @@ AFTER_SALES = ReportSpec(
         C("申请时间", "requested_at", T.TIMESTAMP, required=True, nullable=False),
         C("处理人", "agent_id", T.ID),
         C("售后状态", "case_status"),  # 淘宝 退款管理's 退款状态: a closed request (退款关闭) was no refund
+        # The shop of the case in a file that covers several shops (聚水潭's 店铺名称); empty: the folder's shop.
+        C("店铺名称", "shop_name"),
     ),
 )
 

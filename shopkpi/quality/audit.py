@@ -200,18 +200,23 @@ QUARANTINE_BY_REASON = """select report_type, source_file, column_name,
 
 # Per role report credited through 账号归属: the report rows nobody holds, with their volume.
 UNMAPPED_ACCOUNTS = {
-    "int_cs_account_days": """select 'customer service' as report, shop_id, platform, account, unmapped_reason,
+    "intermediate.int_cs_account_days": """select 'customer service' as report, shop_id, platform, account, unmapped_reason,
         count(*) as report_rows, sum(served) as customers_served, sum(sales_amount) as sales_amount, null as spend
         from intermediate.int_cs_account_days where month = ? and employee_id is null group by all""",
-    "int_ad_plan_days": """select 'promotion' as report, shop_id, platform,
+    "intermediate.int_ad_plan_days": """select 'promotion' as report, shop_id, platform,
         coalesce(plan_name, plan_id, ad_account) as account, unmapped_reason, count(*) as report_rows,
         null as customers_served, sum(gmv) as sales_amount, sum(spend) as spend
         from intermediate.int_ad_plan_days where month = ? and employee_id is null group by all""",
     # an ERP order of no shop (店铺名称 not in shops.csv) or of a shop no coordinator held
-    "int_shipment_days": """select 'logistics (ERP)' as report, shop_id, platform, shop_name as account,
+    "intermediate.int_shipment_days": """select 'logistics (ERP)' as report, shop_id, platform, shop_name as account,
         coalesce(unrouted_reason, unmapped_reason) as unmapped_reason, count(*) as report_rows,
         null as customers_served, null as sales_amount, null as spend
         from intermediate.int_shipment_days where month = ? and (employee_id is null or shop_id is null) group by all""",
+    # an after-sales case of a multi-shop file whose 店铺名称 no shop has
+    "staging.stg_after_sales": """select 'after-sales (ERP)' as report, shop_id, platform, shop_name as account,
+        unrouted_reason as unmapped_reason, count(*) as report_rows,
+        null as customers_served, null as sales_amount, null as spend
+        from staging.stg_after_sales where month = ? and unrouted_reason is not null group by all""",
 }
 
 SUPERSEDED_DOWNLOADS = """select report_type, source_file, rows_read, rows_superseded, superseded_by
@@ -240,8 +245,8 @@ def audit_month(warehouse: str | Path, month: str, published: Path, revalidate: 
         shops = query_rows(con, SHOPS_BY_MONTH, [month]) if warehouse_db.table_exists(con, "raw", "shop_months") else []
         superseded = (query_rows(con, SUPERSEDED_DOWNLOADS, [month])
                       if warehouse_db.column_exists(con, "raw", "load_audit", "rows_superseded") else [])
-        unmapped = [row for table, sql in UNMAPPED_ACCOUNTS.items()
-                    if warehouse_db.table_exists(con, "intermediate", table) for row in query_rows(con, sql, [month])]
+        unmapped = [row for relation, sql in UNMAPPED_ACCOUNTS.items()
+                    if warehouse_db.table_exists(con, *relation.split(".")) for row in query_rows(con, sql, [month])]
         missing = [r for (r,) in con.execute("select report_type from raw.load_changes where month = ? order by 1",
                                              [month]).fetchall()] if warehouse_db.table_exists(con, "raw", "load_changes") else []
         other_keys = [m for (m,) in con.execute(
