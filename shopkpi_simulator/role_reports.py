@@ -5,7 +5,8 @@ for JD (GBK, durations as text) and 飞鸽 for Douyin. Promotion: 多多推广, 
 platform shops. Logistics: one 聚水潭 order export for the platform shops (a title row above the header,
 rows routed by 店铺名称; one name no shop has). With 账号归属, the team's sheet that says who holds which
 account, plan and shop's shipping; one 飞鸽 account and one 千川 account are nobody's, for the audit to
-list. Seeded: the same seed gives the same bytes."""
+list. Also 聚水潭's after-sales export, and the Pinduoduo shop's 商品操作记录 and 营销活动报名记录. Seeded: the same
+seed gives the same bytes."""
 
 from __future__ import annotations
 
@@ -46,6 +47,10 @@ ERP_FILE = "订单导出_聚水潭.csv"
 ERP_SHOPS = {"tmall_flagship": 48, "pdd_shop": 48, "jd_shop": 24, "douyin_shop": 48}
 ERP_CLOSED_SHOP = "淘宝-旧店(已关)"
 ERP_ORDERS_PER_SHOP = 30
+ERP_CASES_FILE = "售后单_聚水潭.csv"
+# Pinduoduo's listing events and campaign registrations (read by the loader; the demo's listings and
+# campaigns are the Taobao shop's, so these feed no KPI there).
+GOODS_OPERATIONS_FILE, REGISTRATIONS_FILE = "商品操作记录.csv", "营销活动报名记录.csv"
 
 
 def _day_rows(rng: random.Random, month: str, account: str) -> list[dict[str, str]]:
@@ -137,6 +142,36 @@ def _erp_rows(rng: random.Random, month: str) -> list[list[str]]:
     return rows
 
 
+def _pinduoduo_listing_and_campaign_records(folder: Path, month: str, seed: int) -> dict[str, int]:
+    """拼多多 商品操作记录 (发布 and 编辑 events, one 驳回) and 营销活动报名记录 of the Pinduoduo shop."""
+    rng = random.Random(zlib.crc32(f"{seed}:pdd_records".encode()))
+    year, mon = int(month[:4]), int(month[5:])
+    when = lambda t: t.strftime("%Y-%m-%d %H:%M:%S")  # noqa: E731
+    operations = []
+    for goods in range(1, 9):
+        submitted = dt.datetime(year, mon, rng.randint(1, 25), rng.randint(8, 20))
+        if goods == 3:  # refused once, approved on the second try
+            operations.append([f"6{goods:04d}", f"商品{goods}", "发布", "审核驳回", when(submitted),
+                               when(submitted + dt.timedelta(hours=2)), "pdd_op1", "主图不清晰"])
+            submitted += dt.timedelta(hours=5)
+        operations.append([f"6{goods:04d}", f"商品{goods}", "发布", "审核通过", when(submitted),
+                           when(submitted + dt.timedelta(minutes=rng.randint(10, 300))), "pdd_op1", ""])
+        operations.append([f"6{goods:04d}", f"商品{goods}", "编辑", "审核通过", when(submitted + dt.timedelta(days=2)),
+                           when(submitted + dt.timedelta(days=2, hours=1)), "pdd_op1", ""])
+    first = dt.datetime(year, mon, 20)
+    registrations = [["PDD-SK-01", "限时秒杀", "限时秒杀", f"6{goods:04d}", f"商品{goods}", when(first - dt.timedelta(days=7)),
+                      when(first), when(first + dt.timedelta(days=1, hours=23, minutes=59)),
+                      str(rng.randint(0, 40)), "活动结束" if goods != 4 else "清退"] for goods in (1, 2, 4)]
+    return {
+        f"pdd_shop/{GOODS_OPERATIONS_FILE}": write_rows(
+            folder / GOODS_OPERATIONS_FILE, ["商品ID", "商品名称", "操作类型", "审核状态", "提交时间", "审核时间", "操作账号", "驳回原因"],
+            operations, "utf-8-sig"),
+        f"pdd_shop/{REGISTRATIONS_FILE}": write_rows(
+            folder / REGISTRATIONS_FILE, ["活动ID", "活动名称", "活动类型", "商品ID", "商品名称", "报名时间", "活动商品开始时间",
+                                          "活动商品结束时间", "活动已售", "状态"], registrations, "utf-8-sig"),
+    }
+
+
 def write_role_reports(exports_root: Path, month: str, main_shop: str, seed: int = 42) -> dict[str, int]:
     """Each shop's CS and ad reports into `exports_root/<shop>/<month>/`, and 账号归属 into the main shop's
     folder. Returns rows written per file."""
@@ -172,6 +207,16 @@ def write_role_reports(exports_root: Path, month: str, main_shop: str, seed: int
     rows = _erp_rows(random.Random(zlib.crc32(f"{seed}:erp".encode())), month)
     target = exports_root / main_shop / month / ERP_FILE
     written[f"{main_shop}/{ERP_FILE}"] = write_rows(target, [f"名称：订单导出 {month}"], [erp_header, *rows], "utf-8-sig") - 1
+    # 聚水潭 售后单 for some of those orders (a return, an exchange or a refund), one per order
+    cases = [[f"SH{n:05d}", order[0], order[2], order[1], rng_case.choice(["退货退款", "换货", "仅退款"]), "已确认",
+              order[3], order[11], "1"]
+             for rng_case in [random.Random(zlib.crc32(f"{seed}:erp_cases".encode()))]
+             for n, order in enumerate({r[0]: r for r in rows}.values(), start=1) if rng_case.random() < 0.08]
+    target = exports_root / main_shop / month / ERP_CASES_FILE
+    written[f"{main_shop}/{ERP_CASES_FILE}"] = write_rows(
+        target, ["售后单号", "内部订单号", "店铺名称", "线上订单号", "售后类型", "状态", "登记时间", "商品编码", "申请数量"], cases,
+        "utf-8-sig")
+    written.update(_pinduoduo_listing_and_campaign_records(exports_root / "pdd_shop" / month, month, seed))
     mapping = [[employee, account, shop_id, "", ""]
                for shop_id, (_, _, _, accounts) in [*CS_REPORTS.items(), *AD_REPORTS.items()]
                for account, employee in accounts.items() if employee]
