@@ -308,33 +308,11 @@ def detect_file(path: Path, workdir: Path | None = None) -> DetectedFile:
             found.problem = "a web page saved as .xls, not a spreadsheet: open it in Excel or WPS and save it as XLSX"
             return found
         if kind == XLS:
-            found.encoding = XLS
-            try:
-                if workdir is None:
-                    return _find_header(found, xls_rows(path))
-                workdir.mkdir(mode=0o700, exist_ok=True)
-                found.converted = xlsx_to_csv(path, workdir / (path.name + ".utf8.csv"))
-                with found.converted.open(encoding="utf-8", newline="") as fh:
-                    return _find_header(found, csv.reader(fh))
-            except Exception as exc:  # a corrupt workbook is reported, not fatal
-                found.encoding, found.problem = None, f"unreadable XLS: {exc}"
-                return found
+            return _detect_sheet(found, XLS, workdir)
         suffix = ".txt"  # text named .xls: read as CSV or tab-separated text below
     if suffix == ".xlsx":
         found.problem = xlsx_problem(path)
-        if found.problem:
-            return found
-        found.encoding = XLSX
-        try:
-            if workdir is None:
-                return _find_header(found, xlsx_rows(path))
-            workdir.mkdir(mode=0o700, exist_ok=True)
-            found.converted = xlsx_to_csv(path, workdir / (path.name + ".utf8.csv"))
-            with found.converted.open(encoding="utf-8", newline="") as fh:
-                return _find_header(found, csv.reader(fh))
-        except Exception as exc:  # a corrupt or unreadable workbook is reported, not fatal
-            found.encoding, found.problem = None, f"unreadable XLSX: {getattr(exc, 'strerror', None) or exc}"
-            return found
+        return found if found.problem else _detect_sheet(found, XLSX, workdir)
     if suffix not in {".csv", ".txt"}:
         found.problem = f"not a CSV, XLS or XLSX export ({path.suffix or 'no extension'})"
         return found
@@ -356,6 +334,22 @@ def detect_file(path: Path, workdir: Path | None = None) -> DetectedFile:
     text = text.lstrip("\ufeff")
     found.delimiter = sniff_delimiter(text)
     return _find_header(found, csv.reader(io.StringIO(text), delimiter=found.delimiter))
+
+
+def _detect_sheet(found: DetectedFile, kind: str, workdir: Path | None) -> DetectedFile:
+    """The header of a workbook's first sheet (XLSX or XLS). With a load's `workdir`, the sheet is converted
+    to CSV there once and the header found in the CSV (the sheet is parsed once, not twice)."""
+    found.encoding = kind
+    try:
+        if workdir is None:
+            return _find_header(found, spreadsheet_rows(found.path))
+        workdir.mkdir(mode=0o700, exist_ok=True)
+        found.converted = xlsx_to_csv(found.path, workdir / (found.path.name + ".utf8.csv"))
+        with found.converted.open(encoding="utf-8", newline="") as fh:
+            return _find_header(found, csv.reader(fh))
+    except Exception as exc:  # a corrupt or unreadable workbook is reported, not fatal
+        found.encoding, found.problem = None, f"unreadable {kind.upper()}: {getattr(exc, 'strerror', None) or exc}"
+        return found
 
 
 def scan_folder(folder: Path, workdir: Path | None = None) -> list[DetectedFile]:
