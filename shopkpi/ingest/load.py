@@ -434,16 +434,16 @@ class MonthLoader:
 
     def _supersede_earlier_downloads(self, spec: ReportSpec, files: list[DetectedFile]) -> None:
         """A report downloaded twice (a re-download with late cells filled in, a week exported twice with a
-        day in common): per shop (unless the key is company-wide) and key of `spec.supersede_key`, the
+        day in common): per shop (unless the key is company-wide) and key of `spec.download_key`, the
         rows of the latest download stay and the earlier downloads' rows are removed, counted per file
         (rows_superseded, superseded_by). Rows of one file never replace each other."""
-        if not spec.supersede_key or len(files) < 2:
+        if not spec.download_key or len(files) < 2:
             return
         ranked = sorted(files, key=download_order)
         self.con.execute("CREATE TEMP TABLE _downloads (source_file VARCHAR, download INTEGER)")
         self.con.executemany("INSERT INTO _downloads VALUES (?, ?)", [[f.source_name, n] for n, f in enumerate(ranked)])
         month_lit = sql_literal(self.month)
-        keys = ", ".join((["t.shop_id"] if spec.key_per_shop else []) + [f"t.{c}" for c in spec.supersede_key])
+        keys = ", ".join((["t.shop_id"] if spec.key_per_shop else []) + [f"t.{c}" for c in spec.download_key])
         self.con.execute(
             f"""CREATE TEMP TABLE _superseded AS
             SELECT source_file, source_row, winner FROM (

@@ -108,6 +108,11 @@ class ReportSpec:
     supersede_key: tuple[str, ...] = ()
 
     @property
+    def download_key(self) -> tuple[str, ...]:
+        """What names one row across two downloads of this report: supersede_key, else the unique key."""
+        return self.supersede_key or ((self.unique_key,) if self.unique_key else ())
+
+    @property
     def required(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.required)
 
@@ -167,6 +172,7 @@ ORDER_LINES = ReportSpec(
     name_zh="宝贝报表",
     table="order_lines",
     order_scoped=True,
+    supersede_key=("order_id", "sub_order_id", "item_title", "sku_properties"),
     description="One row per order line (Taobao ExportOrderDetailList). Lines take the month of their order.",
     columns=(
         C("订单编号", "order_id", T.ID, required=True, nullable=False),
@@ -227,6 +233,7 @@ TRAFFIC = ReportSpec(
     name_zh="访客明细",
     table="traffic",
     month_column="visit_date",
+    supersede_key=("visitor_id", "visit_date", "landing_page"),
     description="生意参谋-style visitor log: one row per visitor visit.",
     columns=(
         C("访客ID", "visitor_id", T.ID, required=True, nullable=False),
@@ -245,6 +252,7 @@ AD_SPEND = ReportSpec(
     name_zh="推广报表",
     table="ad_spend",
     month_column="report_date",
+    supersede_key=("report_date", "channel", "plan_name"),
     description="直通车/钻展-style daily ad report per channel and plan.",
     columns=(
         C("日期", "report_date", T.TIMESTAMP, required=True, nullable=False),
@@ -284,6 +292,7 @@ CAMPAIGN_ORDERS = ReportSpec(
     name_zh="活动订单",
     table="campaign_orders",
     order_scoped=True,
+    supersede_key=("campaign_id", "order_id"),
     team_sheet_orders=True,  # a campaign of another shop (活动列表's 店铺) lists its orders here
     description="Orders attributed to a campaign.",
     columns=(
@@ -338,6 +347,7 @@ REVIEWS = ReportSpec(
     name_zh="评价记录",
     table="reviews",
     month_column="reviewed_at",
+    supersede_key=("order_id", "reviewed_at"),
     description="Buyer reviews: 好评 / 中评 / 差评 with a tag such as 服务态度.",
     columns=(
         C("订单编号", "order_id", T.ID, required=True, nullable=False),
@@ -373,6 +383,7 @@ LISTINGS = ReportSpec(
     name_zh="上新记录",
     table="listings",
     month_column="planned_at",
+    supersede_key=("item_id",),
     description="Listing log: editor, copywriter, planned and live time, spot checks of description, stock and links.",
     columns=(
         C("宝贝ID", "item_id", T.ID, required=True, nullable=False),
@@ -394,6 +405,7 @@ ANALYST_REPORTS = ReportSpec(
     name_zh="数据分析周报",
     table="analyst_reports",
     month_column="week_start",
+    supersede_key=("report_id", "metric", "scope"),
     description="Analysts' weekly reports, one row per reported figure.",
     columns=(
         C("报告ID", "report_id", T.ID, required=True, nullable=False),

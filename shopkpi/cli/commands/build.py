@@ -8,7 +8,6 @@ import sys
 import time
 from pathlib import Path
 
-from ...ingest.load import missing_reports_warning
 from ...months import months_between
 from ...settings import DATA_DIR, DEMO_MONTH, DEMO_ORDERS
 from ...shops import describe, shop_month_folders
@@ -16,6 +15,7 @@ from ..errors import CliError, checked_month, checked_partition
 from ...progress import reporting
 from ..render import print_rows
 from ..runs import check_evaluations, exit_code, failure_reason, log_hint, run_month
+from ..warnings_block import run_warnings
 from .read import query
 
 STORE_KPIS_SQL = ("select kpi_id, name_zh, name_en, value, numerator, denominator from kpi_store_monthly "
@@ -53,15 +53,20 @@ def cmd_materialize(args: argparse.Namespace) -> int:
     print(f"  wall time   {elapsed:.1f} s")
     if log_file:
         print(f"  dbt log     {log_file}")
+    print_warnings(run_warnings(result, warehouse, args.month))
     if failed:
         print(f"  readers     still see the last completed state of {args.month}: blocking checks failed")
         return 1
-    missing = [r for (r,) in query(warehouse, "select report_type from raw.load_changes where month = ? order by 1",
-                                   [args.month])[1]]
-    if missing:
-        print(f"  warning     {missing_reports_warning(args.month, missing)}", file=sys.stderr)
     print_rows(*query(warehouse, STORE_KPIS_SQL, [args.month]), fmt="table")
     return 0
+
+
+def print_warnings(lines: list[tuple[str, str]]) -> None:
+    """The build's warnings as a short block after its summary (stderr: a script reading stdout is unaffected)."""
+    if lines:
+        print(f"  warnings    {len(lines)}", file=sys.stderr)
+        for kind, line in lines:
+            print(f"    {kind:<11} {line}", file=sys.stderr)
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:

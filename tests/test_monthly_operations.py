@@ -1,0 +1,88 @@
+"""Issue 40: safe to run every month. Re-downloads with different content, warnings that reach the
+terminal. Expected values by hand in the comments."""
+
+from __future__ import annotations
+
+import os
+
+import duckdb
+import pytest
+
+from shopkpi.ingest.load import load_month
+from tests.helpers import write_csv
+
+MAY = "2017-05"
+ORDER_HEADER = ["订单编号", "买家会员名", "总金额", "买家实际支付金额", "订单创建时间", "订单付款时间", "退款金额"]
+PDD_ORDER_HEADER = ["订单号", "商品总价(元)", "用户实付金额(元)", "订单成交时间", "售后状态"]
+REVIEW_HEADER = ["订单编号", "评价", "评价标签", "评价时间"]
+
+
+def at(path, second: int):
+    """Set a file's modification time (copies and unzips reset it; tests say which download is later)."""
+    os.utime(path, ns=(second * 10**9, second * 10**9))
+    return path
+
+
+def write_redownloads(root):
+    """The Taobao shop's orders exported twice with days in common (the 1st-15th, then the 10th-31st: T2's
+    refund of 20.00 came after the first download) and its 评价记录 downloaded twice by the browser (the
+    second also has T2's review). The Pinduoduo shop's orders downloaded twice, the second with one more."""
+    toyshop, pdd = root / "taobao_toyshop" / MAY, root / "pdd_shop" / MAY
+    at(write_csv(toyshop / "订单报表_0501-0515.csv", ORDER_HEADER, [
+        ["T1", "b1", "100", "100", "2017-05-03 10:00:00", "2017-05-03 10:05:00", "0"],
+        ["T2", "b2", "50", "50", "2017-05-10 10:00:00", "2017-05-10 10:05:00", "0"]]), 1_000_000_000)
+    at(write_csv(toyshop / "订单报表_0510-0531.csv", ORDER_HEADER, [
+        ["T2", "b2", "50", "30", "2017-05-10 10:00:00", "2017-05-10 10:05:00", "20"],  # paid net of the refund
+        ["T3", "b3", "80", "80", "2017-05-20 10:00:00", "2017-05-20 10:05:00", "0"]]), 1_000_000_100)
+    at(write_csv(toyshop / "评价记录.csv", REVIEW_HEADER, [["T1", "差评", "服务态度", "2017-05-04 09:00:00"]]), 1_000_000_200)
+    at(write_csv(toyshop / "评价记录 (1).csv", REVIEW_HEADER, [["T1", "差评", "服务态度", "2017-05-04 09:00:00"],
+                                                            ["T2", "好评", "物流快", "2017-05-11 09:00:00"]]), 1_000_000_100)
+    at(write_csv(pdd / "订单.csv", PDD_ORDER_HEADER, [["P1", "50", "50", "2017-05-04 09:00:00", "无售后或售后取消"]]),
+       1_000_000_000)
+    at(write_csv(pdd / "订单 (1).csv", PDD_ORDER_HEADER, [["P1", "50", "50", "2017-05-04 09:00:00", "无售后或售后取消"],
+                                                         ["P2", "30", "30", "2017-05-25 09:00:00", "无售后或售后取消"]]),
+       1_000_000_000)
+    return toyshop, pdd
+
+
+def test_overlapping_redownloads_count_each_row_once_and_say_which_file_won(tmp_path):
+    toyshop, pdd = write_redownloads(tmp_path)
+    con = duckdb.connect()
+    result = load_month(con, MAY, {"taobao_toyshop": toyshop, "pdd_shop": pdd})
+    # T2 from the later export (its refund), T1 and T3 once each; P1 once, from the browser's (1) copy
+    assert con.execute("select shop_id, order_id, refund_amount, source_file from raw.orders order by 1, 2").fetchall() == [
+        ("pdd_shop", "P1", 0, "pdd_shop/订单 (1).csv"), ("pdd_shop", "P2", 0, "pdd_shop/订单 (1).csv"),
+        ("taobao_toyshop", "T1", 0, "taobao_toyshop/订单报表_0501-0515.csv"),
+        ("taobao_toyshop", "T2", 20, "taobao_toyshop/订单报表_0510-0531.csv"),
+        ("taobao_toyshop", "T3", 0, "taobao_toyshop/订单报表_0510-0531.csv")]
+    # the (1) copy is the later download of 评价记录 although its file time is older: 2 reviews, not 3
+    assert con.execute("select order_id, source_file from raw.reviews order by 1").fetchall() == [
+        ("T1", "taobao_toyshop/评价记录 (1).csv"), ("T2", "taobao_toyshop/评价记录 (1).csv")]
+    assert con.execute("""select source_file, rows_read, rows_loaded, rows_superseded, superseded_by from raw.load_audit
+                          where rows_superseded > 0 order by 1""").fetchall() == [
+        ("pdd_shop/订单.csv", 1, 0, 1, "pdd_shop/订单 (1).csv"),
+        ("taobao_toyshop/订单报表_0501-0515.csv", 2, 1, 1, "taobao_toyshop/订单报表_0510-0531.csv"),
+        ("taobao_toyshop/评价记录.csv", 1, 0, 1, "taobao_toyshop/评价记录 (1).csv")]
+    assert con.execute("select count(*) from raw.quarantine").fetchone() == (0,)
+    assert result.superseded["taobao_toyshop/评价记录.csv"] == "1 rows replaced by the later download taobao_toyshop/评价记录 (1).csv"
+
+
+@pytest.mark.slow
+def test_the_terminal_lists_replaced_files_and_the_company_counts_each_order_once(tmp_path):
+    """`shopkpi materialize` over the re-downloads: net sales by hand, Taobao 100 + (50 − 20 refunded) + 80 = 210 and
+    Pinduoduo 50 + 30 = 80, the company 290 (not 370 with T2 and P1 twice); the warnings block names the
+    files that lost."""
+    from tests.helpers import dagster_home, run_cli, store_kpis
+
+    write_redownloads(tmp_path / "exports")
+    warehouse = tmp_path / "warehouse.duckdb"
+    result = run_cli("materialize", "--month", MAY, "--exports", str(tmp_path / "exports"), "--warehouse", str(warehouse),
+                     env=dagster_home(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert float(store_kpis(warehouse, MAY)["net_sales"][0]) == 290.0
+    assert float(store_kpis(warehouse, MAY, shop_id="taobao_toyshop", platform="taobao")["net_sales"][0]) == 210.0
+    block = result.stderr[result.stderr.index("  warnings"):]
+    assert ("    replaced    taobao_toyshop/订单报表_0501-0515.csv: 1 rows replaced by the later download "
+            "taobao_toyshop/订单报表_0510-0531.csv") in block
+    assert "    replaced    pdd_shop/订单.csv: 1 rows replaced by the later download pdd_shop/订单 (1).csv" in block
+    print(result.stdout + result.stderr)  # the closing note quotes this terminal output
