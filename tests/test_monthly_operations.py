@@ -86,3 +86,30 @@ def test_the_terminal_lists_replaced_files_and_the_company_counts_each_order_onc
             "taobao_toyshop/订单报表_0510-0531.csv") in block
     assert "    replaced    pdd_shop/订单.csv: 1 rows replaced by the later download pdd_shop/订单 (1).csv" in block
     print(result.stdout + result.stderr)  # the closing note quotes this terminal output
+    # then `--exports` at one shop's month folder (README's `--exports ~/downloads`): refused before writing
+    refused = run_cli("materialize", "--month", MAY, "--exports", str(tmp_path / "exports" / "taobao_toyshop" / MAY),
+                      "--warehouse", str(warehouse), env=dagster_home(tmp_path))
+    assert refused.returncode == 2
+    assert "it would drop pdd_shop, taobao_toyshop" in refused.stderr.splitlines()[-1]
+    assert float(store_kpis(warehouse, MAY)["net_sales"][0]) == 290.0  # the month as it was
+    print(refused.stderr.splitlines()[-1])
+
+
+def test_a_run_that_would_drop_a_shop_stops_before_writing_naming_the_shops(tmp_path):
+    """May was loaded with two shops; then `--exports` points at the Taobao shop's own month folder (the
+    single-shop layout: one `default` shop). The run stops before writing, naming the shops it would drop,
+    and May keeps both shops; with replace_shops (`--replace-shops`) it is rebuilt as asked."""
+    from shopkpi.ingest.errors import IngestError
+
+    toyshop, pdd = write_redownloads(tmp_path)
+    con = duckdb.connect()
+    load_month(con, MAY, {"taobao_toyshop": toyshop, "pdd_shop": pdd})
+    with pytest.raises(IngestError) as refused:
+        load_month(con, MAY, toyshop)
+    assert str(refused.value) == (
+        "2017-05 was loaded with shops pdd_shop, taobao_toyshop; this run has default only: it would drop pdd_shop, "
+        "taobao_toyshop. Point --exports at the folder holding each shop's folder (<exports>/<shop_id>/2017-05/), "
+        "or rebuild 2017-05 without them with --replace-shops")
+    assert con.execute("select distinct shop_id from raw.orders order by 1").fetchall() == [("pdd_shop",), ("taobao_toyshop",)]
+    load_month(con, MAY, toyshop, replace_shops=True)
+    assert con.execute("select distinct shop_id from raw.orders").fetchall() == [("default",)]

@@ -82,7 +82,8 @@ def check_evaluations(result) -> list:
 
 
 def run_month(month: str, exports: Path, warehouse: Path, log_file: Path | None = None, job_name: str | None = None,
-              published: Path | None = None, reason: str | None = None, trigger: str = "materialize"):
+              published: Path | None = None, reason: str | None = None, trigger: str = "materialize",
+              replace_shops: bool = False):
     """Execute a monthly job for one partition in the project's Dagster instance.
 
     With `log_file`, dbt's console output and Dagster's debug log go to that file
@@ -110,8 +111,9 @@ def run_month(month: str, exports: Path, warehouse: Path, log_file: Path | None 
     if progress:
         progress.say(f"{month}: Dagster ready, running job {job.name}")
     run_config = {"loggers": {"console": {"config": {"log_level": "WARNING" if log_file else "DEBUG"}}, "progress": {}}}
+    run_config["ops"] = {"raw_exports": {"config": {"replace_shops": replace_shops}}}
     if job.name == PUBLISH_JOB_NAME:
-        run_config["ops"] = {"published__scorecards": {"config": {"reason": reason}}}
+        run_config["ops"]["published__scorecards"] = {"config": {"reason": reason}}
     with contextlib.ExitStack() as stack:
         if log_file is not None:
             log_file.parent.mkdir(parents=True, exist_ok=True)

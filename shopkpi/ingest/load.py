@@ -143,8 +143,9 @@ def _scan_sql(found: DetectedFile, path: Path, options: str) -> str:
 class MonthLoader:
     """Loads one monthly partition from every shop's folder for that month."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, month: str, folders: Path | dict[str, Path]):
-        self.con, self.month = con, month
+    def __init__(self, con: duckdb.DuckDBPyConnection, month: str, folders: Path | dict[str, Path],
+                 replace_shops: bool = False):
+        self.con, self.month, self.replace_shops = con, month, replace_shops
         self.folders = {DEFAULT_SHOP: Path(folders)} if isinstance(folders, (str, Path)) else dict(folders)
         self.folder = describe(self.folders)
         self.result = MonthLoad(month=month, folder=self.folder)
@@ -198,6 +199,7 @@ class MonthLoader:
 
         key = checked_pii_key()
         ensure_raw_schema(self.con)
+        self._refuse_to_drop_shops(usable)
         inner, outer = hmac_pads(key)
         self.con.execute("SET VARIABLE pii_ipad = ?", [inner])
         self.con.execute("SET VARIABLE pii_opad = ?", [outer])
@@ -227,6 +229,22 @@ class MonthLoader:
         return self.result
 
     # -- steps ------------------------------------------------------------
+    def _refuse_to_drop_shops(self, usable: list[DetectedFile]) -> None:
+        """A rebuild that would leave out a shop the month's last load had (an --exports pointed at one
+        shop's folder makes `default` replace every named shop) stops here, before anything is written,
+        unless `replace_shops` says so."""
+        if self.replace_shops:
+            return
+        before = {shop for (shop,) in self.con.execute(
+            "SELECT shop_id FROM raw.shop_months WHERE month = ? AND status = 'loaded'", [self.month]).fetchall()}
+        now = {f.shop_id for f in usable if f.spec.report_type == ORDERS.report_type}
+        if lost := sorted(before - now):
+            raise IngestError(
+                f"{self.month} was loaded with shops {', '.join(sorted(before))}; this run has {', '.join(sorted(now))} "
+                f"only: it would drop {', '.join(lost)}. Point --exports at the folder holding each shop's folder "
+                f"(<exports>/<shop_id>/{self.month}/), or rebuild {self.month} without them with --replace-shops")
+
+
     def _set_aside(self, usable: list[DetectedFile]) -> list[DetectedFile]:
         """Files not loaded as their folder's shop's, each with its reason in `skipped` (the run warns):
         a link to a file outside the exports root, an export of another platform than the shop's
@@ -564,7 +582,9 @@ def _outside_root(found: DetectedFile, month_folder: Path) -> str | None:
     return "a link to a file outside the exports folder: not followed"
 
 
-def load_month(con: duckdb.DuckDBPyConnection, month: str, folder: Path | dict[str, Path]) -> MonthLoad:
+def load_month(con: duckdb.DuckDBPyConnection, month: str, folder: Path | dict[str, Path],
+               replace_shops: bool = False) -> MonthLoad:
     """Load `month` from one folder (the single-shop layout) or from each shop's folder
-    ({shop_id: folder}, shops.shop_month_folders)."""
-    return MonthLoader(con, month, folder).run()
+    ({shop_id: folder}, shops.shop_month_folders). A shop the month's last load had and this one lacks
+    stops the load before it writes, unless `replace_shops`."""
+    return MonthLoader(con, month, folder, replace_shops).run()

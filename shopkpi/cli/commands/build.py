@@ -36,7 +36,8 @@ def cmd_materialize(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     with reporting() as progress:
         progress.say(f"materialising {args.month} from {describe(shop_month_folders(exports, args.month))}")
-        result = run_month(args.month, exports, warehouse, log_file=log_file)
+        result = run_month(args.month, exports, warehouse, log_file=log_file,
+                           replace_shops=getattr(args, "replace_shops", False))
     elapsed = time.perf_counter() - started
     if not result.success:
         raise CliError(f"{args.month}: {failure_reason(result)}{log_hint(log_file, result)}", code=exit_code(result))
@@ -89,7 +90,8 @@ def cmd_backfill(args: argparse.Namespace) -> int:
             folders = shop_month_folders(exports, month)
             progress.say(f"month {number}/{len(months)}: {month} from {describe(folders)}")
             log_file = DATA_DIR / "logs" / f"backfill-{month}.log"
-            result = run_month(month, exports, warehouse, log_file=log_file, trigger="backfill")
+            result = run_month(month, exports, warehouse, log_file=log_file, trigger="backfill",
+                               replace_shops=args.replace_shops)
             if not result.success:
                 failures.append(f"{month}: {failure_reason(result)}{log_hint(log_file, result)}")
                 progress.say(f"{month} failed: {failures[-1]}")

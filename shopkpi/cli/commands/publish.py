@@ -36,7 +36,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
     with reporting() as progress:
         progress.say(f"publishing {args.month}: build, check, then write {published / args.month}/vN")
         result = run_month(args.month, exports, warehouse, log_file=log_file, job_name=PUBLISH_JOB_NAME,
-                           published=published, reason=args.reason, trigger="publish")
+                           published=published, reason=args.reason, trigger="publish",
+                           replace_shops=args.replace_shops)
     events = [e for e in result.get_asset_materialization_events() if e.asset_key.to_user_string() == "published/scorecards"]
     if not result.success or not events:
         raise CliError(f"{args.month}: not published: {failure_reason(result)}{log_hint(log_file, result)}",

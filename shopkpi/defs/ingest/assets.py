@@ -1,7 +1,8 @@
 """Raw layer: load one month of platform exports into the warehouse's `raw` schema."""
 
 
-from dagster import AssetExecutionContext, AssetKey, AssetSpec, BackfillPolicy, MaterializeResult, MetadataValue, multi_asset
+from dagster import (AssetExecutionContext, AssetKey, AssetSpec, BackfillPolicy, Config, MaterializeResult, MetadataValue,
+                     multi_asset)
 
 from ...ingest.load import load_month, missing_reports_warning, other_key_warning
 from ...ingest.pii_key import DEV_PII_KEY, pii_key
@@ -35,6 +36,11 @@ RAW_SPECS = [
 ] + [AssetSpec(raw_key(t), description=d, group_name=RAW_GROUP, kinds={"duckdb"}) for t, d in BOOKKEEPING.items()]
 
 
+class LoadConfig(Config):
+    # A rebuild may leave out shops the month's last load had only when told so (`--replace-shops`).
+    replace_shops: bool = False
+
+
 def _files_table(rows) -> str:
     lines = ["| file | report | encoding | read | loaded | quarantined | sha256 |", "|---|---|---|---|---|---|---|"]
     lines += [
@@ -51,7 +57,7 @@ def _files_table(rows) -> str:
     backfill_policy=BackfillPolicy.multi_run(max_partitions_per_run=1),
     name="raw_exports",
 )
-def raw_exports(context: AssetExecutionContext, warehouse: WarehouseResource, exports: ExportsResource):
+def raw_exports(context: AssetExecutionContext, config: LoadConfig, warehouse: WarehouseResource, exports: ExportsResource):
     """Recognise the month's reports by header, load them, quarantine what cannot be loaded."""
     month = month_of(context.partition_key)
     folders = exports.shop_folders_for(month)
@@ -60,7 +66,7 @@ def raw_exports(context: AssetExecutionContext, warehouse: WarehouseResource, ex
         context.log.warning("SHOPKPI_PII_KEY is not set: hashing PII with the public development key (opted in)")
     begin_build(warehouse.path, month, context.run_id)
     with warehouse.connect() as con:
-        result = load_month(con, month, folders)
+        result = load_month(con, month, folders, replace_shops=config.replace_shops)
         if engine() == "spark":  # the engine reads the lake: the loaded month goes there too
             lake_rows = export_month(con, month, default_lake())
             context.log.info(f"wrote {sum(lake_rows.values()):,} rows of {month} to the lake {default_lake()}")
