@@ -7,12 +7,12 @@ being those of `seeds/shops.csv`. An exports root that holds `YYYY-MM/` folders 
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .config_files import ConfigFileError, config_rows
 from .settings import SEEDS_DIR, month_folder, month_folders
 
 DEFAULT_SHOP = "default"
@@ -55,22 +55,26 @@ def shops() -> dict[str, Shop]:
 
 
 def read_shops(path: Path) -> dict[str, Shop]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        found: dict[str, Shop] = {}
-        named: dict[str, str] = {}  # a name a multi-shop download may use -> its shop
-        for line, row in enumerate(csv.DictReader(fh), start=2):
-            names = tuple(n.strip() for n in (row.get("names") or "").split("|") if n.strip())
-            shop = Shop(row["shop_id"], row["platform"], row["name_zh"], row["name_en"], names)
-            _check_shop(shop, f"{path.name} row {line}")
-            for name in names:
-                if "," in name:  # the warehouse splits the list on | and commas alike
-                    raise ShopsFileError(f"{path.name} row {line}, column names: {_shown(name)} has a comma: "
-                                         f"separate names with |")
-                if named.setdefault(name, shop.shop_id) != shop.shop_id:
-                    raise ShopsFileError(f"{path.name} row {line}, column names: {_shown(name)} is also a name of "
-                                         f"{named[name]}: a row naming it could go to either shop")
-            found[shop.shop_id] = shop
-        return found
+    """seeds/shops.csv as Excel may save it (config_files.config_rows), each row checked."""
+    try:
+        _, rows = config_rows(path)
+    except ConfigFileError as exc:
+        raise ShopsFileError(str(exc)) from None
+    found: dict[str, Shop] = {}
+    named: dict[str, str] = {}  # a name a multi-shop download may use -> its shop
+    for line, row in rows:
+        names = tuple(n.strip() for n in (row.get("names") or "").split("|") if n.strip())
+        shop = Shop(row.get("shop_id", ""), row.get("platform", ""), row.get("name_zh", ""), row.get("name_en", ""), names)
+        _check_shop(shop, f"{path.name} row {line}")
+        for name in names:
+            if "," in name:  # the warehouse splits the list on | and commas alike
+                raise ShopsFileError(f"{path.name} row {line}, column names: {_shown(name)} has a comma: "
+                                     f"separate names with |")
+            if named.setdefault(name, shop.shop_id) != shop.shop_id:
+                raise ShopsFileError(f"{path.name} row {line}, column names: {_shown(name)} is also a name of "
+                                     f"{named[name]}: a row naming it could go to either shop")
+        found[shop.shop_id] = shop
+    return found
 
 
 def _check_shop(shop: Shop, where: str) -> None:

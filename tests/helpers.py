@@ -61,9 +61,14 @@ class CliResult:
 
 @contextlib.contextmanager
 def environment(env: dict[str, str] | None = None):
-    """Run with `env` added to os.environ, and the whole environment restored afterwards."""
+    """Run with `env` added to os.environ (a None value removes the variable), and the whole environment
+    restored afterwards."""
     saved = dict(os.environ)
-    os.environ.update(env or {})
+    for name, value in (env or {}).items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
     try:
         yield
     finally:

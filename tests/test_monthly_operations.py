@@ -113,3 +113,86 @@ def test_a_run_that_would_drop_a_shop_stops_before_writing_naming_the_shops(tmp_
     assert con.execute("select distinct shop_id from raw.orders order by 1").fetchall() == [("pdd_shop",), ("taobao_toyshop",)]
     load_month(con, MAY, toyshop, replace_shops=True)
     assert con.execute("select distinct shop_id from raw.orders").fetchall() == [("default",)]
+
+
+def test_a_hand_edited_csv_with_mixed_line_ends_is_read(tmp_path):
+    """A team sheet edited in two editors: CRLF, LF and a lone CR in one file. Read as the three rows it has
+    (DuckDB's reader refused the month, naming no file); the rows reconcile with the file's lines."""
+    folder = tmp_path / MAY
+    folder.mkdir()
+    header = "订单编号,总金额,买家实际支付金额,收货地址,订单创建时间,订单付款时间,退款金额"
+    rows = ["A1,10,10,浙江省 杭州市,2017-05-03 10:00:00,2017-05-03 10:01:00,0",
+            "A2,20,20,浙江省 杭州市,2017-05-04 10:00:00,2017-05-04 10:01:00,0",
+            "A3,30,30,浙江省 杭州市,2017-05-05 10:00:00,2017-05-05 10:01:00,0"]
+    (folder / "orders.csv").write_bytes(f"{header}\r\n{rows[0]}\n{rows[1]}\r{rows[2]}\r\n".encode("utf-8"))
+    con = duckdb.connect()
+    load_month(con, MAY, folder)
+    assert con.execute("select order_id, total_amount from raw.orders order by 1").fetchall() == [
+        ("A1", 10), ("A2", 20), ("A3", 30)]
+    assert con.execute("select rows_read, rows_loaded, file_lines from raw.load_audit").fetchall() == [(3, 3, 3)]
+
+
+def test_a_csv_the_reader_cannot_parse_names_the_file_in_one_line(tmp_path):
+    """A stray quote opens a quoted cell that never closes: the month stops with one line naming the file."""
+    from shopkpi.ingest.errors import IngestError
+
+    folder = tmp_path / MAY
+    folder.mkdir()
+    header = "订单编号,总金额,买家实际支付金额,收货地址,订单创建时间,订单付款时间,退款金额"
+    (folder / "orders.csv").write_text(f"{header}\nA1,10,10,浙江省 杭州市,2017-05-03 10:00:00,2017-05-03 10:01:00,0\n"
+                                       f'A2,20,"20,浙江省 杭州市,2017-05-04 10:00:00,2017-05-04 10:01:00,0\n', encoding="utf-8")
+    con = duckdb.connect()
+    try:
+        load_month(con, MAY, folder)
+    except IngestError as exc:
+        assert str(exc).startswith("orders.csv: ") and "\n" not in str(exc)
+    else:  # read: the row with the stray quote is quarantined naming the file and line
+        assert con.execute("select source_file from raw.quarantine").fetchall() == [("orders.csv",)]
+
+
+def test_targets_and_weights_saved_by_excel_read_as_the_originals(tmp_path):
+    """kpi_targets.csv saved as GBK and kpi_weights.csv as UTF-8 with a BOM and CRLF (what Excel writes): the
+    same rows, no problem; dbt gets a UTF-8 copy (the team's files untouched). Weights summing to 1.05: one
+    line naming the file and the role."""
+    import shutil
+
+    from shopkpi.config_files import dbt_seed_dir, is_plain
+    from shopkpi.scoring.config import ScoringConfigError, config_problems, validate_scoring_config
+    from shopkpi.settings import SEEDS_DIR
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS_DIR, seeds)
+    targets = (SEEDS_DIR / "kpi_targets.csv").read_text(encoding="utf-8")
+    (seeds / "kpi_targets.csv").write_bytes(targets.replace("\n", "\r\n").encode("gbk"))
+    weights = (SEEDS_DIR / "kpi_weights.csv").read_text(encoding="utf-8")
+    (seeds / "kpi_weights.csv").write_bytes("\ufeff".encode() + weights.replace("\n", "\r\n").encode("utf-8"))
+    assert config_problems(seeds) == []
+    copy = dbt_seed_dir(tmp_path / "copy", source=seeds)
+    assert copy == tmp_path / "copy" and all(is_plain(p) for p in copy.glob("*.csv"))
+    assert (copy / "kpi_targets.csv").read_text(encoding="utf-8") == targets
+    assert (seeds / "kpi_targets.csv").read_bytes().startswith("role".encode("gbk"))  # the team's file as it was
+    assert dbt_seed_dir(tmp_path / "unused") == SEEDS_DIR  # the project's own seeds need no copy
+    (seeds / "kpi_weights.csv").write_bytes("\ufeff".encode() + weights.replace(
+        "customer_service,violations,0.2", "customer_service,violations,0.25").replace("\n", "\r\n").encode("utf-8"))
+    with pytest.raises(ScoringConfigError) as invalid:
+        validate_scoring_config(seeds)
+    assert str(invalid.value) == ("scorecard configuration: seeds/kpi_weights.csv: weights of role 'customer_service' "
+                                  "sum to 1.05, not 1")
+
+
+def test_check_and_every_build_stop_before_dagster_on_a_missing_key_or_month_folder(tmp_path):
+    from tests.helpers import run_cli
+
+    toyshop, _ = write_redownloads(tmp_path / "exports")
+    no_key = {"SHOPKPI_PII_KEY": None, "SHOPKPI_ALLOW_DEV_PII_KEY": None}
+    result = run_cli("check", "--month", "2017-06", "--exports", str(tmp_path / "exports"), env=no_key)
+    assert result.returncode == 2
+    problems = [line.strip() for line in result.stdout.splitlines()]
+    assert problems[0].startswith("problem  SHOPKPI_PII_KEY is not set")
+    assert problems[1] == f"problem  no shop has a folder for 2017-06 in {tmp_path / 'exports'} (pdd_shop, taobao_toyshop)"
+    started = run_cli("materialize", "--month", MAY, "--exports", str(tmp_path / "exports"),
+                      "--warehouse", str(tmp_path / "w.duckdb"), env=no_key)
+    assert started.returncode == 2 and "Dagster" not in started.stderr
+    assert started.stderr.startswith("shopkpi: error: SHOPKPI_PII_KEY is not set")
+    ok = run_cli("check", "--month", MAY, "--exports", str(tmp_path / "exports"), env={"SHOPKPI_ALLOW_DEV_PII_KEY": "1"})
+    assert ok.returncode == 0 and ok.stdout.startswith("ok: 2017-05 from")

@@ -6,6 +6,7 @@ import argparse
 
 from ..settings import DEMO_MONTH, EXPORTS_ENV, WAREHOUSE_ENV, default_exports, default_published, default_warehouse
 from .commands.build import cmd_backfill, cmd_demo, cmd_materialize
+from .commands.check import cmd_check
 from .commands.layouts import cmd_inspect, cmd_layouts
 from .commands.publish import cmd_audit, cmd_publish, cmd_verify
 from .commands.read import SEARCH_PATH, cmd_query, cmd_scorecard, cmd_tables
@@ -159,6 +160,15 @@ def build_parser() -> argparse.ArgumentParser:
     lay = sub.add_parser("layouts", help="list the export layouts the loader knows (built-in and SHOPKPI_LAYOUTS)")
     lay.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format (default table)")
     lay.set_defaults(func=cmd_layouts)
+
+    ck = sub.add_parser("check", help="check the configuration (and a month's folders) before a build, in a second",
+                        description="The pre-flight every build runs first: the PII key, seeds/shops.csv, "
+                                    "kpi_targets.csv and kpi_weights.csv (read as Excel saves them), the layouts, and "
+                                    "with --month the exports' shop and month folders. One line per problem naming "
+                                    "the file, row and column; exit 2 when there is one.")
+    ck.add_argument("--month", help="also check this month's folders (YYYY-MM)")
+    _common(ck, exports=True)
+    ck.set_defaults(func=cmd_check)
 
     tm = sub.add_parser("template", help="write XLSX templates for the team's own sheets (what no platform exports)",
                         description="One XLSX per sheet the role's KPIs need where no platform or tool exports the "

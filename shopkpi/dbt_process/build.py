@@ -2,7 +2,7 @@
 only runs dbt between `prepared` and `finish`.
 
 Before: the scoring configuration is checked (a bad targets/weights edit fails naming file and
-row), the build is recorded for readers (`snapshot.begin_build`, `meta.month_changes`) and dbt's
+row), dbt is pointed at a UTF-8 copy of the seeds when Excel saved one as GBK or with a BOM, the build is recorded for readers (`snapshot.begin_build`, `meta.month_changes`) and dbt's
 environment is set: the warehouse path (profiles.yml), the month (the macros read it at execution:
 `--vars` would force a full re-parse), dbt's file log at info and, on Spark, the lake. After the
 build that environment is restored. `finish` gives the warehouse views of Spark's tables, starts
@@ -21,7 +21,8 @@ from typing import Iterator
 from .. import warehouse as warehouse_db
 from ..lake import LAKE_ENV, attach_spark_tables, default_lake
 from ..scoring.config import validate_scoring_config
-from ..settings import MONTH_ENV, WAREHOUSE_ENV
+from ..config_files import SEED_DIR_ENV, dbt_seed_dir
+from ..settings import MONTH_ENV, PROJECT_ROOT, SEEDS_DIR, WAREHOUSE_ENV
 from ..snapshot import begin_build, mark_month_changed, start_copy
 from ..spark import engine
 from .parse_state import save_parse
@@ -42,6 +43,9 @@ def prepared(warehouse: str, month: str, run_id: str) -> Iterator[None]:
         mark_month_changed(con, month, run_id)
     settings = {WAREHOUSE_ENV: warehouse, MONTH_ENV: month,
                 DBT_LOG_LEVEL_FILE_ENV: os.environ.get(DBT_LOG_LEVEL_FILE_ENV, "info")}
+    seeds = dbt_seed_dir(PROJECT_ROOT / ".seeds_utf8")  # the team's seeds, or a UTF-8 copy of Excel's GBK/BOM files
+    if seeds != SEEDS_DIR:
+        settings[SEED_DIR_ENV] = str(seeds)
     if engine() == "spark":  # profiles.yml's spark target reads the lake the raw asset wrote
         settings[LAKE_ENV] = str(default_lake())
     before = {name: os.environ.get(name) for name in settings}

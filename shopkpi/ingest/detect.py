@@ -37,6 +37,8 @@ class DetectedFile:
     delimiter: str = ","
     shop_id: str = "default"  # the shop whose folder it is in (shops.py)
     converted: Path | None = None  # an XLSX's first sheet as UTF-8 CSV, written by a load's scan (parsed once)
+    # CRLF, LF and lone CR line ends in one file (a team sheet edited in two editors): read from a copy with LF
+    mixed_newlines: bool = False
 
     @property
     def source_name(self) -> str:
@@ -330,6 +332,7 @@ def detect_file(path: Path, workdir: Path | None = None) -> DetectedFile:
     except UnknownEncoding as exc:
         found.problem = str(exc)
         return found
+    found.mixed_newlines = mixed_newlines(sample)
     text = codecs.getincrementaldecoder(found.encoding)(errors="replace").decode(sample)
     text = text.lstrip("\ufeff")
     found.delimiter = sniff_delimiter(text)
@@ -350,6 +353,13 @@ def _detect_sheet(found: DetectedFile, kind: str, workdir: Path | None) -> Detec
     except Exception as exc:  # a corrupt or unreadable workbook is reported, not fatal
         found.encoding, found.problem = None, f"unreadable {kind.upper()}: {getattr(exc, 'strerror', None) or exc}"
         return found
+
+
+def mixed_newlines(sample: bytes) -> bool:
+    """More than one kind of line end (CRLF, LF, a lone CR), or lone CRs only: DuckDB's reader takes one."""
+    crlf = sample.count(b"\r\n")
+    lf, cr = sample.count(b"\n") - crlf, sample.count(b"\r") - crlf
+    return sum(1 for n in (crlf, lf, cr) if n) > 1 or (cr > 0 and not crlf and not lf)
 
 
 def scan_folder(folder: Path, workdir: Path | None = None) -> list[DetectedFile]:

@@ -110,7 +110,7 @@ def other_key_warning(month: str, months: list[str]) -> str:
 
 
 def _utf8_copy_needed(found: DetectedFile) -> bool:
-    return found.encoding not in ("utf-8", "utf-8-sig")
+    return found.encoding not in ("utf-8", "utf-8-sig") or found.mixed_newlines
 
 
 def _utf8_copy(found: DetectedFile, workdir: Path) -> Path:
@@ -121,6 +121,10 @@ def _utf8_copy(found: DetectedFile, workdir: Path) -> Path:
         return found.converted or xlsx_to_csv(found.path, target)
     if not _utf8_copy_needed(found):
         return found.path  # DuckDB reads it as is, and rejects rows with invalid UTF-8 itself
+    if found.mixed_newlines:  # a hand-edited sheet (small): every line end made LF
+        text = found.path.read_bytes().decode(found.encoding, errors=UNDECODABLE)
+        target.write_bytes(text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8", "surrogateescape"))
+        return target
     # Undecodable bytes become byte 0xFF, never valid UTF-8: DuckDB rejects those rows, and they
     # are quarantined with file, row and column like any unreadable row; the rest loads.
     decoder = codecs.getincrementaldecoder(found.encoding)(errors=UNDECODABLE)
@@ -342,7 +346,12 @@ class MonthLoader:
         # Whether the file has a NUL byte is known when the stage is written (the thread's pass); a
         # file that has is staged again, checking every mapped cell (UTF-16 has NULs until decoded).
         checked_first = columns.nul_column is not None and found.encoding.startswith("utf-16")
-        checks = self._write_stage(found, scan, columns, check_nul=checked_first)
+        try:
+            checks = self._write_stage(found, scan, columns, check_nul=checked_first)
+        except duckdb.InvalidInputException as exc:  # the reader gave up on the file itself, not on a row
+            reason = str(exc).splitlines()[0].removeprefix("Invalid Input Error: ")
+            raise IngestError(f"{found.source_name}: the CSV reader could not read it ({reason}); open it in Excel "
+                              f"and save it as CSV again") from None
         stats.file_lines, stats.sha256, has_nul = scanned()
         if has_nul and columns.nul_column is not None and not checked_first:
             checks = self._write_stage(found, scan, columns, check_nul=True)

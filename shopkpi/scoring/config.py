@@ -6,10 +6,10 @@ reason instead of producing silently wrong scores.
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from pathlib import Path
 
+from ..config_files import ConfigFileError, config_rows
 from ..settings import SEEDS_DIR
 
 COMPARATORS = {"higher": {">=", ">"}, "lower": {"<=", "<"}}
@@ -24,16 +24,17 @@ WEIGHT_TOLERANCE = 1e-9
 
 
 class ScoringConfigError(ValueError):
-    """One line per problem, each naming file and row."""
+    """The problems, each naming file and row; as a message, one line (the first problem, and how many more)."""
 
     def __init__(self, problems: list[str]):
         self.problems = problems
-        super().__init__("scorecard configuration is invalid:\n  " + "\n  ".join(problems))
+        more = f" (and {len(problems) - 1} more problem(s): `shopkpi check` lists them)" if len(problems) > 1 else ""
+        super().__init__(f"scorecard configuration: {problems[0]}{more}")
 
 
 def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:
-    with path.open(encoding="utf-8", newline="") as fh:  # a short row's missing cells read as empty
-        return [(i, {k: v or "" for k, v in row.items()}) for i, row in enumerate(csv.DictReader(fh), start=2)]  # row 1: header
+    """Rows as Excel may save them (UTF-8 with or without BOM, GBK, CRLF): config_files.config_rows."""
+    return config_rows(path)[1]
 
 
 def _number(value: str) -> float | None:
@@ -53,8 +54,11 @@ COLUMNS = {
 def _missing_columns(seeds: Path) -> list[str]:
     problems = []
     for name, columns in COLUMNS.items():
-        with (seeds / name).open(encoding="utf-8", newline="") as fh:
-            header = next(csv.reader(fh), [])
+        try:
+            header = config_rows(seeds / name)[0]
+        except ConfigFileError as exc:
+            problems.append(f"seeds/{exc}")
+            continue
         missing = [c for c in columns if c not in header]
         if missing:
             problems.append(f"seeds/{name} row 1: missing column(s) {', '.join(missing)} (expected: {','.join(columns)})")

@@ -16,6 +16,7 @@ from ...progress import reporting
 from ..render import print_rows
 from ..runs import check_evaluations, exit_code, failure_reason, log_hint, run_month
 from ..warnings_block import run_warnings
+from .check import preflight_or_stop
 from .read import query
 
 STORE_KPIS_SQL = ("select kpi_id, name_zh, name_en, value, numerator, denominator from kpi_store_monthly "
@@ -32,6 +33,7 @@ def existing_exports(path: str) -> Path:
 def cmd_materialize(args: argparse.Namespace) -> int:
     checked_partition(args.month)
     exports, warehouse = existing_exports(args.exports), Path(args.warehouse).resolve()
+    preflight_or_stop(exports, args.month)
     log_file = None if args.verbose else DATA_DIR / "logs" / f"materialize-{args.month}.log"
     started = time.perf_counter()
     with reporting() as progress:
@@ -79,6 +81,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     if not months:
         raise CliError(f"--from {args.start} is after --to {args.end}")
     exports, warehouse = existing_exports(args.exports), Path(args.warehouse).resolve()
+    preflight_or_stop(exports, months[-1])
     if args.submit:
         backfill_id = submit_backfill(months, exports, warehouse)
         print(f"submitted backfill {backfill_id}: {len(months)} months {months[0]}..{months[-1]} of monthly_kpis; "

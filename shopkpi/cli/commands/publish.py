@@ -15,6 +15,7 @@ from ...progress import reporting
 from ..render import compact, console
 from ..runs import exit_code, failure_reason, log_hint, run_month
 from .build import existing_exports
+from .check import preflight_or_stop
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
@@ -23,6 +24,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
     checked_partition(args.month)
     exports, warehouse, published = existing_exports(args.exports), Path(args.warehouse).resolve(), Path(args.published).resolve()
+    preflight_or_stop(exports, args.month)
     # The fingerprint first: same downloads, code and packages as the last version -> nothing to run or write.
     try:
         unchanged = unchanged_since_last(published, args.month, shop_month_folders(exports, args.month))
