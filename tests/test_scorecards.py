@@ -399,10 +399,16 @@ def test_publish_runs_again_when_a_setting_that_changes_the_scorecards_changed(m
     root = tmp_path / "copy"
     warehouse, published = root / "warehouse.duckdb", root / "published"
     home = dagster_home(tmp_path)
+    snapshot = warehouse.with_name("warehouse.snapshot.duckdb")
+    readers_had = snapshot.read_bytes() if snapshot.exists() else None
     hidden = run_cli("publish", "--month", MONTH, "--exports", str(root / "exports"), "--warehouse", str(warehouse),
                      "--published", str(published), env={**home, "SHOPKPI_HIDE_EMPLOYEE_NAMES": "1"})
     assert hidden.returncode == 1, hidden.stdout
-    assert "published as v1 and its inputs changed (setting SHOPKPI_HIDE_EMPLOYEE_NAMES changed)" in hidden.stderr
+    # refused at once: nothing built, readers keep what they had (issue 40: publishing checks before building)
+    assert hidden.stderr == (f"shopkpi: error: {MONTH} was published as v1 and its inputs changed (setting "
+                             f"SHOPKPI_HIDE_EMPLOYEE_NAMES changed): nothing was built; publish again with --reason \"…\" "
+                             f"to write v2\n")
+    assert (snapshot.read_bytes() if snapshot.exists() else None) == readers_had
     written = run_cli("publish", "--month", MONTH, "--exports", str(root / "exports"), "--warehouse", str(warehouse),
                       "--published", str(published), "--reason", "names hidden for the board",
                       env={**home, "SHOPKPI_HIDE_EMPLOYEE_NAMES": "1"})

@@ -4,10 +4,11 @@ A version is never rewritten. Publishing again with the same fingerprint
 (input file checksums, scorecard configuration, scorecard content) writes
 nothing; with a different fingerprint it needs a reason and writes vN+1.
 
-`unchanged_since_last` answers before anything runs: when the month's download
-folder, the code, the package versions and the settings that change what is
-published are those of the last version, the pipeline would rebuild the same
-scorecards, so nothing is run or written.
+`input_changes` answers before anything runs: when the month's download folder,
+the code, the package versions and the settings that change what is published
+are those of the last version, the pipeline would rebuild the same scorecards, so
+nothing is run or written; when they differ and no reason is given, `shopkpi
+publish` refuses before it builds anything.
 
 Each version's manifest digest is chained in `published/index.json` (index.py):
 `verify` and `publish` catch an edited manifest too.
@@ -110,18 +111,23 @@ def _checksum_or_why(path: Path) -> str:
         return f"unreadable: {exc.strerror or exc}"
 
 
-def unchanged_since_last(root: Path, month: str, folder: Path | dict[str, Path]) -> tuple[int, dict] | None:
-    """(version, manifest) of the month's last publication when the downloads, the code and the
-    packages it was built from are unchanged — publishing again would write nothing — else None."""
-    last, manifest = latest_version(Path(root), month)
-    if manifest is None:
-        return None
-    refuse_if_tampered(root, month, last)
-    same = (manifest.get("source_folder") == folder_checksums(folder)
-            and manifest.get("code_fingerprint") == code_fingerprint()
-            and manifest.get("packages") == package_versions()
-            and manifest.get("settings") == publish_settings())
-    return (last, manifest) if same else None
+def input_changes(manifest: dict, folder: Path | dict[str, Path]) -> list[str]:
+    """What differs between a published version's inputs and today's: downloads added, removed or
+    replaced (by name), the code, the packages, the settings. Empty: the same inputs."""
+    before, now = manifest.get("source_folder") or {}, folder_checksums(folder)
+    changes = [f"download {name} {'added' if name not in before else 'removed' if name not in now else 'replaced'}"
+               for name in sorted(before.keys() | now.keys()) if before.get(name) != now.get(name)]
+    if manifest.get("code_fingerprint") != code_fingerprint():
+        changes.append("the code changed")
+    if manifest.get("packages") != package_versions():
+        changes.append("the packages changed")
+    changes += _setting_changes(manifest.get("settings") or {}, publish_settings())
+    return changes
+
+
+def _setting_changes(old: dict, new: dict) -> list[str]:
+    return [f"setting {'SHOPKPI_LAYOUTS (user layouts)' if name == 'user_layouts' else name} changed"
+            for name, value in new.items() if old.get(name) != value]
 
 
 HIDE_NAMES_ENV = "SHOPKPI_HIDE_EMPLOYEE_NAMES"
@@ -323,9 +329,7 @@ def _changes(old: dict, inputs: dict, new_fingerprint: str, settings: dict) -> l
     for name, digest in inputs["config"].items():
         if old["inputs"]["config"].get(name) != digest:
             changes.append(f"config seeds/{name} changed")
-    for name, value in settings.items():
-        if (old.get("settings") or {}).get(name) != value:
-            changes.append(f"setting {'SHOPKPI_LAYOUTS (user layouts)' if name == 'user_layouts' else name} changed")
+    changes += _setting_changes(old.get("settings") or {}, settings)
     if not changes and old["fingerprint"] != new_fingerprint:
         changes.append("scorecard content changed (code or upstream data)")
     return changes

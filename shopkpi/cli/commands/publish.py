@@ -20,20 +20,26 @@ from .check import preflight_or_stop
 
 def cmd_publish(args: argparse.Namespace) -> int:
     from ...defs.jobs import PUBLISH_JOB_NAME
-    from ...publish.publisher import PublishRefused, unchanged_since_last
+    from ...publish.publisher import PublishRefused, input_changes, latest_version, refuse_if_tampered
 
     checked_partition(args.month)
     exports, warehouse, published = existing_exports(args.exports), Path(args.warehouse).resolve(), Path(args.published).resolve()
     preflight_or_stop(exports, args.month)
-    # The fingerprint first: same downloads, code and packages as the last version -> nothing to run or write.
-    try:
-        unchanged = unchanged_since_last(published, args.month, shop_month_folders(exports, args.month))
-    except PublishRefused as exc:
-        raise CliError(str(exc), code=1) from None
-    if unchanged is not None:
-        version, _ = unchanged
-        print(f"{args.month} already published as v{version}; inputs unchanged, nothing run or written")
-        return 0
+    # The inputs first: the same downloads, code and packages as the last version -> nothing to run or write;
+    # others without a reason -> refused now, before a build hands readers numbers that will not be published.
+    last, manifest = latest_version(published, args.month)
+    if manifest is not None:
+        try:
+            refuse_if_tampered(published, args.month, last)
+        except PublishRefused as exc:
+            raise CliError(str(exc), code=1) from None
+        changes = input_changes(manifest, shop_month_folders(exports, args.month))
+        if not changes:
+            print(f"{args.month} already published as v{last}; inputs unchanged, nothing run or written")
+            return 0
+        if not args.reason:
+            raise CliError(f"{args.month} was published as v{last} and its inputs changed ({'; '.join(changes)}): "
+                           f"nothing was built; publish again with --reason \"…\" to write v{last + 1}", code=1)
     log_file = None if args.verbose else DATA_DIR / "logs" / f"publish-{args.month}.log"
     with reporting() as progress:
         progress.say(f"publishing {args.month}: build, check, then write {published / args.month}/vN")
