@@ -336,7 +336,7 @@ def test_a_redownload_that_fills_a_late_cell_is_published_as_v2_with_its_reason(
 
     warehouse = copy_warehouse(reports_month, tmp_path / "warehouse.duckdb")
     shutil.copytree(reports_month.parent / "exports", tmp_path / "exports")
-    shutil.copytree(reports_month.parent / "published", tmp_path / "published")
+    shutil.copytree(reports_month.parent / "published", tmp_path / "published", symlinks=True)
     refilled = [row[:5] + ["2"] + row[6:] if row[:2] == ["2017-05-06", "玩具店:小美"] else row for row in CHITU]
     write_csv(tmp_path / "exports" / "taobao_toyshop" / MAY / "自定义报表_客服_下单优先判定_20170501至20170531 (1).csv",
               CHITU_HEADER, refilled, encoding="gbk")
@@ -350,6 +350,25 @@ def test_a_redownload_that_fills_a_late_cell_is_published_as_v2_with_its_reason(
     assert query(warehouse, """select rows_superseded, superseded_by from raw.load_audit where month = ?
                                and source_file = 'taobao_toyshop/自定义报表_客服_下单优先判定_20170501至20170531.csv'""",
                  [MAY]) == [(3, "taobao_toyshop/自定义报表_客服_下单优先判定_20170501至20170531 (1).csv")]
+    # v2 says why it exists and what moved: manifest, report, workbook, `shopkpi diff`; latest → v2
+    published = tmp_path / "published" / MAY
+    moved = {(r["scope"], r["figure"]): (r["before"], r["after"]) for r in v2["figure_changes"]}
+    assert moved[("C01", "consult_conversion")] == (round(10 / 22, 6), round(12 / 27, 6))
+    assert v2["changes"] == ["export taobao_toyshop/自定义报表_客服_下单优先判定_20170501至20170531 (1).csv (cs_daily) added"]
+    report = (published / "v2" / "report.html").read_text(encoding="utf-8")
+    assert "本版变更 What changed in v2 (since v1)" in report and "赤兔 延迟统计 filled in by a second download" in report
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(published / "v2" / "scorecard.xlsx")["变更 Changes"]
+    assert sheet["A1"].value == "v1 → v2 变更原因 Reason: 赤兔 延迟统计 filled in by a second download"
+    assert (published / "latest").resolve() == (published / "v2").resolve()
+    from tests.helpers import run_cli
+
+    diff = run_cli("diff", "--month", MAY, "--published", str(tmp_path / "published"))
+    assert diff.returncode == 0, diff.stderr
+    assert diff.stdout.splitlines()[0] == "v1 → v2: 赤兔 延迟统计 filled in by a second download"
+    assert "  figure  C01 · consult_conversion: 0.454545 → 0.444444 (-0.010101)" in diff.stdout.splitlines()
+    print(diff.stdout)
 
 
 def test_promotion_kpis_from_the_ad_platforms_reports_across_shops(reports_month):

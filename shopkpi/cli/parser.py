@@ -8,7 +8,7 @@ from ..settings import DEMO_MONTH, EXPORTS_ENV, WAREHOUSE_ENV, default_exports, 
 from .commands.build import cmd_backfill, cmd_demo, cmd_materialize
 from .commands.check import cmd_check
 from .commands.layouts import cmd_inspect, cmd_layouts
-from .commands.publish import cmd_audit, cmd_publish, cmd_verify
+from .commands.publish import cmd_audit, cmd_diff, cmd_publish, cmd_verify
 from .commands.read import SEARCH_PATH, cmd_query, cmd_scorecard, cmd_tables
 from .commands.templates import cmd_template
 from .commands.tools import cmd_simulate, cmd_ui
@@ -160,6 +160,16 @@ def build_parser() -> argparse.ArgumentParser:
     lay = sub.add_parser("layouts", help="list the export layouts the loader knows (built-in and SHOPKPI_LAYOUTS)")
     lay.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format (default table)")
     lay.set_defaults(func=cmd_layouts)
+
+    df = sub.add_parser("diff", help="what changed between two published versions of a month",
+                        description="The later version's reason, the downloads added, removed or replaced between "
+                                    "them, and every published number that moved (store figures per shop and company, "
+                                    "each person's KPIs and total). Default: the newest version and the one before.")
+    df.add_argument("--month", required=True, help="YYYY-MM")
+    df.add_argument("--from", dest="since", help="the earlier version (e.g. v1)")
+    df.add_argument("--to", help="the later version (default: the newest)")
+    _common(df, published=True)
+    df.set_defaults(func=cmd_diff)
 
     ck = sub.add_parser("check", help="check the configuration (and a month's folders) before a build, in a second",
                         description="The pre-flight every build runs first: the PII key, seeds/shops.csv, "

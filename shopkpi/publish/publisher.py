@@ -37,6 +37,7 @@ from ..checksums import file_sha256
 from ..settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR, PROJECT_ROOT, SEEDS_DIR
 from ..spreadsheets import neutralise_formula
 from . import index
+from .changes import VersionChanges, figure_changes, read_version
 from .report import render_report
 from .workbook import write_workbook
 
@@ -114,15 +115,19 @@ def _checksum_or_why(path: Path) -> str:
 def input_changes(manifest: dict, folder: Path | dict[str, Path]) -> list[str]:
     """What differs between a published version's inputs and today's: downloads added, removed or
     replaced (by name), the code, the packages, the settings. Empty: the same inputs."""
-    before, now = manifest.get("source_folder") or {}, folder_checksums(folder)
-    changes = [f"download {name} {'added' if name not in before else 'removed' if name not in now else 'replaced'}"
-               for name in sorted(before.keys() | now.keys()) if before.get(name) != now.get(name)]
+    changes = download_changes(manifest.get("source_folder") or {}, folder_checksums(folder))
     if manifest.get("code_fingerprint") != code_fingerprint():
         changes.append("the code changed")
     if manifest.get("packages") != package_versions():
         changes.append("the packages changed")
     changes += _setting_changes(manifest.get("settings") or {}, publish_settings())
     return changes
+
+
+def download_changes(before: dict[str, str], now: dict[str, str]) -> list[str]:
+    """Downloads added, removed or replaced between two folders' checksums (folder_checksums)."""
+    return [f"download {name} {'added' if name not in before else 'removed' if name not in now else 'replaced'}"
+            for name in sorted(before.keys() | now.keys()) if before.get(name) != now.get(name)]
 
 
 def _setting_changes(old: dict, new: dict) -> list[str]:
@@ -234,9 +239,11 @@ def _parquet_bytes(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-def build_artifacts(warehouse: str, month: str, version: int) -> tuple[dict[str, bytes], dict, list[dict]]:
+def build_artifacts(warehouse: str, month: str, version: int,
+                    changes: VersionChanges | None = None) -> tuple[dict[str, bytes], dict, list[dict]]:
     """Every artefact except the manifest, as bytes, the inputs for the manifest, and the exports' cells
-    that were not final yet (延迟统计), which the manifest and the report name."""
+    that were not final yet (延迟统计), which the manifest and the report name. `changes`: what changed
+    since the previous version, shown in the workbook and the report."""
     f = _frames(warehouse, month)
     late = f["late_cells"].to_dict(orient="records")
     if f["employees"].empty:
@@ -251,10 +258,10 @@ def build_artifacts(warehouse: str, month: str, version: int) -> tuple[dict[str,
         "store_shops.parquet": _parquet_bytes(f["shops"]),
         "store_shops.csv": _csv_bytes(f["shops"]),
         "scorecard.xlsx": write_workbook(f["employees"], f["team"], roles, month, f["shops"], store=f["store_kpis"],
-                                         version=version, units=units),
+                                         version=version, units=units, changes=changes),
         "report.html": render_report(month, version, f["employees"], f["team"], f["trend"], roles, f["store"],
                                      f["shops"], store=f["store_kpis"], units=units,
-                                     late_cells=sum(int(r["late_cells"]) for r in late)).encode("utf-8"),
+                                     late_cells=sum(int(r["late_cells"]) for r in late), changes=changes).encode("utf-8"),
     }
     inputs = {
         "exports": f["inputs"].to_dict(orient="records"),
@@ -266,6 +273,18 @@ def build_artifacts(warehouse: str, month: str, version: int) -> tuple[dict[str,
 def fingerprint(inputs: dict, files: dict[str, bytes]) -> str:
     content = {name: sha256_bytes(data) for name, data in files.items() if name.endswith(".parquet")}
     return sha256_bytes(json.dumps({"inputs": inputs, "content": content}, sort_keys=True, default=str).encode())
+
+
+def _point_latest(month_dir: Path, version: int) -> None:
+    """published/YYYY-MM/latest → vN (a relative link, replaced atomically). A `latest` that is no link (a
+    copy made without links) is left alone: it is the user's."""
+    link = month_dir / "latest"
+    if link.exists() and not link.is_symlink():
+        return
+    staged = month_dir / f".latest-{version}"
+    staged.unlink(missing_ok=True)
+    staged.symlink_to(f"v{version}")
+    os.replace(staged, link)
 
 
 def latest_version(root: Path, month: str) -> tuple[int, dict | None]:
@@ -362,8 +381,13 @@ def publish(warehouse: str, month: str, root: Path, reason: str | None = None, c
                                  f"publish again with a reason (--reason) to write v{last + 1}")
     else:
         changes = []
-    audit_dir = audit() if audit is not None else None
     version = last + 1
+    version_changes = None
+    if last_manifest is not None:  # vN+1 says why it exists and which numbers moved (report, workbook, manifest)
+        version_changes = VersionChanges(version, last, reason, changes,
+                                         figure_changes(read_version(root / month / f"v{last}"), files))
+        files, _, _ = build_artifacts(warehouse, month, version, changes=version_changes)
+    audit_dir = audit() if audit is not None else None
     manifest = {
         "month": month,
         "version": version,
@@ -371,6 +395,7 @@ def publish(warehouse: str, month: str, root: Path, reason: str | None = None, c
         "reason": reason or "first publication",
         "supersedes": f"v{last}" if last else None,
         "changes": changes,
+        "figure_changes": version_changes.figures if version_changes else [],
         "code_version": code_version(),
         "code_fingerprint": code_fingerprint(),
         "source_folder": folder_checksums(source_folder) if source_folder is not None else None,
@@ -401,6 +426,7 @@ def publish(warehouse: str, month: str, root: Path, reason: str | None = None, c
         # the manifest's digest first: a version is never there without it (a dangling entry is harmless)
         head = index.record(root, month, version, files["manifest.json"], manifest["published_at"])
         staging.rename(target)  # atomic: a version appears whole or not at all
+        _point_latest(root / month, version)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -198,9 +198,35 @@ def _per_shop_table(rows: pd.DataFrame) -> list[str]:
     return out
 
 
+CHANGES_SHOWN = 30
+
+
+def _changes_section(changes) -> list[str]:
+    """Why this version exists and what moved since the previous one (publish/changes.py)."""
+    esc = html.escape
+    num = lambda v: "—" if v is None else f"{v:,.6g}"  # noqa: E731
+    out = [f"<h2>本版变更 What changed in v{changes.version} (since v{changes.previous})</h2>",
+           f"<p class='note'>原因 Reason: <b>{esc(changes.reason)}</b></p>",
+           "<ul>" + "".join(f"<li>{esc(c)}</li>" for c in changes.inputs) + "</ul>" if changes.inputs else ""]
+    if changes.figures:
+        out.append("<table><tr><th class='l'>范围 Scope</th><th class='l'>指标 Figure</th><th>之前 Before</th>"
+                   "<th>之后 After</th><th>变化 Change</th></tr>")
+        for row in changes.figures[:CHANGES_SHOWN]:
+            delta = "" if row["change"] is None else f"{row['change']:+,.6g}"
+            out.append(f"<tr><td class='l'>{esc(row['scope'])}</td><td class='l'>{esc(row['figure'])}</td>"
+                       f"<td>{num(row['before'])}</td><td>{num(row['after'])}</td><td>{delta}</td></tr>")
+        out.append("</table>")
+        if len(changes.figures) > CHANGES_SHOWN:
+            out.append(f"<p class='note'>…{len(changes.figures) - CHANGES_SHOWN} more in the workbook's 变更 Changes sheet.</p>")
+    else:
+        out.append("<p class='note'>没有已发布的数字变化 No published number changed.</p>")
+    return out
+
+
 def render_report(month: str, version: int, employees: pd.DataFrame, team: pd.DataFrame, trend: pd.DataFrame,
                   roles: dict[str, tuple[str, str]], store_kpis: pd.DataFrame, shops: pd.DataFrame | None = None,
-                  store: pd.DataFrame | None = None, units: dict[str, str] | None = None, late_cells: int = 0) -> str:
+                  store: pd.DataFrame | None = None, units: dict[str, str] | None = None, late_cells: int = 0,
+                  changes=None) -> str:
     """employees: scorecard_employee_monthly rows of the month; trend: scorecard_team_monthly of all months;
     store_kpis: the company's net sales by month (the trend chart); store: the company's store KPIs
     this month and last (the lead table); units: each KPI's unit (kpi_registry.unit).
@@ -222,6 +248,8 @@ def render_report(month: str, version: int, employees: pd.DataFrame, team: pd.Da
         out.append(f"<p class='note late'>⚠ 本月有 {late_cells} 个数值在下载时尚未最终确定（延迟统计），按无数据计算；"
                    f"补齐后重新下载并发布新版本。{late_cells} figure(s) were not final when downloaded (延迟统计) and count "
                    "as no data; download them again once filled in and publish a new version.</p>")
+    if changes is not None:
+        out.extend(_changes_section(changes))
     units = units or {}
     out.extend(store_kpi_table(store))
     out.append("<h2>团队概览 Team overview</h2><table><tr><th class='l'>岗位 Role</th><th>人数 People</th><th>部分月份 Part-month</th>"

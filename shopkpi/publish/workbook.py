@@ -132,11 +132,17 @@ SHOP_COLUMNS = [
 ]
 
 
+CHANGE_COLUMNS_WB = ["scope", "figure", "before", "after", "change"]
+CHANGE_COLUMNS_WB_LABELS = [("scope", "范围 Scope / 输入 Input"), ("figure", "指标 Figure"), ("before", "之前 Before"),
+                            ("after", "之后 After"), ("change", "变化 Change")]
+
+
 def write_workbook(employees: pd.DataFrame, team: pd.DataFrame, roles: dict[str, tuple[str, str]], month: str,
                    shops: pd.DataFrame | None = None, store: pd.DataFrame | None = None, version: int | None = None,
-                   units: dict[str, str] | None = None) -> bytes:
+                   units: dict[str, str] | None = None, changes=None) -> bytes:
     """`store`: the company's store KPIs this month and last (columns of STORE_KPI_COLUMNS);
-    `units`: each kpi_id's unit in the registry, which picks its number format."""
+    `units`: each kpi_id's unit in the registry, which picks its number format; `changes`: what changed
+    since the previous version (publish/changes.py), as a "变更 Changes" sheet."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     fixed = dt.datetime(2020, 1, 1)
@@ -146,6 +152,11 @@ def write_workbook(employees: pd.DataFrame, team: pd.DataFrame, roles: dict[str,
     stamp = f"{month}" + (f" · v{version}" if version is not None else "")
     team = team.assign(role_zh=[roles.get(r, ("全店 Whole store", ""))[0] for r in team["role"]])
     _sheet(workbook, "汇总 Summary", team, TEAM_COLUMNS, None, f"团队汇总 Team summary · {stamp}")
+    if changes is not None:
+        rows = [{"scope": line, "figure": "输入 input", "before": None, "after": None, "change": None}
+                for line in changes.inputs] + changes.figures
+        _sheet(workbook, "变更 Changes", pd.DataFrame(rows, columns=CHANGE_COLUMNS_WB), CHANGE_COLUMNS_WB_LABELS, None,
+               f"v{changes.previous} → v{changes.version} 变更原因 Reason: {changes.reason}")
     if store is not None:
         _sheet(workbook, "店铺指标 Store KPIs", store, STORE_KPI_COLUMNS, None,
                f"店铺指标 Store KPIs (全公司 whole company) · {stamp}",

@@ -191,3 +191,35 @@ def print_audit(report) -> None:
     out.print(f"Data Docs   {report.data_docs / 'index.html'}")
     out.print(f"Summary     {report.data_docs / 'audit.html'}")
     out.print(f"Audit time  {report.seconds:.1f} s")
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    """What changed between two published versions of a month (the newest and the one before, by default):
+    the later version's reason, the downloads between them, and every published number that moved."""
+    import json
+
+    from ...publish.changes import VersionChanges, changes_text, figure_changes, read_version
+    from ...publish.publisher import download_changes, versions_of
+
+    root, month = Path(args.published).resolve(), checked_month(args.month)
+    versions = versions_of(root, month)
+    if not versions:
+        raise CliError(f"{month} has no published version in {root}")
+    to = _version(args.to, versions) if args.to else versions[-1]
+    since = _version(args.since, versions) if args.since else (to - 1 if to - 1 in versions else None)
+    if since is None:
+        raise CliError(f"{month} v{to} is the first version: nothing to compare it with")
+    manifests = {v: json.loads((root / month / f"v{v}" / "manifest.json").read_text(encoding="utf-8")) for v in (since, to)}
+    reason = manifests[to]["reason"] if since == to - 1 else f"v{since} and v{to} compared"
+    inputs = download_changes(manifests[since].get("source_folder") or {}, manifests[to].get("source_folder") or {})
+    changes = VersionChanges(to, since, reason, inputs,
+                             figure_changes(read_version(root / month / f"v{since}"), read_version(root / month / f"v{to}")))
+    print("\n".join(changes_text(changes)))
+    return 0
+
+
+def _version(text: str, versions: list[int]) -> int:
+    number = text.lower().removeprefix("v")
+    if not number.isdigit() or int(number) not in versions:
+        raise CliError(f"no version {text!r}: published versions are {', '.join(f'v{v}' for v in versions)}")
+    return int(number)
