@@ -7,6 +7,7 @@ import logging
 
 from dagster import Definitions, colored_console_logger, logger
 
+from .defs.alerts.sensors import failed_runs_to_webhook
 from .defs.ingest.assets import raw_exports
 from .defs.ingest.sensors import late_exports_sensor
 from .defs.jobs import monthly_kpis_job, monthly_publish_job
@@ -48,7 +49,7 @@ def build_definitions(warehouse: str | None = None, exports: str | None = None, 
         asset_checks=ASSET_CHECKS,
         jobs=[monthly_kpis_job, monthly_publish_job],
         schedules=[monthly_publish_schedule],
-        sensors=[late_exports_sensor],
+        sensors=[late_exports_sensor, failed_runs_to_webhook],
         resources=build_resources(warehouse, exports, published),
         loggers={"console": colored_console_logger, "progress": progress_logger},
     )

@@ -93,6 +93,16 @@ def test_the_terminal_lists_replaced_files_and_the_company_counts_each_order_onc
     assert "it would drop pdd_shop, taobao_toyshop" in refused.stderr.splitlines()[-1]
     assert float(store_kpis(warehouse, MAY)["net_sales"][0]) == 290.0  # the month as it was
     print(refused.stderr.splitlines()[-1])
+    # `shopkpi status`: May is built for readers, and its last run (the refused one) failed
+    status = run_cli("status", "--warehouse", str(warehouse), "--published", str(tmp_path / "published"),
+                     "--format", "json", env=dagster_home(tmp_path))
+    assert status.returncode == 0, status.stderr
+    import json
+
+    (may,) = json.loads(status.stdout)
+    assert (may["month"], may["published"], may["state"]) == (MAY, "—", "last run failed")
+    assert may["last run"].startswith("FAILURE ") and may["built for readers"] != "—"
+    assert may["next"] == f"fix what it names, then shopkpi materialize --month {MAY}"
 
 
 def test_a_run_that_would_drop_a_shop_stops_before_writing_naming_the_shops(tmp_path):
@@ -196,3 +206,50 @@ def test_check_and_every_build_stop_before_dagster_on_a_missing_key_or_month_fol
     assert started.stderr.startswith("shopkpi: error: SHOPKPI_PII_KEY is not set")
     ok = run_cli("check", "--month", MAY, "--exports", str(tmp_path / "exports"), env={"SHOPKPI_ALLOW_DEV_PII_KEY": "1"})
     assert ok.returncode == 0 and ok.stdout.startswith("ok: 2017-05 from")
+
+
+def test_a_failed_run_is_posted_to_the_webhook_once_with_month_step_and_reason(tmp_path, monkeypatch):
+    """Dagster's run-failure sensor, evaluated on a real failed run of May (a folder without an order
+    report), posts one message to a local HTTP server: as JSON, then as a 企业微信 robot's text."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from dagster import DagsterInstance, build_run_status_sensor_context
+
+    from shopkpi.defs.alerts.sensors import failed_runs_to_webhook
+    from tests.helpers import materialize_month
+
+    received = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server's name)
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    folder = tmp_path / "exports" / MAY
+    write_csv(folder / "评价记录.csv", REVIEW_HEADER, [["T1", "差评", "服务态度", "2017-05-04 09:00:00"]])
+    instance = DagsterInstance.ephemeral()
+    result = materialize_month(MAY, tmp_path / "exports", tmp_path / "w.duckdb", instance=instance)
+    assert not result.success
+    context = build_run_status_sensor_context(sensor_name="failed_runs_to_webhook", dagster_instance=instance,
+                                              dagster_run=result.dagster_run,
+                                              dagster_event=result.get_run_failure_event()).for_run_failure()
+    monkeypatch.setenv("SHOPKPI_ALERT_WEBHOOK", f"http://127.0.0.1:{server.server_port}/hook")
+    failed_runs_to_webhook(context)
+    monkeypatch.setenv("SHOPKPI_ALERT_FORMAT", "wecom")
+    failed_runs_to_webhook(context)
+    server.shutdown()
+    assert len(received) == 2
+    posted = received[0]
+    assert (posted["event"], posted["month"], posted["step"], posted["run_id"]) == (
+        "shopkpi.run_failed", MAY, "raw_exports", result.run_id)
+    assert posted["reason"].startswith("no 订单报表 (order report) in ")
+    assert received[1] == {"msgtype": "text", "text": {"content": posted["text"]}}
+    assert posted["text"].startswith(f"shopkpi: {MAY} · __ephemeral_asset_job__ failed at step raw_exports: no 订单报表")

@@ -7,6 +7,7 @@ import argparse
 from ..settings import DEMO_MONTH, EXPORTS_ENV, WAREHOUSE_ENV, default_exports, default_published, default_warehouse
 from .commands.build import cmd_backfill, cmd_demo, cmd_materialize
 from .commands.check import cmd_check
+from .commands.status import cmd_status
 from .commands.layouts import cmd_inspect, cmd_layouts
 from .commands.publish import cmd_audit, cmd_diff, cmd_publish, cmd_verify
 from .commands.read import SEARCH_PATH, cmd_query, cmd_scorecard, cmd_tables
@@ -170,6 +171,15 @@ def build_parser() -> argparse.ArgumentParser:
     df.add_argument("--to", help="the later version (default: the newest)")
     _common(df, published=True)
     df.set_defaults(func=cmd_diff)
+
+    st = sub.add_parser("status", help="every month: loaded, built, published, failed or being rebuilt, and what next",
+                        description="Per month the warehouse or the publication root knows: files loaded, when it was "
+                                    "built for readers, its newest published version and reason, its last Dagster "
+                                    "run, its state and the command to run next.")
+    st.add_argument("--no-runs", action="store_true", help="leave out the Dagster run history (faster)")
+    st.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format (default table)")
+    _common(st, published=True)
+    st.set_defaults(func=cmd_status)
 
     ck = sub.add_parser("check", help="check the configuration (and a month's folders) before a build, in a second",
                         description="The pre-flight every build runs first: the PII key, seeds/shops.csv, "
