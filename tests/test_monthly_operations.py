@@ -253,3 +253,86 @@ def test_a_failed_run_is_posted_to_the_webhook_once_with_month_step_and_reason(t
     assert posted["reason"].startswith("no 订单报表 (order report) in ")
     assert received[1] == {"msgtype": "text", "text": {"content": posted["text"]}}
     assert posted["text"].startswith(f"shopkpi: {MAY} · __ephemeral_asset_job__ failed at step raw_exports: no 订单报表")
+
+
+def test_a_second_run_on_a_busy_warehouse_says_who_holds_it_at_once(tmp_path):
+    """Another run holds the warehouse (its lock, and build.json naming its month and run): `--no-wait`
+    exits 2 at once naming them, before Dagster starts."""
+    import json
+    import socket
+    import time
+
+    from shopkpi.cli.runs import warehouse_lock
+    from tests.helpers import run_cli
+
+    write_redownloads(tmp_path / "exports")
+    warehouse = tmp_path / "w.duckdb"
+    warehouse.with_name("w.build.json").write_text(json.dumps(
+        {"month": MAY, "run_id": "feedbeef-0000", "started_at": "2026-12-07T10:00:00", "pid": os.getpid(),
+         "host": socket.gethostname()}), encoding="utf-8")
+    with warehouse_lock(warehouse, wait=False):
+        started = time.perf_counter()
+        busy = run_cli("materialize", "--month", MAY, "--exports", str(tmp_path / "exports"), "--warehouse", str(warehouse),
+                       "--no-wait", env={"SHOPKPI_ALLOW_DEV_PII_KEY": "1"})
+        assert time.perf_counter() - started < 5
+    assert busy.returncode == 2
+    assert busy.stderr.splitlines()[-1] == ("shopkpi: error: 2017-05 is being built by run feedbeef-0000 since "
+                                            "2026-12-07T10:00:00: not waiting (--no-wait)")
+
+
+@pytest.mark.slow
+def test_a_waiting_run_builds_once_the_other_is_done_and_logs_beside_its_warehouse(tmp_path):
+    """The second run waits for the first (here: the test holding the lock for 2 s), then builds; its log
+    and Dagster history are the warehouse's own (<folder>/logs/materialize-2017-05-<run>.log, <folder>/dagster/)."""
+    import threading
+    import time
+
+    from shopkpi.cli.runs import warehouse_lock
+    from tests.helpers import run_cli
+
+    write_redownloads(tmp_path / "exports")
+    warehouse = tmp_path / "shop_a" / "warehouse.duckdb"
+    released = threading.Event()
+
+    def hold():
+        with warehouse_lock(warehouse, wait=False):
+            time.sleep(2)
+        released.set()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    time.sleep(0.2)
+    result = run_cli("materialize", "--month", MAY, "--exports", str(tmp_path / "exports"), "--warehouse", str(warehouse),
+                     env={"SHOPKPI_ALLOW_DEV_PII_KEY": "1", "SHOPKPI_DAGSTER_STORAGE": None,
+                          "SHOPKPI_DAGSTER_COMPUTE_LOGS": None})
+    holder.join()
+    assert released.is_set() and result.returncode == 0, result.stderr
+    assert "in use by another shopkpi run; waiting" in result.stderr
+    (log,) = (tmp_path / "shop_a" / "logs").glob("materialize-2017-05-*.log")
+    assert f"  dbt log     {log}" in result.stdout
+    assert (tmp_path / "shop_a" / "dagster").is_dir()
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_a_run_is_one_line(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from shopkpi.cli import STOPPED
+    from tests.helpers import dagster_home
+
+    write_redownloads(tmp_path / "exports")
+    env = {**os.environ, "SHOPKPI_ALLOW_DEV_PII_KEY": "1", **dagster_home(tmp_path)}
+    process = subprocess.Popen([sys.executable, "-m", "shopkpi.cli", "materialize", "--month", MAY, "--exports",
+                                str(tmp_path / "exports"), "--warehouse", str(tmp_path / "w.duckdb")],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    seen = ""
+    while "running job" not in seen and process.poll() is None:  # Dagster has started the run
+        seen += process.stderr.readline()
+    time.sleep(1)
+    process.send_signal(signal.SIGINT)
+    _, rest = process.communicate(timeout=120)
+    assert process.returncode == 130
+    assert (seen + rest).strip().splitlines()[-1] == STOPPED

@@ -9,6 +9,10 @@ import warnings
 from .errors import CliError, disk_full_reason
 
 
+STOPPED = ("shopkpi: stopped by you (Ctrl-C): the month being built was not completed; readers keep its last "
+           "completed state (shopkpi status)")
+
+
 def main(argv: list[str] | None = None) -> int:
     from ..shops import ShopsError
     from .parser import build_parser
@@ -23,14 +27,28 @@ def main(argv: list[str] | None = None) -> int:
     except ShopsError as exc:
         print(f"shopkpi: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        return _stopped()
     except Exception as exc:  # a full disk under Dagster's own storage, before or after a run's steps
+        if type(exc).__name__ == "DagsterExecutionInterruptedError":  # Ctrl-C while Dagster ran a step
+            return _stopped()
         full = disk_full_reason(f"{exc} {exc.__cause__ or ''}")
         if full is None:
             raise
         print(f"shopkpi: error: {full}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        return 130
+
+
+def _stopped() -> int:
+    """Ctrl-C: the GX workers (which ignore it) are shut down, then one line."""
+    from ..quality.gx_workers import stop
+
+    try:
+        stop()
+    except KeyboardInterrupt:  # a second Ctrl-C: leave at once
+        pass
+    print(STOPPED, file=sys.stderr)
+    return 130
 
 
 def run() -> None:

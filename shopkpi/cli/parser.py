@@ -18,6 +18,7 @@ from .render import DEFAULT_LIMIT
 WAREHOUSE_HELP = f"DuckDB warehouse file (default: ${WAREHOUSE_ENV} or data/warehouse.duckdb)"
 REPLACE_SHOPS_HELP = ("rebuild the month even if it leaves out shops its last load had (otherwise such a run "
                       "stops before writing, naming them)")
+NO_WAIT_HELP = "exit (code 2) instead of waiting when another shopkpi run is building this warehouse"
 EXPORTS_HELP = (f"exports root holding one YYYY-MM folder per month, or one month's folder "
                 f"(default: ${EXPORTS_ENV} or data/exports)")
 
@@ -46,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "of the partitioned job 'monthly_kpis'; the run shows in `shopkpi ui`.")
     m.add_argument("--month", default=DEMO_MONTH, help=f"partition YYYY-MM (default {DEMO_MONTH})")
     m.add_argument("--replace-shops", action="store_true", help=REPLACE_SHOPS_HELP)
+    m.add_argument("--no-wait", action="store_true", help=NO_WAIT_HELP)
     _common(m, exports=True, verbose=True)
     m.set_defaults(func=cmd_materialize)
 
@@ -64,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--month", required=True, help="YYYY-MM")
     p.add_argument("--reason", help="why a new version of an already published month is needed")
     p.add_argument("--replace-shops", action="store_true", help=REPLACE_SHOPS_HELP)
+    p.add_argument("--no-wait", action="store_true", help=NO_WAIT_HELP)
     _common(p, exports=True, published=True, verbose=True)
     p.set_defaults(func=cmd_publish)
 
@@ -106,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--to", dest="end", required=True, help="last month YYYY-MM")
     b.add_argument("--submit", action="store_true", help="hand the range to the Dagster daemon as an asset backfill")
     b.add_argument("--replace-shops", action="store_true", help=REPLACE_SHOPS_HELP)
+    b.add_argument("--no-wait", action="store_true", help=NO_WAIT_HELP)
     _common(b, exports=True)
     b.set_defaults(func=cmd_backfill)
 

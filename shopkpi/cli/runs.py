@@ -15,10 +15,13 @@ COMPUTE_LOGS_ENV = "SHOPKPI_DAGSTER_COMPUTE_LOGS"
 CODE_LOCATION = "shopkpi.definitions"
 
 
-def use_project_dagster_instance() -> None:
-    """Runs go to the project's Dagster instance, so `shopkpi ui` shows them."""
+def use_project_dagster_instance(warehouse: Path | None = None) -> None:
+    """Runs go to the project's Dagster instance, so `shopkpi ui` shows them. Its run history and logs
+    belong to the warehouse: `<warehouse's folder>/dagster/` (data/dagster for the default warehouse), so
+    the runs of two warehouses never mix in the UI (SHOPKPI_DAGSTER_STORAGE overrides it)."""
     os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT))
-    storage = Path(os.environ.setdefault(DAGSTER_STORAGE_ENV, str(DATA_DIR / "dagster")))
+    home = Path(warehouse).resolve().parent if warehouse is not None else DATA_DIR
+    storage = Path(os.environ.setdefault(DAGSTER_STORAGE_ENV, str(home / "dagster")))
     os.environ.setdefault(COMPUTE_LOGS_ENV, str(storage / "compute_logs"))
     storage.mkdir(parents=True, exist_ok=True)
 
@@ -73,7 +76,7 @@ def failure_reason(result) -> str:
 
 def log_hint(log_file: Path | None, result) -> str:
     """Where to read more about a failed run: its log file (`-v` streams it instead) and run id."""
-    where = f"log {log_file}" if log_file else "log above"
+    where = f"log {run_log(log_file, result.run_id)}" if log_file else "log above"
     return f" ({where}; run {result.run_id})"
 
 
@@ -83,12 +86,19 @@ def check_evaluations(result) -> list:
 
 def run_month(month: str, exports: Path, warehouse: Path, log_file: Path | None = None, job_name: str | None = None,
               published: Path | None = None, reason: str | None = None, trigger: str = "materialize",
-              replace_shops: bool = False):
+              replace_shops: bool = False, wait: bool = True):
     """Execute a monthly job for one partition in the project's Dagster instance.
 
     With `log_file`, dbt's console output and Dagster's debug log go to that file
     instead of the terminal (the run's full event log stays in Dagster).
     """
+    from ..progress import active
+
+    with warehouse_lock(warehouse, wait, active()):
+        return _run_month(month, exports, warehouse, log_file, job_name, published, reason, trigger, replace_shops)
+
+
+def _run_month(month, exports, warehouse, log_file, job_name, published, reason, trigger, replace_shops):
     from ..quality.gx_workers import warm as warm_gx_workers
     from ..progress import active
 
@@ -96,7 +106,7 @@ def run_month(month: str, exports: Path, warehouse: Path, log_file: Path | None 
     if progress:
         progress.status(f"{month}: starting Dagster …")
     warm_gx_workers()  # GX's workers import it on the other core while Dagster starts
-    use_project_dagster_instance()
+    use_project_dagster_instance(warehouse)
     from dagster import DagsterInstance
 
     from ..dbt_process.manifest import prepare_manifest
@@ -130,7 +140,55 @@ def run_month(month: str, exports: Path, warehouse: Path, log_file: Path | None 
         from ..snapshot import mark_build_failed
 
         mark_build_failed(warehouse, result.run_id)
+    if log_file is not None and log_file.exists():
+        log_file.rename(run_log(log_file, result.run_id))
+    failed = innermost_error(result)
+    if failed is not None and failed[1].cls_name == "DagsterExecutionInterruptedError":
+        raise KeyboardInterrupt  # Ctrl-C while a step ran: the CLI says "stopped by you" in one line
     return result
+
+
+def log_file_for(warehouse: Path, command: str, month: str) -> Path:
+    """Where a run's log goes: beside the warehouse (`<its folder>/logs/`), renamed with its run id after."""
+    return Path(warehouse).resolve().parent / "logs" / f"{command}-{month}.log"
+
+
+def run_log(log_file: Path, run_id: str) -> Path:
+    """The run's own log: `<command>-<month>-<run id's first 8>.log`."""
+    return log_file.with_name(f"{log_file.stem}-{run_id[:8]}.log")
+
+
+@contextlib.contextmanager
+def warehouse_lock(warehouse: Path, wait: bool, progress=None):
+    """One CLI run per warehouse at a time: a second one says at once who holds it, then waits (or, with
+    `wait` False, exits 2), instead of failing on DuckDB's lock half a minute in."""
+    import fcntl
+
+    from ..snapshot import read_build
+    from .errors import CliError
+
+    lock = Path(warehouse).resolve().with_name(f".{Path(warehouse).name}.lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            build = read_build(warehouse)
+            who = (f"{build.month} is being built by run {build.run_id} since {build.started_at}"
+                   if build is not None and build.running else f"{Path(warehouse).name} is in use by another shopkpi run")
+            if not wait:
+                raise CliError(f"{who}: not waiting (--no-wait)", code=2) from None
+            if progress:
+                progress.say(f"{who}; waiting")
+            else:
+                import sys
+
+                print(f"{who}; waiting", file=sys.stderr)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def completed(result) -> bool:

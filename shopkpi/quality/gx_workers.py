@@ -40,8 +40,26 @@ def _pool_of_workers() -> ProcessPoolExecutor:
             context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
             if context.get_start_method() == "forkserver":
                 context.set_forkserver_preload(PRELOAD)
-            _pool = ProcessPoolExecutor(max_workers=worker_count(), mp_context=context)
+            _pool = ProcessPoolExecutor(max_workers=worker_count(), mp_context=context, initializer=_leave_ctrl_c_to_parent)
         return _pool
+
+
+def _leave_ctrl_c_to_parent() -> None:
+    """Ctrl-C reaches every process of the terminal's group: the run (the parent) stops and says so in one
+    line; a worker printing its own KeyboardInterrupt traceback would bury that line."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def stop() -> None:
+    """Shut the workers down and wait for them (after Ctrl-C: a worker still starting would otherwise
+    print a traceback once the parent has gone)."""
+    global _pool
+    with _lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _ready() -> int:

@@ -9,12 +9,12 @@ import time
 from pathlib import Path
 
 from ...months import months_between
-from ...settings import DATA_DIR, DEMO_MONTH, DEMO_ORDERS
+from ...settings import DEMO_MONTH, DEMO_ORDERS
 from ...shops import describe, shop_month_folders
 from ..errors import CliError, checked_month, checked_partition
 from ...progress import reporting
 from ..render import print_rows
-from ..runs import check_evaluations, exit_code, failure_reason, log_hint, run_month
+from ..runs import check_evaluations, exit_code, failure_reason, log_file_for, log_hint, run_log, run_month
 from ..warnings_block import run_warnings
 from .check import preflight_or_stop
 from .read import query
@@ -34,12 +34,12 @@ def cmd_materialize(args: argparse.Namespace) -> int:
     checked_partition(args.month)
     exports, warehouse = existing_exports(args.exports), Path(args.warehouse).resolve()
     preflight_or_stop(exports, args.month)
-    log_file = None if args.verbose else DATA_DIR / "logs" / f"materialize-{args.month}.log"
+    log_file = None if args.verbose else log_file_for(warehouse, "materialize", args.month)
     started = time.perf_counter()
     with reporting() as progress:
         progress.say(f"materialising {args.month} from {describe(shop_month_folders(exports, args.month))}")
         result = run_month(args.month, exports, warehouse, log_file=log_file,
-                           replace_shops=getattr(args, "replace_shops", False))
+                           replace_shops=getattr(args, "replace_shops", False), wait=not getattr(args, "no_wait", False))
     elapsed = time.perf_counter() - started
     if not result.success:
         raise CliError(f"{args.month}: {failure_reason(result)}{log_hint(log_file, result)}", code=exit_code(result))
@@ -55,7 +55,7 @@ def cmd_materialize(args: argparse.Namespace) -> int:
           + (f"; warnings: {', '.join(warned)} (see `shopkpi audit --month {args.month}`)" if warned else ""))
     print(f"  wall time   {elapsed:.1f} s")
     if log_file:
-        print(f"  dbt log     {log_file}")
+        print(f"  dbt log     {run_log(log_file, result.run_id)}")
     print_warnings(run_warnings(result, warehouse, args.month))
     if failed:
         print(f"  readers     still see the last completed state of {args.month}: blocking checks failed")
@@ -92,9 +92,9 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         for number, month in enumerate(months, start=1):
             folders = shop_month_folders(exports, month)
             progress.say(f"month {number}/{len(months)}: {month} from {describe(folders)}")
-            log_file = DATA_DIR / "logs" / f"backfill-{month}.log"
+            log_file = log_file_for(warehouse, "backfill", month)
             result = run_month(month, exports, warehouse, log_file=log_file, trigger="backfill",
-                               replace_shops=args.replace_shops)
+                               replace_shops=args.replace_shops, wait=not args.no_wait)
             if not result.success:
                 failures.append(f"{month}: {failure_reason(result)}{log_hint(log_file, result)}")
                 progress.say(f"{month} failed: {failures[-1]}")
@@ -138,7 +138,7 @@ def submit_backfill(months: list[str], exports: Path, warehouse: Path) -> str:
     from ..dagster_internals import new_asset_backfill
     from ..runs import use_project_dagster_instance
 
-    use_project_dagster_instance()
+    use_project_dagster_instance(warehouse)
     defs = build_definitions(warehouse=str(warehouse), exports=str(exports))
     job = defs.resolve_job_def(MONTHLY_JOB_NAME)
     asset_keys = sorted(job.asset_layer.executable_asset_keys, key=lambda k: k.to_user_string())

@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 from ... import warehouse as warehouse_db
-from ...settings import DATA_DIR
 from ...shops import shop_month_folders
 from ..errors import CliError, checked_month, checked_partition
 from ...progress import reporting
 from ..render import compact, console
 from ..runs import exit_code, failure_reason, log_hint, run_month
+from ..runs import log_file_for
 from .build import existing_exports
 from .check import preflight_or_stop
 
@@ -40,12 +40,12 @@ def cmd_publish(args: argparse.Namespace) -> int:
         if not args.reason:
             raise CliError(f"{args.month} was published as v{last} and its inputs changed ({'; '.join(changes)}): "
                            f"nothing was built; publish again with --reason \"…\" to write v{last + 1}", code=1)
-    log_file = None if args.verbose else DATA_DIR / "logs" / f"publish-{args.month}.log"
+    log_file = None if args.verbose else log_file_for(warehouse, "publish", args.month)
     with reporting() as progress:
         progress.say(f"publishing {args.month}: build, check, then write {published / args.month}/vN")
         result = run_month(args.month, exports, warehouse, log_file=log_file, job_name=PUBLISH_JOB_NAME,
                            published=published, reason=args.reason, trigger="publish",
-                           replace_shops=args.replace_shops)
+                           replace_shops=args.replace_shops, wait=not args.no_wait)
     events = [e for e in result.get_asset_materialization_events() if e.asset_key.to_user_string() == "published/scorecards"]
     if not result.success or not events:
         raise CliError(f"{args.month}: not published: {failure_reason(result)}{log_hint(log_file, result)}",

@@ -60,14 +60,14 @@ def month_states(warehouse: Path, published: Path, runs: dict[str, tuple[str, st
     return rows
 
 
-def dagster_runs() -> dict[str, tuple[str, str]]:
+def dagster_runs(warehouse: Path) -> dict[str, tuple[str, str]]:
     """month -> (status, start time) of its newest run in the project's Dagster instance."""
     from dagster import DagsterInstance
 
     from ...months import month_of
     from ..runs import use_project_dagster_instance
 
-    use_project_dagster_instance()
+    use_project_dagster_instance(warehouse)
     newest: dict[str, tuple[str, str]] = {}
     with DagsterInstance.get() as instance:
         for record in instance.get_run_records(limit=500):  # newest first
@@ -81,7 +81,7 @@ def dagster_runs() -> dict[str, tuple[str, str]]:
 
 def cmd_status(args: argparse.Namespace) -> int:
     rows = month_states(Path(args.warehouse).resolve(), Path(args.published).resolve(),
-                        None if args.no_runs else dagster_runs())
+                        None if args.no_runs else dagster_runs(Path(args.warehouse).resolve()))
     if not rows:
         print(f"no month loaded in {Path(args.warehouse).resolve()} and none published: shopkpi materialize --month YYYY-MM")
         return 0

@@ -82,7 +82,7 @@ def written_line(progress, root: Path):
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
-    use_project_dagster_instance()
+    use_project_dagster_instance(Path(args.warehouse))
     os.environ[WAREHOUSE_ENV] = str(Path(args.warehouse).resolve())
     os.environ[EXPORTS_ENV] = str(Path(args.exports).resolve())
     from ..dagster_internals import mark_ui_welcome_seen
