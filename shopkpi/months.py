@@ -47,13 +47,14 @@ def partition_problem(month: str) -> str | None:
 
 
 def month_of(partition_key: str) -> str:
-    """'2017-05-01' (Dagster's key) -> '2017-05' (the warehouse's month key)."""
+    """Dagster's partition key -> the warehouse's month key: the same 'YYYY-MM' (a run recorded before
+    the keys became months has '2017-05-01': its first 7 characters)."""
     return partition_key[:7]
 
 
 def partition_key_of(month: str) -> str:
-    """'2017-05' -> '2017-05-01'; raises ValueError on anything else."""
-    return f"{check_month(month)}-01"
+    """The Dagster partition key of a month: the month itself, 'YYYY-MM'; raises ValueError on anything else."""
+    return check_month(month)
 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:

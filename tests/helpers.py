@@ -44,7 +44,7 @@ def materialize_month(month: str, exports: Path, warehouse: Path, instance: Dags
     run_config = {"ops": {"published__scorecards": {"config": {"reason": reason}}}} if published is not None else None
     return materialize(
         [*assets, *ASSET_CHECKS],
-        partition_key=f"{month}-01",
+        partition_key=month,
         resources=build_resources(warehouse=str(warehouse), exports=str(exports), published=str(published or "")),
         instance=instance or DagsterInstance.ephemeral(),
         raise_on_error=False,

@@ -55,7 +55,7 @@ def test_materialize_in_a_subprocess_is_a_dagster_run_and_query_reads_the_mart(t
     from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
     with environment(env), DagsterInstance.get() as instance:
-        runs = instance.get_runs(RunsFilter(job_name="monthly_kpis", tags={"dagster/partition": "2019-03-01"}))
+        runs = instance.get_runs(RunsFilter(job_name="monthly_kpis", tags={"dagster/partition": "2019-03"}))
         assert [r.status for r in runs] == [DagsterRunStatus.SUCCESS]
 
     out = run_cli("query", "select kpi_id, value from kpi_store_monthly where kpi_id in ('gmv', 'payment_rate') "
@@ -83,7 +83,7 @@ def test_backfill_materialises_each_month_of_the_range(tmall_months):
 
     with environment(dagster_home(root)), DagsterInstance.get() as instance:
         runs = sorted((r.tags["dagster/partition"], r.status) for r in instance.get_runs())
-        assert runs == [("2020-01-01", DagsterRunStatus.SUCCESS), ("2020-02-01", DagsterRunStatus.SUCCESS)]
+        assert runs == [("2020-01", DagsterRunStatus.SUCCESS), ("2020-02", DagsterRunStatus.SUCCESS)]
     backwards = run_cli("backfill", "--from", "2019-03", "--to", "2019-01", "--exports", str(root / "exports"),
                         "--warehouse", str(warehouse))
     assert backwards.returncode == 2 and "after --to" in backwards.stderr
@@ -133,7 +133,7 @@ def test_backfill_submit_records_a_dagster_asset_backfill_for_the_daemon(tmp_pat
         subset = backfill.asset_backfill_data.target_subset
         partitions = {str(k) for k in subset.get_partitions_subset(
             next(k for k in subset.asset_keys if k.to_user_string() == "raw/orders")).get_partition_keys()}
-        assert partitions == {"2019-11-01", "2019-12-01", "2020-01-01"}
+        assert partitions == {"2019-11", "2019-12", "2020-01"}
         assert instance.get_runs() == []  # nothing ran here: the daemon will
         # The project's instance queues runs one at a time (one DuckDB writer).
         assert type(instance.run_coordinator).__name__ == "QueuedRunCoordinator"

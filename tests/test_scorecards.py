@@ -231,7 +231,7 @@ def test_schedule_publishes_the_month_just_closed():
     assert monthly_publish_schedule.execution_timezone == "Asia/Shanghai"
     tick = dt.datetime(2017, 6, 1, 6, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     data = monthly_publish_schedule.evaluate_tick(build_schedule_context(scheduled_execution_time=tick))
-    assert [r.partition_key for r in data.run_requests] == ["2017-05-01"]
+    assert [r.partition_key for r in data.run_requests] == ["2017-05"]
 
 
 def test_workbook_has_a_sheet_per_role_with_colours(month):

@@ -32,10 +32,10 @@ def test_baseline_then_only_the_changed_month(tmp_path):
     (tmp_path / "2017-04" / "售后记录.csv").write_text("late file", encoding="utf-8")  # a late download
     (tmp_path / "2999-01" / "x.csv").write_text("in progress", encoding="utf-8")
     requests, cursor, _ = tick(tmp_path, cursor)
-    assert requests == ["2017-04-01"]
+    assert requests == ["2017-04"]
     os.utime(tmp_path / "2017-05" / "orders.csv", ns=(1, 1))  # a corrected file replaces the old one
     requests, cursor, _ = tick(tmp_path, cursor)
-    assert requests == ["2017-05-01"]
+    assert requests == ["2017-05"]
     assert tick(tmp_path, cursor)[0] == []
 
 
@@ -49,5 +49,5 @@ def test_a_late_file_in_one_shops_folder_asks_for_its_month(tmp_path):
     assert requests == [] and skip == "baseline recorded for 2 month folders"
     (tmp_path / "pdd_shop" / "2017-05" / "售后记录.csv").write_text("late file", encoding="utf-8")
     requests, cursor, _ = tick(tmp_path, cursor)
-    assert requests == ["2017-05-01"]
+    assert requests == ["2017-05"]
     assert tick(tmp_path, cursor)[0] == []

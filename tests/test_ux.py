@@ -228,12 +228,12 @@ def test_the_dagster_ui_shows_the_assets_and_the_cli_runs_and_stops_on_ctrl_c(tm
         assert f"{len(months_between('2017-01', closed))} partitions" in dom
         # the CLI's runs are listed under their job (they carry the code location's label)
         runs = dom_of("/locations/shopkpi.definitions/jobs/monthly_kpis/runs")
-        assert "partition: 2020-01-01" in runs and "partition: 2020-02-01" in runs and "shopkpi/cli: backfill" in runs
+        assert "partition: 2020-01" in runs and "partition: 2020-02" in runs and "shopkpi/cli: backfill" in runs
         # what the UI's Materialize, the schedule and the sensor read: the exports root given to the command
         assert f'"{exports}"' in dom_of("/locations/shopkpi.definitions/resources/exports")
         # a CLI run has the code location's origin, so the UI re-executes it (the daemon launches it
         # through the code location; a run without an origin is refused with a Python error)
-        parent = _graphql(port, RUNS_OF_PARTITION, partition="2020-02-01")["runsOrError"]["results"][0]
+        parent = _graphql(port, RUNS_OF_PARTITION, partition="2020-02")["runsOrError"]["results"][0]
         assert parent["repositoryOrigin"] == {"repositoryLocationName": "shopkpi.definitions",
                                               "repositoryName": "__repository__"}
         launched = _graphql(port, REEXECUTE, parentRunId=parent["runId"])["launchPipelineReexecution"]
