@@ -336,3 +336,18 @@ def test_ctrl_c_during_a_run_is_one_line(tmp_path):
     _, rest = process.communicate(timeout=120)
     assert process.returncode == 130
     assert (seen + rest).strip().splitlines()[-1] == STOPPED
+
+
+def test_files_not_used_are_kept_with_why_for_the_audit(tmp_path):
+    """A PDF and a sheet no layout knows beside the orders: raw.files_not_used names each with its reason,
+    and the audit's query lists them (the terminal block reads the same facts)."""
+    from shopkpi.quality.audit import FILES_NOT_USED
+
+    folder = tmp_path / MAY
+    write_csv(folder / "订单报表.csv", ORDER_HEADER, [["T1", "b1", "100", "100", "2017-05-03 10:00:00", "2017-05-03 10:05:00", "0"]])
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4")
+    write_csv(folder / "排班表.csv", ["日期", "值班人"], [["2017-05-03", "小美"]])
+    con = duckdb.connect()
+    load_month(con, MAY, folder)
+    assert con.execute(FILES_NOT_USED.replace("?", f"'{MAY}'")).fetchall() == [
+        ("notes.pdf", "not a CSV, XLS or XLSX export (.pdf)"), ("排班表.csv", "header matches no known layout")]

@@ -225,6 +225,7 @@ class MonthLoader:
             self._record_missing_reports(earlier)
             self._record_key(key)
             self._record_shops()
+            self._record_files_not_used()
             self.con.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(duckdb.Error):  # a COMMIT that failed (a full disk) has rolled back already
@@ -318,6 +319,13 @@ class MonthLoader:
         self.con.execute("DELETE FROM raw.shop_months WHERE month = ?", [self.month])
         self.con.executemany("INSERT INTO raw.shop_months VALUES (?, ?, ?, ?)",
                              [[self.month, shop, shop_platform(shop, ""), why] for shop, why in sorted(status.items())])
+
+    def _record_files_not_used(self) -> None:
+        """The month's files that were not loaded, and why (the audit and the run's warnings list them)."""
+        self.con.execute("DELETE FROM raw.files_not_used WHERE month = ?", [self.month])
+        rows = [[self.month, name, why or "not used"] for name, why in sorted(self.result.skipped.items())]
+        if rows:
+            self.con.executemany("INSERT INTO raw.files_not_used VALUES (?, ?, ?)", rows)
 
     def _delete_month(self) -> None:
         for table in [s.table for s in REPORT_SPECS] + ["quarantine", "load_audit"]:

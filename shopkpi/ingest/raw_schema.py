@@ -49,6 +49,10 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
             month VARCHAR NOT NULL, shop_id VARCHAR NOT NULL, platform VARCHAR NOT NULL, status VARCHAR NOT NULL)"""
     )
     con.execute(
+        """CREATE TABLE IF NOT EXISTS raw.files_not_used (
+            month VARCHAR NOT NULL, source_file VARCHAR NOT NULL, reason VARCHAR NOT NULL)"""
+    )
+    con.execute(
         """CREATE TABLE IF NOT EXISTS raw.load_changes (
             month VARCHAR NOT NULL, report_type VARCHAR NOT NULL, change VARCHAR NOT NULL,
             first_detected_at TIMESTAMP NOT NULL)"""

@@ -64,6 +64,8 @@ class AuditReport:
     unmapped_accounts: list[dict] = field(default_factory=list)
     # Files of the month whose rows a later download of the same report replaced (raw.load_audit).
     superseded: list[dict] = field(default_factory=list)
+    # Files of the month's folders that were not loaded, and why (raw.files_not_used).
+    files_not_used: list[dict] = field(default_factory=list)
 
     def by_severity(self, severity: str) -> list[SuiteRun]:
         return [r for r in self.runs if r.suite.severity == severity]
@@ -100,6 +102,7 @@ class AuditReport:
             "shops": self.shops,
             "unmapped_accounts": self.unmapped_accounts,
             "superseded_downloads": self.superseded,
+            "files_not_used": self.files_not_used,
             "quarantine": self.quarantine,
             "data_docs": str(self.data_docs / "index.html"),
             "sources": self.sources,
@@ -187,6 +190,7 @@ Months whose buyer ids were hashed with another PII key (buyers cannot be matche
 <h2>Shops 店铺 (loaded or why not; rows per shop)</h2>{_table(report.shops)}
 <h2>Accounts nobody holds 未归属账号 (kept, credited to no one: add them to 账号归属)</h2>{_table(report.unmapped_accounts)}
 <h2>Replaced by a later download 被重新下载替换 (the later download of the same days wins)</h2>{_table(report.superseded)}
+<h2>Files not used 未使用的文件 (and why)</h2>{_table(report.files_not_used)}
 <h2>Platform summary vs marts 平台汇总核对 (within 5%)</h2>{_table(report.platform_summary)}
 <h2>Quarantined rows by reason 隔离行</h2>{_table(report.quarantine)}
 <h2>Suites 校验套件</h2>{_table(suites, links)}
@@ -219,6 +223,8 @@ UNMAPPED_ACCOUNTS = {
         from staging.stg_after_sales where month = ? and unrouted_reason is not null group by all""",
 }
 
+FILES_NOT_USED = "select source_file, reason from raw.files_not_used where month = ? order by 1"
+
 SUPERSEDED_DOWNLOADS = """select report_type, source_file, rows_read, rows_superseded, superseded_by
     from raw.load_audit where month = ? and rows_superseded > 0 order by 1, 2"""
 
@@ -243,6 +249,8 @@ def audit_month(warehouse: str | Path, month: str, published: Path, revalidate: 
         states = state_fingerprints(con, month, LAYERS)
         quarantine = query_rows(con, QUARANTINE_BY_REASON, [month])
         shops = query_rows(con, SHOPS_BY_MONTH, [month]) if warehouse_db.table_exists(con, "raw", "shop_months") else []
+        not_used = (query_rows(con, FILES_NOT_USED, [month])
+                    if warehouse_db.table_exists(con, "raw", "files_not_used") else [])
         superseded = (query_rows(con, SUPERSEDED_DOWNLOADS, [month])
                       if warehouse_db.column_exists(con, "raw", "load_audit", "rows_superseded") else [])
         unmapped = [row for relation, sql in UNMAPPED_ACCOUNTS.items()
@@ -282,7 +290,7 @@ def audit_month(warehouse: str | Path, month: str, published: Path, revalidate: 
                          quarantine, report_rows["platform_summary_accuracy"],
                          data_docs=month_dir / DATA_DOCS_DIRNAME, findings=_findings(runs), sources=sources,
                          missing_since_earlier_load=missing, months_with_another_key=other_keys, shops=shops,
-                         unmapped_accounts=unmapped, superseded=superseded)
+                         unmapped_accounts=unmapped, superseded=superseded, files_not_used=not_used)
     # The month's Data Docs are swapped in whole: an auditor never sees half a site.
     with replaced_folder(month_dir / DATA_DOCS_DIRNAME) as build:
         build_data_docs([r.outcome for r in runs], [s.for_month(month) for s in suites], build)

@@ -22,6 +22,7 @@ BOOKKEEPING = {
     "load_changes": "Report types an earlier load of the month had and the current load lacks.",
     "pii_key_fingerprints": "Per month, a fingerprint of the key its buyer ids were hashed with (never the key).",
     "shop_months": "Per month and shop (seeds/shops.csv): loaded, or why not (no folder, no order report).",
+    "files_not_used": "Per month, the files of its folders that were not loaded, and why.",
 }
 
 
@@ -120,6 +121,10 @@ def raw_exports(context: AssetExecutionContext, config: LoadConfig, warehouse: W
     yield MaterializeResult(
         asset_key=raw_key("shop_months"),
         metadata={**common, "shops": MetadataValue.json(result.shops or {"default": "loaded"})},
+    )
+    yield MaterializeResult(
+        asset_key=raw_key("files_not_used"),
+        metadata={**common, "files": len(result.skipped)},
     )
     yield MaterializeResult(
         asset_key=raw_key("pii_key_fingerprints"),
