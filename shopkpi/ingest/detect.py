@@ -216,28 +216,30 @@ def xls_rows(path: Path):
     Empty rows after the last filled one are no rows, as in xlsx_rows."""
     import xlrd
 
+    def text(cell) -> str:
+        if cell.ctype == xlrd.XL_CELL_DATE:  # a date cell without a time is a day
+            value = xlrd.xldate_as_datetime(cell.value, book.datemode)
+            return xlsx_cell_text(value if value.time() != value.min.time() else value.date())
+        return "" if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK) else xlsx_cell_text(cell.value)
+
     book = xlrd.open_workbook(str(path), on_demand=True)
     try:
         sheet = book.sheet_by_index(0)
-        empty_run = []
-        for index in range(sheet.nrows):
-            cells = []
-            for cell in sheet.row(index):
-                if cell.ctype == xlrd.XL_CELL_DATE:  # a date cell without a time is a day
-                    value = xlrd.xldate_as_datetime(cell.value, book.datemode)
-                    cells.append(xlsx_cell_text(value if value.time() != value.min.time() else value.date()))
-                elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
-                    cells.append("")
-                else:
-                    cells.append(xlsx_cell_text(cell.value))
-            if any(cells):
-                yield from empty_run
-                empty_run = []
-                yield cells
-            else:
-                empty_run.append(cells)
+        yield from _without_trailing_empty([text(cell) for cell in sheet.row(i)] for i in range(sheet.nrows))
     finally:
         book.release_resources()
+
+
+def _without_trailing_empty(rows):
+    """The rows, less the empty ones after the last filled row (held back until a filled row follows)."""
+    empty_run = []
+    for cells in rows:
+        if any(cells):
+            yield from empty_run
+            empty_run = []
+            yield cells
+        else:
+            empty_run.append(cells)
 
 
 def spreadsheet_rows(path: Path):
@@ -252,15 +254,8 @@ def xlsx_rows(path: Path):
 
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
-        empty_run = []  # empty rows held back until a filled row shows they are inside the data
-        for row in workbook.worksheets[0].iter_rows(values_only=True):
-            cells = ["" if v is None else xlsx_cell_text(v) for v in row]
-            if any(cells):
-                yield from empty_run
-                empty_run = []
-                yield cells
-            else:
-                empty_run.append(cells)
+        yield from _without_trailing_empty(["" if v is None else xlsx_cell_text(v) for v in row]
+                                           for row in workbook.worksheets[0].iter_rows(values_only=True))
     finally:
         workbook.close()
 
