@@ -94,9 +94,11 @@ def test_employee_kpi_by_hand(employee_kpis, key):
 
 def test_every_role_kpi_of_the_registry_is_checked_here(warehouse):
     # The channel manager works across shops: checked by hand on a multi-shop month (tests/test_shops.py).
+    # on_time_shipment comes from an ERP export only: checked by hand on one (tests/test_role_reports.py,
+    # test_logistics_kpis_from_the_erp_export_of_several_shops).
     registry = {k for (k,) in query(warehouse, "select kpi_id from reference.kpi_registry "
                                                "where role not in ('store', 'channel_manager')")}
-    assert registry == {k for _, k in EXPECTED}
+    assert registry - {"on_time_shipment"} == {k for _, k in EXPECTED}
 
 
 def test_agent_without_sessions_has_no_data_not_zero(employee_kpis):
