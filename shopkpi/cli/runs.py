@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import sys
 from pathlib import Path
 
 from ..settings import DAGSTER_STORAGE_ENV, DATA_DIR, PROJECT_ROOT
@@ -181,8 +182,6 @@ def warehouse_lock(warehouse: Path, wait: bool, progress=None):
             if progress:
                 progress.say(f"{who}; waiting")
             else:
-                import sys
-
                 print(f"{who}; waiting", file=sys.stderr)
             fcntl.flock(handle, fcntl.LOCK_EX)
         try:

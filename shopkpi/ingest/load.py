@@ -249,7 +249,6 @@ class MonthLoader:
                 f"only: it would drop {', '.join(lost)}. Point --exports at the folder holding each shop's folder "
                 f"(<exports>/<shop_id>/{self.month}/), or rebuild {self.month} without them with --replace-shops")
 
-
     def _set_aside(self, usable: list[DetectedFile]) -> list[DetectedFile]:
         """Files not loaded as their folder's shop's, each with its reason in `skipped` (the run warns):
         a link to a file outside the exports root, an export of another platform than the shop's

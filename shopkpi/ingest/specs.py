@@ -622,7 +622,6 @@ SHIPMENTS = ReportSpec(
     table="shipments",
     month_column="paid_at",
     unique_key="erp_order_id",
-    supersede_key=("erp_order_id",),
     description="An ERP's order export (聚水潭): one file for every shop, each row routed to its shop by 店铺名称 "
                 "(seeds/shops.csv names); payment, promised ship, ship and confirm-receipt times.",
     columns=(

@@ -7,13 +7,9 @@ with cases as (
 
 select
     cases.month,
-    case when nullif(trim(cases.shop_name), '') is null then cases.shop_id
-         when shop_names.shops = 1 then shop_names.shop_id end as shop_id,
-    case when nullif(trim(cases.shop_name), '') is null then cases.platform
-         when shop_names.shops = 1 then shop_names.platform end as platform,
-    case when nullif(trim(cases.shop_name), '') is null then null
-         when shop_names.shops is null then 'no shop of shops.csv has this name'
-         when shop_names.shops > 1 then 'several shops of shops.csv have this name' end as unrouted_reason,
+    case when nullif(trim(cases.shop_name), '') is null then cases.shop_id else shop_names.shop_id end as shop_id,
+    case when nullif(trim(cases.shop_name), '') is null then cases.platform else shop_names.platform end as platform,
+    case when nullif(trim(cases.shop_name), '') is not null then {{ unrouted_reason() }} end as unrouted_reason,
     cases.shop_id as file_shop_id,
     nullif(trim(cases.shop_name), '') as shop_name,
     cases.case_id,

@@ -8,10 +8,9 @@ with shipments as (
 
 select
     shipments.month,
-    case when shop_names.shops = 1 then shop_names.shop_id end as shop_id,
-    case when shop_names.shops = 1 then shop_names.platform end as platform,
-    case when shop_names.shops is null then 'no shop of shops.csv has this name'
-         when shop_names.shops > 1 then 'several shops of shops.csv have this name' end as unrouted_reason,
+    shop_names.shop_id,
+    shop_names.platform,
+    {{ unrouted_reason() }} as unrouted_reason,
     shipments.shop_id as file_shop_id,
     shipments.source_file,
     shipments.source_row,

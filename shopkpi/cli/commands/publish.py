@@ -12,8 +12,7 @@ from ...shops import shop_month_folders
 from ..errors import CliError, checked_month, checked_partition
 from ...progress import reporting
 from ..render import compact, console
-from ..runs import exit_code, failure_reason, log_hint, run_month
-from ..runs import log_file_for
+from ..runs import exit_code, failure_reason, log_file_for, log_hint, run_month
 from .build import existing_exports
 from .check import preflight_or_stop
 
