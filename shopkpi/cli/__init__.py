@@ -30,13 +30,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return _stopped()
     except Exception as exc:  # a full disk under Dagster's own storage, before or after a run's steps
-        if type(exc).__name__ == "DagsterExecutionInterruptedError":  # Ctrl-C while Dagster ran a step
-            return _stopped()
         full = disk_full_reason(f"{exc} {exc.__cause__ or ''}")
         if full is None:
             raise
         print(f"shopkpi: error: {full}", file=sys.stderr)
         return 1
+    except BaseException as exc:  # Ctrl-C while Dagster ran: its DagsterExecutionInterruptedError is no Exception
+        if type(exc).__name__ != "DagsterExecutionInterruptedError":
+            raise
+        return _stopped()
 
 
 def _stopped() -> int:
